@@ -1,0 +1,16 @@
+// Uniqueness for every node key of the design: concurrent MERGEs of the same key meet one node.
+CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (i:Identifier) REQUIRE (i.type, i.value) IS UNIQUE;
+CREATE CONSTRAINT identifier_type_name IF NOT EXISTS FOR (t:IdentifierType) REQUIRE t.name IS UNIQUE;
+CREATE CONSTRAINT device_id IF NOT EXISTS FOR (d:Device) REQUIRE d.id IS UNIQUE;
+CREATE CONSTRAINT persona_id IF NOT EXISTS FOR (p:Persona) REQUIRE p.id IS UNIQUE;
+CREATE CONSTRAINT persona_key IF NOT EXISTS FOR (p:Persona) REQUIRE p.key IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE;
+CREATE CONSTRAINT fact_id IF NOT EXISTS FOR (f:Fact) REQUIRE f.id IS UNIQUE;
+CREATE CONSTRAINT consent_id IF NOT EXISTS FOR (c:Consent) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT campaign_code IF NOT EXISTS FOR (c:Campaign) REQUIRE c.code IS UNIQUE;
+CREATE CONSTRAINT asset_code IF NOT EXISTS FOR (a:Asset) REQUIRE a.code IS UNIQUE;
+CREATE CONSTRAINT term_key IF NOT EXISTS FOR (t:Term) REQUIRE (t.vocabulary, t.key) IS UNIQUE;
+CREATE CONSTRAINT fact_key_name IF NOT EXISTS FOR (k:FactKey) REQUIRE k.key IS UNIQUE;
+CREATE CONSTRAINT use_case_name IF NOT EXISTS FOR (u:UseCase) REQUIRE u.name IS UNIQUE;
+CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE;

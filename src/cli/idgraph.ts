@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The idgraph command: serve, migrate, cypher. Every command opens the same graph the API uses.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { openDatabase, type Database } from '../graph/database.js';
+import { migrate } from '../graph/migrations.js';
+import { startServer } from '../server.js';
+
+const usage = `Usage: idgraph <command> [options]
+
+Commands:
+  serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
+  migrate                   apply the Cypher migrations in cypher/schema/ and exit
+  cypher <statement>        run one Cypher statement (--params '{"k":1}', --read) and print JSON rows
+
+Without NEO4J_URI every command starts (and stops) the embedded Neo4j in NEO4J_HOME.`;
+
+const log = (line: string) => console.error(line);
+
+async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config, log);
+  try {
+    await migrate(db.graph, log);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
+  const db = await openDatabase(config, log);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping…`);
+    try {
+      await server?.stop();
+    } finally {
+      await db.close();
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await migrate(db.graph, log);
+    if (loadDemo) {
+      const { loadDemoData } = await import('./demo-data.js');
+      await loadDemoData(db.graph, config, log);
+    }
+    server = await startServer({ config, graph: db.graph });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const health = await db.graph.read<{ version: string; edition: string }>('graph/server-info');
+  log(`Neo4j ${health[0]?.version} ${health[0]?.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
+  log(`GraphQL ready at ${server.url} (subscriptions: ${server.wsUrl})`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
+      await serve(config, values.demo ?? false);
+      return;
+    }
+    case 'migrate': {
+      await withDatabase(config, async () => log('migrations are up to date'));
+      return;
+    }
+    case 'cypher': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { params: { type: 'string', default: '{}' }, read: { type: 'boolean', default: false } },
+      });
+      const statement = positionals.join(' ');
+      if (!statement)
+        throw new Error('cypher needs a statement, e.g. idgraph cypher "MATCH (n) RETURN count(n)"');
+      const params = JSON.parse(values.params ?? '{}') as Record<string, unknown>;
+      await withDatabase(config, async (db) => {
+        const rows = await db.graph.runText(statement, params, values.read ? 'READ' : 'WRITE');
+        console.log(JSON.stringify(rows, null, 2));
+      });
+      return;
+    }
+    default:
+      console.error(usage);
+      process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+// Opens the graph: the Neo4j named by NEO4J_URI, or an embedded one the project starts itself.
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { AppConfig } from '../config.js';
+import { loadCypherCatalog } from './cypher-files.js';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
+import { Graph } from './run.js';
+
+export interface Database {
+  driver: Driver;
+  graph: Graph;
+  uri: string;
+  /** Set when this process started the database; it stops it on close. */
+  embedded?: EmbeddedNeo4j;
+  close(): Promise<void>;
+}
+
+async function startTestcontainer(): Promise<{ uri: string; stop(): Promise<void> }> {
+  // Only where a Docker engine answers; the module is optional and not installed by default.
+  const moduleName = '@testcontainers/neo4j';
+  const { Neo4jContainer } = (await import(moduleName)) as {
+    Neo4jContainer: new (image: string) => {
+      withoutAuthentication(): { start(): Promise<{ getBoltUri(): string; stop(): Promise<unknown> }> };
+    };
+  };
+  const container = await new Neo4jContainer('neo4j:5.26-community').withoutAuthentication().start();
+  return { uri: container.getBoltUri(), stop: async () => void (await container.stop()) };
+}
+
+export async function openDatabase(
+  config: AppConfig,
+  log: (line: string) => void = console.error,
+): Promise<Database> {
+  const catalog = loadCypherCatalog();
+  let uri = config.neo4j.uri;
+  let embedded: EmbeddedNeo4j | undefined;
+  let stopContainer: (() => Promise<void>) | undefined;
+  if (!uri && config.neo4j.provider === 'testcontainers') {
+    const container = await startTestcontainer();
+    uri = container.uri;
+    stopContainer = container.stop;
+  } else if (!uri) {
+    log(`Starting the embedded Neo4j (store: ${config.neo4j.home})…`);
+    embedded = await startEmbeddedNeo4j({
+      home: config.neo4j.home,
+      boltPort: config.neo4j.boltPort,
+      heap: config.neo4j.heap,
+      pageCacheMb: config.neo4j.pageCacheMb,
+      log,
+    });
+    uri = embedded.uri;
+  }
+  const auth = config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined;
+  const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: false, userAgent: 'identity-graph' });
+  try {
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+  } catch (error) {
+    await driver.close();
+    await embedded?.stop();
+    await stopContainer?.();
+    throw error;
+  }
+  const graph = new Graph(driver, catalog, config.neo4j.database);
+  return {
+    driver,
+    graph,
+    uri,
+    embedded,
+    async close() {
+      await driver.close();
+      await embedded?.stop();
+      await stopContainer?.();
+    },
+  };
+}

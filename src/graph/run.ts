@@ -1,0 +1,121 @@
+// The only caller of the driver: routes reads and writes (executeRead/executeWrite, so a cluster's
+// routing and retries work), names every query from cypher/, converts values, and maps driver
+// errors to ours in one place.
+import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import { serviceUnavailable } from '../errors.js';
+import type { CypherCatalog } from './cypher-files.js';
+import { fromNeo4j, toNeo4j } from './convert.js';
+
+export type Row = Record<string, unknown>;
+
+/** A transaction that runs named statements only: no Cypher text is built outside cypher/. */
+export interface Tx {
+  run<T extends Row = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+}
+
+/** Counts database round trips, e.g. per GraphQL request. */
+export interface QueryObserver {
+  onQuery(name: string): void;
+}
+
+const unavailableCodes = new Set(['ServiceUnavailable', 'SessionExpired']);
+
+function mapDriverError(error: unknown): unknown {
+  if (error instanceof Neo4jError && unavailableCodes.has(error.code)) {
+    return serviceUnavailable('The graph database is unavailable; try again shortly.');
+  }
+  return error;
+}
+
+export class Graph {
+  constructor(
+    private readonly driver: Driver,
+    private readonly catalog: CypherCatalog,
+    private readonly database?: string,
+    private readonly observer?: QueryObserver,
+  ) {}
+
+  /** The same graph, reporting each statement to an observer (per-request round-trip counts). */
+  observedBy(observer: QueryObserver): Graph {
+    return new Graph(this.driver, this.catalog, this.database, observer);
+  }
+
+  statement(name: string): string {
+    const text = this.catalog[name];
+    if (!text) throw new Error(`No Cypher statement named '${name}' in cypher/`);
+    return text;
+  }
+
+  statementNames(): string[] {
+    return Object.keys(this.catalog);
+  }
+
+  private wrap(tx: ManagedTransaction): Tx {
+    return {
+      run: async <T extends Row>(name: string, params: Record<string, unknown> = {}) => {
+        const text = this.statement(name);
+        this.observer?.onQuery(name);
+        const result = await tx.run(text, toNeo4j(params) as Record<string, unknown>);
+        return result.records.map((record) => fromNeo4j(record.toObject()) as T);
+      },
+    };
+  }
+
+  private async session<T>(
+    mode: 'READ' | 'WRITE',
+    operation: string,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      // Shared with every session of this driver: a read after a write sees that write, even on a cluster.
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
+    });
+    const config = { metadata: { app: 'identity-graph', operation } };
+    try {
+      return mode === 'READ'
+        ? await session.executeRead((tx) => work(this.wrap(tx)), config)
+        : await session.executeWrite((tx) => work(this.wrap(tx)), config);
+    } catch (error) {
+      throw mapDriverError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs work in one read transaction; it may be retried, so it must have no side effects outside it. */
+  readTx<T>(operation: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('READ', operation, work);
+  }
+
+  /** Runs work in one write transaction; it may be retried, so it must be idempotent. */
+  writeTx<T>(operation: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.session('WRITE', operation, work);
+  }
+
+  read<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.readTx(name, (tx) => tx.run<T>(name, params));
+  }
+
+  write<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.writeTx(name, (tx) => tx.run<T>(name, params));
+  }
+
+  /** Runs text that is not in the catalog: migrations and the data engineer's `idgraph cypher`. */
+  async runText(text: string, params: Record<string, unknown> = {}, mode: 'READ' | 'WRITE' = 'WRITE') {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
+    });
+    try {
+      const result = await session.run(text, toNeo4j(params) as Record<string, unknown>);
+      return result.records.map((record) => fromNeo4j(record.toObject()) as Row);
+    } catch (error) {
+      throw mapDriverError(error);
+    } finally {
+      await session.close();
+    }
+  }
+}

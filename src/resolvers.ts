@@ -1,0 +1,6 @@
+// Every domain's resolvers, merged, plus the scalars from graphql-scalars.
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from './generated/graphql.js';
+import { graphResolvers } from './graph/graph.resolvers.js';
+
+export const resolvers: Resolvers[] = [{ DateTime: DateTimeResolver, JSON: JSONResolver }, graphResolvers];

@@ -1,0 +1,104 @@
+// Wiring only: Apollo Server 5 over HTTP and graphql-ws on the same server and path.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { AppConfig } from './config.js';
+import { createContext, type GraphContext } from './context.js';
+import { createErrorFormatter } from './errors.js';
+import type { Graph } from './graph/run.js';
+import { buildSchema } from './schema.js';
+
+export interface RunningServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface ServerDeps {
+  config: AppConfig;
+  graph: Graph;
+}
+
+export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
+  const schema = buildSchema();
+  const app = express();
+  const httpServer = http.createServer(app);
+  const isDevelopment = config.env === 'development';
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      // A subscription's context lives as long as the subscription; resolvers that read must not
+      // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
+      context: () => createContext({ graph, config }),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphContext>({
+    schema,
+    formatError: createErrorFormatter(isDevelopment),
+    includeStacktraceInErrorResponses: isDevelopment,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+      {
+        // Reports the database round trips of each operation, so clients and tests can see batching.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind === 'single') {
+                response.body.singleResult.extensions = {
+                  ...response.body.singleResult.extensions,
+                  dbRoundTrips: contextValue.stats.dbRoundTrips,
+                };
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      const health = await createContext({ graph, config }).services.health.health();
+      res.json(health);
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    expressMiddleware(apollo, { context: async () => createContext({ graph, config }) }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

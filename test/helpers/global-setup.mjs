@@ -1,0 +1,19 @@
+// Starts one real Neo4j for the whole test run (or uses NEO4J_URI) and applies the migrations.
+// Plain ESM over the built dist/: Jest loads global hooks outside its module transform.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../dist/config.js';
+import { openDatabase } from '../../dist/graph/database.js';
+import { migrate } from '../../dist/graph/migrations.js';
+
+export default async function globalSetup() {
+  const external = Boolean(process.env.NEO4J_URI);
+  const store = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-test-neo4j-'));
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', ...(store ? { NEO4J_HOME: store } : {}) });
+  const db = await openDatabase(config, (line) => process.stderr.write(`${line}\n`));
+  await migrate(db.graph);
+  // Workers start after this hook and inherit the environment: they all reach this database.
+  process.env.NEO4J_URI = db.uri;
+  globalThis.__IDGRAPH_TEST_DB__ = { db, store };
+}

@@ -1,0 +1,46 @@
+// The service runs on a real Neo4j Community 5.26 and says so, read from the database itself.
+import { startTestApi, type TestApi } from '../helpers/api.js';
+
+describe('health', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('reports the Neo4j version and edition read from the database', async () => {
+    const body = await api.gql<{
+      health: { ok: boolean; version: string; edition: string; database: string };
+    }>(/* GraphQL */ `
+      {
+        health {
+          ok
+          database
+          version
+          edition
+        }
+      }
+    `);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.health).toEqual({
+      ok: true,
+      database: 'Neo4j Kernel',
+      version: expect.stringMatching(/^5\.26\./),
+      edition: 'community',
+    });
+  });
+
+  it('answers /health over plain HTTP for load balancers', async () => {
+    const response = await fetch(api.url.replace('/graphql', '/health'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, edition: 'community' });
+  });
+
+  it('rejects a malformed query with a coded error and no stack trace', async () => {
+    const body = await api.gql('{ health { nope } }');
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.js:\d+/);
+  });
+});
