@@ -18,7 +18,10 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         contextType: '../context.js#GraphContext',
         scalars: { DateTime: 'string', JSON: 'unknown' },
-        mappers: {},
+        mappers: {
+          Change: '../changes/changes.model.js#ChangeModel',
+          ChangeConnection: '../changes/changes.service.js#ChangePage',
+        },
       },
     },
   },

@@ -2,5 +2,10 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql.js';
 import { graphResolvers } from './graph/graph.resolvers.js';
+import { changesResolvers } from './changes/changes.resolvers.js';
 
-export const resolvers: Resolvers[] = [{ DateTime: DateTimeResolver, JSON: JSONResolver }, graphResolvers];
+export const resolvers: Resolvers[] = [
+  { DateTime: DateTimeResolver, JSON: JSONResolver },
+  graphResolvers,
+  changesResolvers,
+];

@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { ChangeFeed } from './changes/changes.feed.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -30,6 +31,12 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const app = express();
   const httpServer = http.createServer(app);
   const isDevelopment = config.env === 'development';
+  const formatError = createErrorFormatter(isDevelopment);
+
+  // This instance's change feed: numbers committed changes, tails the outbox and wakes this
+  // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
+  const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
+  await changeFeed.start();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
@@ -37,14 +44,21 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       schema,
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
-      context: () => createContext({ graph, config }),
+      context: () => createContext({ graph, config, changeFeed }),
+      // Apollo's formatError does not see WebSocket results: apply it here too, so a subscription's
+      // errors carry the same codes and hide the same internals as HTTP ones.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
+          : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<GraphContext>({
     schema,
-    formatError: createErrorFormatter(isDevelopment),
+    formatError,
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -53,6 +67,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           return {
             async drainServer() {
               await wsCleanup.dispose();
+              await changeFeed.stop();
             },
           };
         },
@@ -74,11 +89,16 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       },
     ],
   });
-  await apollo.start();
+  try {
+    await apollo.start();
+  } catch (error) {
+    await changeFeed.stop();
+    throw error;
+  }
 
   app.get('/health', async (_req, res) => {
     try {
-      const health = await createContext({ graph, config }).services.health.health();
+      const health = await createContext({ graph, config, changeFeed }).services.health.health();
       res.json(health);
     } catch {
       res.status(503).json({ ok: false });
@@ -87,7 +107,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
-    expressMiddleware(apollo, { context: async () => createContext({ graph, config }) }),
+    expressMiddleware(apollo, { context: async () => createContext({ graph, config, changeFeed }) }),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));

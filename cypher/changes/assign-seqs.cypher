@@ -1,0 +1,16 @@
+// Gives the next places in the feed to committed changes that have none, in the order they were
+// recorded (at, then ordinal), under the sequence lock (changes/lock-sequence, same transaction).
+// Only committed changes are visible here, so a change never gets a place before its transaction
+// committed: a reader that has passed place N is never overtaken by a change landing at or below N.
+// $last: Integer (the last place given), $limit: Integer → assigned: Integer
+MATCH (c:Change:Unsequenced)
+WHERE c.seq IS NULL
+WITH c
+ORDER BY c.at, c.ordinal, c.id
+LIMIT $limit
+WITH collect(c) AS batch
+UNWIND range(0, size(batch) - 1) AS i
+WITH batch[i] AS c, $last + 1 + i AS seq
+SET c.seq = seq, c.sequencedAt = datetime()
+REMOVE c:Unsequenced
+RETURN count(*) AS assigned
