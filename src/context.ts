@@ -1,8 +1,9 @@
 // The per-operation context: services over a graph handle that counts this operation's round trips,
-// and fresh DataLoaders, so no cached row outlives the request that read it.
+// and fresh DataLoaders, so no cached row outlives the operation that read it.
+import { authenticate, type AuthContext } from './auth.js';
 import type { AppConfig } from './config.js';
 import type { Graph } from './graph/run.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type Loaders, type Services } from './services.js';
 
 export interface RequestStats {
   dbRoundTrips: number;
@@ -10,16 +11,20 @@ export interface RequestStats {
 
 export interface GraphContext {
   services: Services;
+  loaders: Loaders;
+  auth: AuthContext;
   stats: RequestStats;
 }
 
 export interface ContextDeps {
   graph: Graph;
   config: AppConfig;
+  authorization?: string;
 }
 
 export function createContext(deps: ContextDeps): GraphContext {
   const stats: RequestStats = { dbRoundTrips: 0 };
   const graph = deps.graph.observedBy({ onQuery: () => void stats.dbRoundTrips++ });
-  return { services: createServices(graph, deps.config), stats };
+  const auth = authenticate(deps.config, deps.authorization);
+  return { ...createServices(graph, deps.config, auth), auth, stats };
 }

@@ -37,7 +37,14 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       schema,
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
-      context: () => createContext({ graph, config }),
+      context: (ctx) =>
+        createContext({
+          graph,
+          config,
+          authorization: String(
+            ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
+          ),
+        }),
     },
     wsServer,
   );
@@ -87,7 +94,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
-    expressMiddleware(apollo, { context: async () => createContext({ graph, config }) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext({ graph, config, authorization: req.headers.authorization }),
+    }),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));

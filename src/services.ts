@@ -1,14 +1,26 @@
 // Builds the domain services over one graph handle; resolvers reach the rules only through these.
+import type { AuthContext } from './auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';
+import { createIdentityLoaders } from './identity/identity.loaders.js';
+import { IdentityService } from './identity/identity.service.js';
+import { IngestService } from './identity/ingest.service.js';
+import { ResolutionService } from './resolution/resolution.service.js';
 
-export interface Services {
-  health: HealthService;
-}
-
-export function createServices(graph: Graph, _config: AppConfig): Services {
+export function createServices(graph: Graph, config: AppConfig, auth: AuthContext) {
+  const identity = new IdentityService(graph, config, auth.actor);
+  const loaders = { identity: createIdentityLoaders(identity.repo) };
   return {
-    health: new HealthService(graph),
+    services: {
+      health: new HealthService(graph),
+      identity,
+      ingest: new IngestService(graph, config),
+      resolution: new ResolutionService(graph, identity, loaders.identity),
+    },
+    loaders,
   };
 }
+
+export type Services = ReturnType<typeof createServices>['services'];
+export type Loaders = ReturnType<typeof createServices>['loaders'];

@@ -10,7 +10,7 @@ export type Row = Record<string, unknown>;
 
 /** A transaction that runs named statements only: no Cypher text is built outside cypher/. */
 export interface Tx {
-  run<T extends Row = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+  run<T extends object = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
 }
 
 /** Counts database round trips, e.g. per GraphQL request. */
@@ -52,7 +52,7 @@ export class Graph {
 
   private wrap(tx: ManagedTransaction): Tx {
     return {
-      run: async <T extends Row>(name: string, params: Record<string, unknown> = {}) => {
+      run: async <T extends object>(name: string, params: Record<string, unknown> = {}) => {
         const text = this.statement(name);
         this.observer?.onQuery(name);
         const result = await tx.run(text, toNeo4j(params) as Record<string, unknown>);
@@ -94,11 +94,11 @@ export class Graph {
     return this.session('WRITE', operation, work);
   }
 
-  read<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  read<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
     return this.readTx(name, (tx) => tx.run<T>(name, params));
   }
 
-  write<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  write<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
     return this.writeTx(name, (tx) => tx.run<T>(name, params));
   }
 
