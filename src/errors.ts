@@ -43,6 +43,8 @@ export function createErrorFormatter(isDevelopment: boolean) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions: isDevelopment ? formatted.extensions : extensions };
     }
+    // Unexpected: the client gets a generic message, the operator the whole error.
+    console.error('Unexpected error while resolving', formatted.path?.join('.') ?? '', original);
     if (isDevelopment) return formatted;
     return {
       message: 'Internal server error',

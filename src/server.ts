@@ -44,7 +44,15 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       schema,
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
-      context: () => createContext({ graph, config, changeFeed }),
+      context: (ctx) =>
+        createContext({
+          graph,
+          config,
+          changeFeed,
+          authorization: String(
+            ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
+          ),
+        }),
       // Apollo's formatError does not see WebSocket results: apply it here too, so a subscription's
       // errors carry the same codes and hide the same internals as HTTP ones.
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -107,7 +115,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   app.use(
     '/graphql',
     express.json({ limit: '5mb' }),
-    expressMiddleware(apollo, { context: async () => createContext({ graph, config, changeFeed }) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext({ graph, config, changeFeed, authorization: req.headers.authorization }),
+    }),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));

@@ -11,7 +11,7 @@ export type Row = Record<string, unknown>;
 
 /** A transaction that runs named statements only: no Cypher text is built outside cypher/. */
 export interface Tx {
-  run<T extends Row = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+  run<T extends object = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
   /**
    * Emits `topic` on `Graph.committed` once this transaction has committed; never on rollback, and
    * once however often a retried transaction asked. (The change feed uses it to sequence at once.)
@@ -61,7 +61,7 @@ export class Graph {
   private wrap(tx: ManagedTransaction, topics: Set<string>): Tx {
     return {
       afterCommit: (topic: string) => void topics.add(topic),
-      run: async <T extends Row>(name: string, params: Record<string, unknown> = {}) => {
+      run: async <T extends object>(name: string, params: Record<string, unknown> = {}) => {
         const text = this.statement(name);
         this.observer?.onQuery(name);
         const result = await tx.run(text, toNeo4j(params) as Record<string, unknown>);
@@ -112,11 +112,11 @@ export class Graph {
     return this.session('WRITE', operation, work);
   }
 
-  read<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  read<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
     return this.readTx(name, (tx) => tx.run<T>(name, params));
   }
 
-  write<T extends Row = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  write<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
     return this.writeTx(name, (tx) => tx.run<T>(name, params));
   }
 

@@ -1,0 +1,27 @@
+// Roles from API keys: who may read, see PII, write, administer or subscribe.
+import type { AppConfig, Role } from './config.js';
+import { forbidden, unauthenticated } from './errors.js';
+
+export interface AuthContext {
+  /** The key's name for audit records ("anonymous" where keys are not configured). */
+  actor: string;
+  authenticated: boolean;
+  roles: ReadonlySet<Role>;
+}
+
+const everyRole: Role[] = ['read', 'pii', 'write', 'admin', 'subscribe'];
+
+export function authenticate(config: AppConfig, authorization: string | undefined): AuthContext {
+  if (config.apiKeys === null) return { actor: 'anonymous', authenticated: true, roles: new Set(everyRole) };
+  const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  const grant = token ? config.apiKeys.find((g) => g.key === token) : undefined;
+  if (!grant) return { actor: 'anonymous', authenticated: false, roles: new Set() };
+  // admin implies every other role: an administrator who cannot read would be odd.
+  const roles = new Set<Role>(grant.roles.includes('admin') ? everyRole : grant.roles);
+  return { actor: `key:${grant.key.slice(0, 4)}…`, authenticated: true, roles };
+}
+
+export function requireRole(auth: AuthContext, role: Role): void {
+  if (!auth.authenticated) throw unauthenticated('Send Authorization: Bearer <api key>');
+  if (!auth.roles.has(role)) throw forbidden(`This operation needs the "${role}" role`);
+}

@@ -1,0 +1,129 @@
+// Per-request DataLoaders: each batch is one query, results in key order, so a nested query costs a
+// number of round trips bounded by its depth, not by its rows.
+import DataLoader from 'dataloader';
+import type {
+  ConsentModel,
+  DeviceModel,
+  FactModel,
+  IdentifierKey,
+  IdentifierModel,
+  PersonaModel,
+  PersonModel,
+} from './identity.model.js';
+import type { IdentityRepository } from './identity.repository.js';
+
+const identifierCacheKey = (k: IdentifierKey) => `${k.type}\u0000${k.value}`;
+
+function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(value(row));
+    else groups.set(k, [value(row)]);
+  }
+  return groups;
+}
+
+export function createIdentityLoaders(repo: IdentityRepository) {
+  return {
+    persona: new DataLoader<string, PersonaModel | null>(async (ids) => {
+      const found = new Map((await repo.personasByIds(ids)).map((p) => [p.id, p]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    personaByKey: new DataLoader<string, PersonaModel | null>(async (keys) => {
+      const found = new Map((await repo.personasByKeys(keys)).map((p) => [p.key, p]));
+      return keys.map((key) => found.get(key) ?? null);
+    }),
+    person: new DataLoader<string, PersonModel | null>(async (ids) => {
+      const found = new Set(await repo.personsByIds(ids));
+      return ids.map((id) => (found.has(id) ? { id } : null));
+    }),
+    personOfPersona: new DataLoader<string, PersonModel | null>(async (ids) => {
+      const found = new Map((await repo.personOfPersonas(ids)).map((r) => [r.personaId, r.personId]));
+      return ids.map((id) => {
+        const personId = found.get(id);
+        return personId ? { id: personId } : null;
+      });
+    }),
+    personasOfPerson: new DataLoader<string, PersonaModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.personasOfPersons(ids),
+        (r) => r.personId,
+        (r) => r.persona,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    identifiersOfPersona: new DataLoader<string, IdentifierModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.identifiersOfPersonas(ids),
+        (r) => r.personaId,
+        (r) => r.identifier,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    devicesOfPersona: new DataLoader<string, DeviceModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.devicesOfPersonas(ids),
+        (r) => r.personaId,
+        (r) => r.device,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    factsOfPersona: new DataLoader<string, (FactModel & { sensitive: boolean })[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.factsOfPersonas(ids),
+        (r) => r.personaId!,
+        (r) => r,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    consentsOfPersona: new DataLoader<string, ConsentModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.consentsOfPersonas(ids),
+        (r) => r.personaId,
+        (r) => r,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    identifier: new DataLoader<IdentifierKey, IdentifierModel | null, string>(
+      async (keys) => {
+        const found = new Map((await repo.identifiersByKeys(keys)).map((i) => [identifierCacheKey(i), i]));
+        return keys.map((k) => found.get(identifierCacheKey(k)) ?? null);
+      },
+      { cacheKeyFn: identifierCacheKey },
+    ),
+    personasOfIdentifier: new DataLoader<IdentifierKey, PersonaModel[], string>(
+      async (keys) => {
+        const groups = groupBy(await repo.personasOfIdentifiers(keys), identifierCacheKey, (r) => r.persona);
+        return keys.map((k) => groups.get(identifierCacheKey(k)) ?? []);
+      },
+      { cacheKeyFn: identifierCacheKey },
+    ),
+    devicesOfIdentifier: new DataLoader<IdentifierKey, DeviceModel[], string>(
+      async (keys) => {
+        const groups = groupBy(await repo.devicesOfIdentifiers(keys), identifierCacheKey, (r) => r.device);
+        return keys.map((k) => groups.get(identifierCacheKey(k)) ?? []);
+      },
+      { cacheKeyFn: identifierCacheKey },
+    ),
+    identifiersOfDevice: new DataLoader<string, IdentifierModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.identifiersOfDevices(ids),
+        (r) => r.deviceId,
+        (r) => r.identifier,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    personasOfDevice: new DataLoader<string, PersonaModel[]>(async (ids) => {
+      const groups = groupBy(
+        await repo.personasOfDevices(ids),
+        (r) => r.deviceId,
+        (r) => r.persona,
+      );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+  };
+}
+
+export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;

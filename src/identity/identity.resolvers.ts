@@ -1,0 +1,85 @@
+// Thin resolvers for identifiers, personas, persons, devices and events: arguments → one service or
+// loader call → model.
+import { requireRole } from '../auth.js';
+import { badUserInput } from '../errors.js';
+import type { Resolvers } from '../generated/graphql.js';
+
+export const identityResolvers: Resolvers = {
+  Query: {
+    identifier: async (_, args, { services, loaders, auth }) => {
+      requireRole(auth, 'read');
+      const key = await services.identity.tryNormalize(args);
+      return key ? loaders.identity.identifier.load(key) : null;
+    },
+    persona: (_, { id, key }, { loaders, auth }) => {
+      requireRole(auth, 'read');
+      if ((id ? 1 : 0) + (key ? 1 : 0) !== 1) throw badUserInput('Give exactly one of id or key');
+      return id ? loaders.identity.persona.load(id) : loaders.identity.personaByKey.load(key!);
+    },
+    person: (_, { id }, { loaders, auth }) => {
+      requireRole(auth, 'read');
+      return loaders.identity.person.load(id);
+    },
+    event: async (_, { id }, { services, auth }) => {
+      requireRole(auth, 'read');
+      const row = await services.identity.repo.eventById(id);
+      return row
+        ? { ...row.event, personaId: row.personaId, identifiers: row.identifiers, mentions: row.mentions }
+        : null;
+    },
+    identifierTypes: (_, __, { services, auth }) => {
+      requireRole(auth, 'read');
+      return services.identity.identifierTypes();
+    },
+  },
+  Mutation: {
+    ingest: (_, { events }, { services, auth }) => {
+      requireRole(auth, 'write');
+      return services.ingest.ingest(events);
+    },
+    defineIdentifierType: (_, { input }, { services, auth }) => {
+      requireRole(auth, 'admin');
+      return services.identity.defineIdentifierType(input);
+    },
+    linkPersonas: (_, { a, b, evidence }, { services, auth }) => {
+      requireRole(auth, 'admin');
+      return services.identity.linkPersonas(a, b, evidence);
+    },
+    unlinkPersonas: (_, { a, b, reason }, { services, auth }) => {
+      requireRole(auth, 'admin');
+      return services.identity.unlinkPersonas(a, b, reason);
+    },
+    detachIdentifier: (_, { persona, identifier, reason }, { services, auth }) => {
+      requireRole(auth, 'admin');
+      return services.identity.detachIdentifier(persona, identifier, reason);
+    },
+  },
+  Identifier: {
+    personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
+    devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
+  },
+  Persona: {
+    person: (persona, _, { loaders }) => loaders.identity.personOfPersona.load(persona.id),
+    identifiers: (persona, _, { loaders }) => loaders.identity.identifiersOfPersona.load(persona.id),
+    devices: (persona, _, { loaders }) => loaders.identity.devicesOfPersona.load(persona.id),
+    facts: (persona, _, { loaders }) => loaders.identity.factsOfPersona.load(persona.id),
+    consents: (persona, _, { loaders }) => loaders.identity.consentsOfPersona.load(persona.id),
+  },
+  Person: {
+    personas: (person, _, { loaders }) => loaders.identity.personasOfPerson.load(person.id),
+  },
+  Device: {
+    identifiers: (device, _, { loaders }) => loaders.identity.identifiersOfDevice.load(device.id),
+    personas: (device, _, { loaders }) => loaders.identity.personasOfDevice.load(device.id),
+  },
+  Consent: {
+    identifier: (consent, _, { loaders }) =>
+      consent.identifier ? loaders.identity.identifier.load(consent.identifier) : null,
+  },
+  Event: {
+    persona: (event, _, { loaders }) =>
+      event.personaId ? loaders.identity.persona.load(event.personaId) : null,
+    identifiers: (event) => event.identifiers ?? [],
+    mentions: (event) => event.mentions ?? [],
+  },
+};

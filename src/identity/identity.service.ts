@@ -1,0 +1,158 @@
+// The identity rules besides ingestion: identifier types and their limits, explicit grouping
+// assertions, detachments. Every change regroups the personas it touches and is audited.
+import type { ChangeInput } from '../changes/changes.model.js';
+import { recordChanges } from '../changes/changes.repository.js';
+import type { AppConfig } from '../config.js';
+import { badUserInput, notFound } from '../errors.js';
+import type { IdentifierTypeInput } from '../generated/graphql.js';
+import type { Graph, Tx } from '../graph/run.js';
+import { regroup } from './grouping.js';
+import type { IdentifierKey, IdentifierTypeModel, PersonaModel, PersonModel } from './identity.model.js';
+import { IdentityRepository } from './identity.repository.js';
+import { defaultMaxPersonas, normalizeIdentifier } from './normalize.js';
+
+const typeNamePattern = /^[a-z][a-z0-9_-]{0,39}$/;
+
+export class IdentityService {
+  readonly repo: IdentityRepository;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly config: AppConfig,
+    private readonly actor: string,
+  ) {
+    this.repo = new IdentityRepository(graph);
+  }
+
+  identifierTypes(): Promise<IdentifierTypeModel[]> {
+    return this.repo.identifierTypes();
+  }
+
+  /** Normalizes an identifier a client asks about, with the same rules as ingestion. */
+  async normalize(input: { type: string; value: string }): Promise<IdentifierKey> {
+    const type = (await this.repo.identifierTypes()).find((t) => t.name === input.type);
+    if (!type) throw badUserInput(`Unknown identifier type "${input.type}"`, { field: 'type' });
+    const result = normalizeIdentifier(input.value, type, this.config.defaultRegion);
+    if (result.outcome !== 'ok') throw badUserInput(result.reason, { field: 'value' });
+    return { type: type.name, value: result.value };
+  }
+
+  /** Like normalize, but a blocked or invalid value simply names no identifier. */
+  async tryNormalize(input: { type: string; value: string }): Promise<IdentifierKey | null> {
+    const type = (await this.repo.identifierTypes()).find((t) => t.name === input.type);
+    if (!type) throw badUserInput(`Unknown identifier type "${input.type}"`, { field: 'type' });
+    const result = normalizeIdentifier(input.value, type, this.config.defaultRegion);
+    return result.outcome === 'ok' ? { type: type.name, value: result.value } : null;
+  }
+
+  async defineIdentifierType(input: IdentifierTypeInput): Promise<IdentifierTypeModel> {
+    if (!typeNamePattern.test(input.name)) {
+      throw badUserInput(
+        'name must be lower-case letters, digits, "-" or "_", starting with a letter (at most 40)',
+      );
+    }
+    const maxPersonas = input.maxPersonas ?? defaultMaxPersonas[input.kind];
+    if (maxPersonas < 1) throw badUserInput('maxPersonas must be at least 1');
+    const type: IdentifierTypeModel = {
+      name: input.name,
+      kind: input.kind,
+      contactChannel: input.contactChannel ?? null,
+      maxPersonas,
+      blockedValues: (input.blockedValues ?? []).map((v) => v.trim()).filter(Boolean),
+    };
+    return this.graph.writeTx('defineIdentifierType', async (tx) => {
+      const stored = await this.repo.defineIdentifierType(tx, type);
+      // A new limit may make identifiers shared (or no longer shared): persons follow.
+      const identifiers = await this.repo.identifiersOfType(tx, type.name);
+      const refreshed = await this.repo.refreshShared(tx, identifiers);
+      const flipped = refreshed.filter((r) => r.flipped);
+      const regrouping = await regroup(
+        tx,
+        this.repo,
+        flipped.flatMap((r) => r.holderIds),
+      );
+      await recordChanges(tx, [
+        ...flipped.map((r): ChangeInput => ({
+          type: 'IDENTIFIER_SHARED',
+          personaIds: r.holderIds,
+          personIds: [
+            ...new Set(r.holderIds.map((id) => regrouping.personOf.get(id)).filter(Boolean)),
+          ] as string[],
+          data: { type: r.type, value: r.value, shared: r.shared },
+        })),
+        ...regrouping.changes,
+      ]);
+      await this.repo.audit(tx, 'defineIdentifierType', this.actor, { ...type });
+      return stored;
+    });
+  }
+
+  private async requirePersonas(ids: string[]): Promise<void> {
+    const found = new Set((await this.repo.personasByIds(ids)).map((p) => p.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw notFound(`No persona with id ${missing.join(', ')}`);
+  }
+
+  private async personsOf(tx: Tx, ids: string[]): Promise<PersonModel[]> {
+    const rows = await this.repo.currentPersons(tx, ids);
+    return [...new Set(rows.map((r) => r.personId).filter((p): p is string => Boolean(p)))].map((id) => ({
+      id,
+    }));
+  }
+
+  async linkPersonas(a: string, b: string, evidence: string): Promise<PersonModel> {
+    if (a === b) throw badUserInput('A persona cannot be linked to itself');
+    if (!evidence.trim()) throw badUserInput('evidence is required: say why these personas are one person');
+    await this.requirePersonas([a, b]);
+    const [first, second] = a < b ? [a, b] : [b, a];
+    return this.graph.writeTx('linkPersonas', async (tx) => {
+      await this.repo.assertSamePerson(tx, first, second, evidence.trim(), this.actor);
+      const regrouping = await regroup(tx, this.repo, [a, b]);
+      await recordChanges(tx, regrouping.changes);
+      await this.repo.audit(tx, 'linkPersonas', this.actor, { a, b, evidence });
+      const [person] = await this.personsOf(tx, [a]);
+      return person!;
+    });
+  }
+
+  async unlinkPersonas(a: string, b: string, reason: string): Promise<PersonModel[]> {
+    if (!reason.trim()) throw badUserInput('reason is required');
+    await this.requirePersonas([a, b]);
+    return this.graph.writeTx('unlinkPersonas', async (tx) => {
+      const revoked = await this.repo.revokeSamePerson(tx, a, b, reason.trim(), this.actor);
+      if (revoked === 0) {
+        throw notFound(
+          'No active assertion links these personas. Personas grouped by a shared identifier are separated by detachIdentifier.',
+        );
+      }
+      const regrouping = await regroup(tx, this.repo, [a, b]);
+      await recordChanges(tx, regrouping.changes);
+      await this.repo.audit(tx, 'unlinkPersonas', this.actor, { a, b, reason });
+      return this.personsOf(tx, [a, b]);
+    });
+  }
+
+  async detachIdentifier(personaId: string, input: IdentifierKey, reason: string): Promise<PersonaModel> {
+    if (!reason.trim()) throw badUserInput('reason is required');
+    const key = await this.normalize(input);
+    await this.requirePersonas([personaId]);
+    await this.graph.writeTx('detachIdentifier', async (tx) => {
+      const detached = await this.repo.detachIdentifier(tx, personaId, key, reason.trim(), this.actor);
+      if (!detached) throw notFound(`Persona ${personaId} does not hold ${key.type} ${key.value}`);
+      const [shared] = await this.repo.refreshShared(tx, [key]);
+      const regrouping = await regroup(tx, this.repo, [personaId, ...(shared?.holderIds ?? [])]);
+      await recordChanges(tx, [
+        {
+          type: 'IDENTIFIER_DETACHED',
+          personaIds: [personaId],
+          personIds: [regrouping.personOf.get(personaId)].filter((p): p is string => Boolean(p)),
+          data: { ...key, reason },
+        },
+        ...regrouping.changes,
+      ]);
+      await this.repo.audit(tx, 'detachIdentifier', this.actor, { personaId, ...key, reason });
+    });
+    const [persona] = await this.repo.personasByIds([personaId]);
+    return persona!;
+  }
+}
