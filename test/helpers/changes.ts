@@ -68,10 +68,16 @@ export class TestSubscriber {
   private readonly client: Client;
   private readonly listeners = new Set<() => void>();
 
-  constructor(wsUrl: string, query: string, variables: Record<string, unknown>) {
+  constructor(
+    wsUrl: string,
+    query: string,
+    variables: Record<string, unknown>,
+    options: { key?: string } = {},
+  ) {
     this.client = createClient({
       url: wsUrl,
       webSocketImpl: WebSocket,
+      connectionParams: options.key ? { authorization: `Bearer ${options.key}` } : undefined,
       retryAttempts: 0,
       lazy: false,
       onNonLazyError: (error) => this.fail(error),

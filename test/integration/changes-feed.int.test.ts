@@ -2,6 +2,7 @@
 // and the outbox race (late commits) with concurrent writers and readers tailing at the same time.
 import type { ChangeInput } from '../../src/changes/changes.model.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
+import { dataOf } from '../helpers/operations.js';
 import {
   change,
   changesSubscription,
@@ -313,5 +314,43 @@ describe('the change feed', () => {
     expect(rolledBack.size).toBeGreaterThan(0);
     // Both readers saw the one total order.
     expect(polled.map((c) => c.cursor)).toEqual(subscriber.tagged(tag).map((c) => c.cursor));
+  });
+});
+
+describe('access to the change feed', () => {
+  let api: TestApi;
+  let subscribers: TestSubscriber[] = [];
+  beforeAll(async () => {
+    api = await startTestApi({ API_KEYS: 'reader-key=read,integrator-key=subscribe' });
+  });
+  afterAll(async () => {
+    await Promise.all(subscribers.map((s) => s.close()));
+    await api?.close();
+  });
+
+  it('replays and subscribes only with the subscribe role', async () => {
+    const tag = uniqueTag('access');
+    const asReader = await api.gql(pageQuery, {}, { key: 'reader-key' });
+    expect(asReader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = new TestSubscriber(api.wsUrl, changesSubscription, {});
+    const integrator = new TestSubscriber(
+      api.wsUrl,
+      changesSubscription,
+      {
+        after: dataOf(
+          await api.gql<{ latestChangeCursor: string }>(
+            '{ latestChangeCursor }',
+            {},
+            { key: 'integrator-key' },
+          ),
+        ).latestChangeCursor,
+      },
+      { key: 'integrator-key' },
+    );
+    subscribers = [anonymous, integrator];
+
+    expect((await anonymous.firstError())?.extensions?.code).toBe('UNAUTHENTICATED');
+    await recordCommitted(api.db.graph, [change(tag, 0)]);
+    await integrator.waitForTagged(tag, 1);
   });
 });
