@@ -1,15 +1,17 @@
 // Records profile changes in the writer's own transaction: a rolled-back write leaves none. They have
 // no place in the feed yet (:Unsequenced); the sequencer gives them one after they commit
-// (changes/assign-seqs), so writers never wait on a shared counter. `at` is the real time of each
-// row (datetime() would give one millisecond-precise time per statement), so changes recorded by one
-// transaction keep their order; `ordinal` keeps it within a call even if two rows tie.
+// (changes/assign-seqs), so writers never wait on a shared counter. Within a transaction, the
+// sequencer keeps them in the order recorded: `at` (the transaction's time) and `txKey` are the same
+// for all of them, `ordinal` counts them across every call the transaction makes.
+// $txKey: String (one per transaction), $offset: Integer (changes this transaction recorded before),
 // $changes: [{type: String, personaIds: [String], personIds: [String], data: String (JSON)}]
-UNWIND range(0, size($changes) - 1) AS ordinal
-WITH $changes[ordinal] AS change, ordinal
+UNWIND range(0, size($changes) - 1) AS i
+WITH $changes[i] AS change, $offset + i AS ordinal
 CREATE (c:Change:Unsequenced {
   id: randomUUID(),
   type: change.type,
-  at: datetime.realtime(),
+  at: datetime.transaction(),
+  txKey: $txKey,
   ordinal: ordinal,
   personaIds: change.personaIds,
   personIds: change.personIds,

@@ -7,6 +7,9 @@ WHERE c.seq > $after AND c.seq <= $upTo
   AND ($types IS NULL OR c.type IN $types)
   AND ($personaId IS NULL OR $personaId IN c.personaIds)
   AND ($personId IS NULL OR $personId IN c.personIds)
-RETURN c {.seq, .id, .type, .at, .personaIds, .personIds, .data} AS change
-ORDER BY change.seq
+// Ordered and limited before the projection, so the seq index gives the order and a page reads
+// only its own rows, however far back the cursor is.
+WITH c
+ORDER BY c.seq
 LIMIT $limit
+RETURN c {.seq, .id, .type, .at, .personaIds, .personIds, .data} AS change

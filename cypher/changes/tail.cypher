@@ -2,6 +2,9 @@
 // $after: Integer, $limit: Integer → change: map
 MATCH (c:Change)
 WHERE c.seq > $after
-RETURN c {.seq, .id, .type, .at, .personaIds, .personIds, .data} AS change
-ORDER BY change.seq
+// Ordered and limited before the projection, so the seq index gives the order and a page reads
+// only its own rows, however far back the cursor is.
+WITH c
+ORDER BY c.seq
 LIMIT $limit
+RETURN c {.seq, .id, .type, .at, .personaIds, .personIds, .data} AS change

@@ -65,7 +65,13 @@ export class ChangeFeed {
   private isStarted = false;
   private isStopped = false;
   private lastError = '';
-  private readonly onCommitted = () => void this.cycle();
+  /** Set by a local commit that recorded changes: the next cycle numbers without asking first. */
+  private hasLocalCommits = false;
+  private readonly onCommitted = () => {
+    this.hasLocalCommits = true;
+    void this.cycle();
+  };
+  private readonly onWakeUp = () => void this.cycle();
 
   constructor(
     private readonly graph: Graph,
@@ -98,7 +104,7 @@ export class ChangeFeed {
     // Read under the lock, so every place up to it is visible: the first tail starts complete.
     this.head = await this.repository.lastUnderLock();
     this.graph.committed.on(changesCommittedTopic, this.onCommitted);
-    if (this.redisUrl) this.wakeUp = connectRedisWakeUp(this.redisUrl, this.onCommitted, this.log);
+    if (this.redisUrl) this.wakeUp = connectRedisWakeUp(this.redisUrl, this.onWakeUp, this.log);
     await this.cycle();
   }
 
@@ -187,7 +193,10 @@ export class ChangeFeed {
 
   /** Numbers committed changes, in batches, and tells the other instances. */
   private async sequence(): Promise<void> {
-    if ((await this.repository.countUnsequenced()) === 0) return;
+    // Cleared before numbering: a commit that lands meanwhile sets it again for the queued cycle.
+    const hasLocalCommits = this.hasLocalCommits;
+    this.hasLocalCommits = false;
+    if (!hasLocalCommits && (await this.repository.countUnsequenced()) === 0) return;
     let last = 0;
     for (;;) {
       const batch = await this.repository.sequenceBatch(sequenceBatchSize);

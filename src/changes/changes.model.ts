@@ -28,7 +28,7 @@ export interface ChangeModel {
   seq: number;
   id: string;
   type: ChangeType;
-  /** When the writing transaction recorded it (ISO-8601). */
+  /** The time of the writing transaction (ISO-8601). */
   at: string;
   personaIds: string[];
   personIds: string[];

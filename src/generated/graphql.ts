@@ -53,7 +53,7 @@ export type ActorInput = {
 /** One profile change, in its place in the feed. */
 export type Change = {
   __typename?: 'Change';
-  /** When the change was recorded, in the transaction that made it. */
+  /** The time of the transaction that made the change (its changes share it). */
   at: Scalars['DateTime']['output'];
   /** The change's place in the feed, opaque: pass it as `after` to continue right after this change. */
   cursor: Scalars['String']['output'];

@@ -119,6 +119,25 @@ describe('the change feed', () => {
     expect(fromThird.map((c) => c.data.n)).toEqual([3, 4, 5]);
   });
 
+  it('keeps the order of changes a transaction records in several calls', async () => {
+    const tag = uniqueTag('calls');
+    const start = await latestCursor();
+    await api.db.graph.writeTx('test/several-calls', async (tx) => {
+      for (let call = 0; call < 4; call++) {
+        await recordChanges(tx, [
+          change(tag, 3 * call),
+          change(tag, 3 * call + 1),
+          change(tag, 3 * call + 2),
+        ]);
+      }
+    });
+
+    const found = await replay(start, tag, 1000);
+
+    expect(found.map((c) => c.data.n)).toEqual([...Array(12).keys()]);
+    expect(new Set(found.map((c) => c.at)).size).toBe(1);
+  });
+
   it('filters a replay by change type', async () => {
     const tag = uniqueTag('types');
     const start = await latestCursor();
