@@ -34,7 +34,6 @@ const config: CodegenConfig = {
       },
     },
   },
-  hooks: { afterOneFileWrite: ['prettier --write'] },
 };
 
 export default config;
