@@ -32,6 +32,11 @@ describe('health', () => {
     });
   });
 
+  it('uses the Neo4j named by NEO4J_URI and starts no database of its own', () => {
+    expect(api.db.uri).toBe(process.env.NEO4J_URI);
+    expect(api.db.embedded).toBeUndefined();
+  });
+
   it('answers /health over plain HTTP for load balancers', async () => {
     const response = await fetch(api.url.replace('/graphql', '/health'));
     expect(response.status).toBe(200);

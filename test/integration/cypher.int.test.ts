@@ -1,0 +1,39 @@
+// Every statement in cypher/ compiles against the real database: a typo fails here, not in a request.
+import { loadCypherCatalog, loadMigrations } from '../../src/graph/cypher-files.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const catalog = loadCypherCatalog();
+
+describe('cypher/', () => {
+  it.each(
+    Object.keys(catalog).filter((name) => !catalog[name]!.match(/^\s*(CREATE|DROP) (CONSTRAINT|INDEX)/m)),
+  )('%s is valid Cypher', async (name) => {
+    await expect(api.db.graph.runText(`EXPLAIN ${catalog[name]}`, {}, 'READ')).resolves.toBeDefined();
+  });
+
+  it('documents its parameters in a header comment in every file', () => {
+    for (const [name, text] of Object.entries(catalog)) {
+      expect([name, text.split('\n')[0]!.startsWith('//')]).toEqual([name, true]);
+      const params = new Set([...text.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+      const header = text
+        .split('\n')
+        .filter((l) => l.startsWith('//'))
+        .join('\n');
+      for (const param of params) expect([name, header.includes(`$${param}`)]).toEqual([name, true]);
+    }
+  });
+
+  it('has numbered migrations that apply in order', () => {
+    const names = loadMigrations().map((m) => m.name);
+    expect(names).toEqual([...names].sort());
+    expect(names.every((n) => /^\d{3}-[a-z0-9-]+$/.test(n))).toBe(true);
+  });
+});

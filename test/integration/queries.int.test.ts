@@ -1,0 +1,205 @@
+// Reading the graph through GraphQL: batched nested queries, clear errors, access by role.
+import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
+import { dataOf, defineUseCase, ingest, resolve } from '../helpers/operations.js';
+
+let api: TestApi;
+const tag = uniqueTag('queries');
+
+beforeAll(async () => {
+  api = await startTestApi();
+  // 20 personas sharing a CRM id (limit 10 → shared) and each with two emails and a device.
+  await ingest(
+    api,
+    Array.from({ length: 20 }, (_, i) => ({
+      id: `${tag}-${i}`,
+      type: 'signup',
+      occurredAt: new Date(Date.UTC(2026, 1, 1, 8, i)).toISOString(),
+      source: 'web',
+      actor: {
+        persona: { key: `${tag}:p${i}`, context: 'PERSONAL' },
+        identifiers: [
+          { type: 'email', value: `p${i}@${tag}.example` },
+          { type: 'email', value: `p${i}.alt@${tag}.example` },
+          { type: 'crm', value: `${tag}-crm-${i % 2}` },
+        ],
+        device: { id: `${tag}-device-${i}`, kind: 'PHONE' },
+        authenticated: true,
+      },
+    })),
+  );
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('nested queries', () => {
+  it('costs round trips bounded by depth, not by the number of rows', async () => {
+    const query = /* GraphQL */ `
+      query ($type: String!, $value: String!) {
+        identifier(type: $type, value: $value) {
+          personas {
+            key
+            person {
+              personas {
+                key
+              }
+            }
+            identifiers {
+              value
+              personas {
+                key
+              }
+            }
+            devices {
+              id
+              identifiers {
+                value
+              }
+            }
+          }
+        }
+      }
+    `;
+    type Body = { identifier: { personas: { identifiers: unknown[] }[] } };
+    const wide = await api.gql<Body>(query, { type: 'crm', value: `${tag}-crm-0` });
+    const narrow = await api.gql<Body>(query, { type: 'email', value: `p0@${tag}.example` });
+    expect(dataOf(wide).identifier.personas).toHaveLength(10);
+    expect(dataOf(wide).identifier.personas.every((p) => p.identifiers.length === 3)).toBe(true);
+    expect(dataOf(narrow).identifier.personas).toHaveLength(1);
+    // One batch per field level (plus the type registry): the same for 10 personas as for one.
+    expect(wide.extensions?.dbRoundTrips).toBe(narrow.extensions?.dbRoundTrips);
+    expect(wide.extensions?.dbRoundTrips).toBeLessThanOrEqual(9);
+  });
+
+  it('finds a persona by key or by id, but not by both', async () => {
+    const byKey = dataOf(
+      await api.gql<{ persona: { id: string } }>(`{ persona(key: "${tag}:p3") { id } }`),
+    ).persona;
+    const byId = dataOf(
+      await api.gql<{ persona: { key: string } }>(`{ persona(id: "${byKey.id}") { key } }`),
+    ).persona;
+    expect(byId.key).toBe(`${tag}:p3`);
+    const both = await api.gql(`{ persona(id: "${byKey.id}", key: "${tag}:p3") { id } }`);
+    expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('normalizes the value before looking an identifier up', async () => {
+    const found = dataOf(
+      await api.gql<{ identifier: { value: string } | null }>(
+        `{ identifier(type: "email", value: "  P3@${tag.toUpperCase()}.EXAMPLE ") { value } }`,
+      ),
+    ).identifier;
+    expect(found?.value).toBe(`p3@${tag}.example`);
+  });
+});
+
+describe('resolve', () => {
+  it('answers UNKNOWN_IDENTIFIER for an identifier it has never seen, not an error', async () => {
+    await defineUseCase(api, { name: `lookup-${tag}`, scope: 'PERSON', contactTypes: ['email'] });
+    const resolution = await resolve(api, { type: 'email', value: `nobody@${tag}.example` }, `lookup-${tag}`);
+    expect(resolution.anchor).toBeNull();
+    expect(resolution.suppressions.map((s) => s.code)).toEqual(['UNKNOWN_IDENTIFIER']);
+    expect(resolution.confidence).toBe(0);
+  });
+
+  it('answers NOT_FOUND for a use case that does not exist', async () => {
+    const body = await api.gql(/* GraphQL */ `
+      {
+        resolve(identifier: { type: "email", value: "a@b.example" }, useCase: "no-such-use-case") {
+          useCase
+        }
+      }
+    `);
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('suppresses contact once the pressure cap is reached', async () => {
+    const useCase = `newsletter-${tag}`;
+    await defineUseCase(api, {
+      name: useCase,
+      scope: 'PERSONA',
+      contactTypes: ['email'],
+      pressureCap: { max: 2, windowDays: 7 },
+    });
+    const anchor = { type: 'email', value: `p5@${tag}.example` };
+    expect((await resolve(api, anchor, useCase)).contact).toEqual(anchor);
+    await ingest(
+      api,
+      [1, 2].map((n) => ({
+        id: `${tag}-newsletter-${n}`,
+        type: 'message_sent',
+        occurredAt: new Date(Date.now() - n * 3600_000).toISOString(),
+        source: 'esp',
+        channel: 'EMAIL',
+        purpose: useCase,
+        actor: { identifiers: [anchor] },
+      })),
+    );
+    const capped = await resolve(api, anchor, useCase);
+    expect(capped.contact).toBeNull();
+    expect(capped.suppressions.map((s) => s.code)).toEqual(['PRESSURE_CAP']);
+  });
+
+  it('keeps withdrawn consent: the latest consent wins', async () => {
+    const useCase = `offers-${tag}`;
+    await defineUseCase(api, {
+      name: useCase,
+      scope: 'PERSONA',
+      contactTypes: ['email'],
+      consentPurpose: 'offers',
+    });
+    const consent = (id: string, minute: number, granted: boolean) => ({
+      id: `${tag}-${id}`,
+      type: 'preference_update',
+      occurredAt: new Date(Date.UTC(2026, 1, 2, 8, minute)).toISOString(),
+      source: 'web',
+      actor: { persona: { key: `${tag}:p6` }, identifiers: [{ type: 'email', value: `p6@${tag}.example` }] },
+      consents: [{ purpose: 'offers', channel: 'EMAIL', granted }],
+    });
+    await ingest(api, [consent('opt-in', 1, true)]);
+    expect(
+      (await resolve(api, { type: 'email', value: `p6@${tag}.example` }, useCase)).contact,
+    ).not.toBeNull();
+    await ingest(api, [consent('opt-out', 2, false)]);
+    const after = await resolve(api, { type: 'email', value: `p6@${tag}.example` }, useCase);
+    expect(after.contact).toBeNull();
+    expect(after.suppressions.map((s) => s.code)).toEqual(['NO_CONSENT']);
+  });
+});
+
+describe('access', () => {
+  let guarded: TestApi;
+  beforeAll(async () => {
+    guarded = await startTestApi({ API_KEYS: 'reader-key=read,writer-key=read+write,boss-key=admin' });
+  });
+  afterAll(async () => {
+    await guarded.close();
+  });
+
+  it('asks for a key when keys are configured', async () => {
+    const body = await guarded.gql(`{ identifierTypes { name } }`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets a reader read but not write', async () => {
+    expect(dataOf(await guarded.gql(`{ identifierTypes { name } }`, {}, { key: 'reader-key' }))).toBeTruthy();
+    const body = await guarded.gql(
+      `mutation { defineIdentifierType(input: { name: "x${tag.slice(-8)}", kind: OTHER }) { name } }`,
+      {},
+      { key: 'writer-key' },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('lets an admin register an identifier type with its own limit', async () => {
+    const name = `member-${tag.slice(-8)}`;
+    const body = await guarded.gql<{
+      defineIdentifierType: { name: string; maxPersonas: number; kind: string };
+    }>(
+      `mutation { defineIdentifierType(input: { name: "${name}", kind: ACCOUNT, maxPersonas: 2 }) { name kind maxPersonas } }`,
+      {},
+      { key: 'boss-key' },
+    );
+    expect(dataOf(body).defineIdentifierType).toEqual({ name, kind: 'ACCOUNT', maxPersonas: 2 });
+  });
+});
