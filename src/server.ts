@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
@@ -59,7 +60,13 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
         result.errors
           ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
           : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
+      // A stream that fails mid-way (CURSOR_PRUNED, the database down) reaches here wrapped in a
+      // GraphQLError without its code: format the error we raised.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => {
+          const raised = error.originalError instanceof GraphQLError ? error.originalError : error;
+          return formatError(raised.toJSON(), raised);
+        }),
     },
     wsServer,
   );
