@@ -5,12 +5,14 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
+import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
+import { depthLimit } from './limits.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -35,6 +37,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const wsCleanup = useServer(
     {
       schema,
+      validate: (schema, document) =>
+        validate(schema, document, [...specifiedRules, depthLimit(config.limits.maxQueryDepth)]),
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
       context: (ctx) =>
@@ -52,6 +56,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const apollo = new ApolloServer<GraphContext>({
     schema,
     formatError: createErrorFormatter(isDevelopment),
+    validationRules: [depthLimit(config.limits.maxQueryDepth)],
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
