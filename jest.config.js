@@ -1,15 +1,14 @@
-// Jest runs TypeScript as ES modules through SWC; one embedded Neo4j serves the whole run.
+// Jest runs TypeScript as ES modules through ts-jest (transpile only: `npm run lint` type-checks);
+// one embedded Neo4j serves the whole run.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
-    ],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Our sources import './x.js' (NodeNext); map to the .ts file. Leave packages' 'x.json.js' modules alone.
+  moduleNameMapper: { '^(\\.{1,2}/(?!.*\\.json\\.js$).*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',

@@ -1,8 +1,9 @@
 // Module hooks for register-ts.mjs: resolve `.js` specifiers to the `.ts` file beside them, and
-// transpile `.ts` files with SWC as ES modules.
+// transpile `.ts` files as ES modules with TypeScript's own transpiler (types stripped, no check:
+// `npm run lint` type-checks bench/).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from '@swc/core';
+import ts from 'typescript';
 
 export async function resolve(specifier, context, nextResolve) {
   const isRelative = specifier.startsWith('./') || specifier.startsWith('../');
@@ -19,11 +20,14 @@ export async function resolve(specifier, context, nextResolve) {
 export async function load(url, context, nextLoad) {
   if (!url.endsWith('.ts')) return nextLoad(url, context);
   const filename = fileURLToPath(url);
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
+  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+      inlineSourceMap: true,
+    },
   });
-  return { format: 'module', source: code, shortCircuit: true };
+  return { format: 'module', source: outputText, shortCircuit: true };
 }

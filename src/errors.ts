@@ -17,7 +17,6 @@ export const errorCodes = [
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  'QUERY_TOO_COMPLEX',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
@@ -13,6 +13,7 @@ import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
+import { depthLimit } from './limits.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -43,6 +44,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const wsCleanup = useServer(
     {
       schema,
+      validate: (schema, document) =>
+        validate(schema, document, [...specifiedRules, depthLimit(config.limits.maxQueryDepth)]),
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
       context: (ctx) =>
@@ -60,12 +63,16 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
         result.errors
           ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
           : undefined,
-      // A stream that fails mid-way (CURSOR_PRUNED, the database down) reaches here wrapped in a
-      // GraphQLError without its code: format the error we raised.
+      // graphql-ws reports two kinds of errors here: a stream that failed mid-way (CURSOR_PRUNED, the
+      // database down), wrapped in a GraphQLError without its code, and validation errors, which
+      // get the code Apollo gives them over HTTP.
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((error) => {
-          const raised = error.originalError instanceof GraphQLError ? error.originalError : error;
-          return formatError(raised.toJSON(), raised);
+          const raised = error.originalError;
+          if (raised instanceof GraphQLError) return formatError(raised.toJSON(), raised);
+          if (raised) return formatError(error.toJSON(), error);
+          const json = error.toJSON();
+          return { ...json, extensions: { ...json.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
         }),
     },
     wsServer,
@@ -74,6 +81,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const apollo = new ApolloServer<GraphContext>({
     schema,
     formatError,
+    validationRules: [depthLimit(config.limits.maxQueryDepth)],
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

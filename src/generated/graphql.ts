@@ -280,6 +280,8 @@ export type Fact = {
   confidence: Scalars['Float']['output'];
   /** The attribute. */
   key: Scalars['String']['output'];
+  /** True when the value is hidden because it is sensitive (health, diet, …) and the caller lacks the pii role. */
+  masked: Scalars['Boolean']['output'];
   /** How it was collected. */
   method: CollectionMethod;
   /** The system it came from. */
@@ -1086,6 +1088,7 @@ export type FactResolvers<ContextType = GraphContext, ParentType extends Resolve
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['CollectionMethod'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;

@@ -44,6 +44,8 @@ export interface FactModel {
   at: string;
   confidence: number;
   personaId: string | null;
+  /** Health and similar: masked for callers without the pii role. */
+  sensitive?: boolean;
 }
 
 export interface ConsentModel {

@@ -3,6 +3,11 @@
 import { requireRole } from '../auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
+import type { AuthContext } from '../auth.js';
+import type { FactModel } from './identity.model.js';
+
+export const maskedValue = '[masked: needs the pii role]';
+const isMasked = (fact: FactModel, auth: AuthContext) => Boolean(fact.sensitive) && !auth.roles.has('pii');
 
 export const identityResolvers: Resolvers = {
   Query: {
@@ -71,6 +76,11 @@ export const identityResolvers: Resolvers = {
   Device: {
     identifiers: (device, _, { loaders }) => loaders.identity.identifiersOfDevice.load(device.id),
     personas: (device, _, { loaders }) => loaders.identity.personasOfDevice.load(device.id),
+  },
+  Fact: {
+    // Health and other sensitive facts are shown only to callers with the pii role.
+    value: (fact, _, { auth }) => (isMasked(fact, auth) ? maskedValue : fact.value),
+    masked: (fact, _, { auth }) => isMasked(fact, auth),
   },
   Consent: {
     identifier: (consent, _, { loaders }) =>

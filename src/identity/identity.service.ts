@@ -7,7 +7,13 @@ import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { regroup } from './grouping.js';
-import type { IdentifierKey, IdentifierTypeModel, PersonaModel, PersonModel } from './identity.model.js';
+import type {
+  EventModel,
+  IdentifierKey,
+  IdentifierTypeModel,
+  PersonaModel,
+  PersonModel,
+} from './identity.model.js';
 import { IdentityRepository } from './identity.repository.js';
 import { defaultMaxPersonas, normalizeIdentifier } from './normalize.js';
 
@@ -22,6 +28,13 @@ export class IdentityService {
     private readonly actor: string,
   ) {
     this.repo = new IdentityRepository(graph);
+  }
+
+  async event(id: string): Promise<EventModel | null> {
+    const row = await this.repo.eventById(id);
+    return row
+      ? { ...row.event, personaId: row.personaId, identifiers: row.identifiers, mentions: row.mentions }
+      : null;
   }
 
   identifierTypes(): Promise<IdentifierTypeModel[]> {

@@ -211,25 +211,25 @@ export class ResolutionService {
         return result;
       }
       if (inScope.length > 1) {
-        suppressions.push({
-          code: 'AMBIGUOUS',
-          message: `${show(key)} leads to ${inScope.length} personas and ${useCase.name} needs one`,
-        });
-        result.candidates = inScope;
-        result.confidence = confidence / inScope.length;
-        return result;
+        return ambiguous(
+          result,
+          inScope,
+          inScope.length,
+          confidence,
+          `${show(key)} leads to ${inScope.length} personas`,
+        );
       }
     } else {
       const persons = await this.repo.personsOfPersonas(reach.map((p) => p.id));
       const personIds = [...new Set(persons.map((p) => p.personId))];
       if (personIds.length > 1) {
-        suppressions.push({
-          code: 'AMBIGUOUS',
-          message: `${show(key)} leads to ${personIds.length} persons and ${useCase.name} needs one`,
-        });
-        result.candidates = reach;
-        result.confidence = confidence / personIds.length;
-        return result;
+        return ambiguous(
+          result,
+          reach,
+          personIds.length,
+          confidence,
+          `${show(key)} leads to ${personIds.length} persons`,
+        );
       }
       const person = persons[0];
       if (!person) {
@@ -414,6 +414,20 @@ export class ResolutionService {
       });
     }
   }
+}
+
+/** Several personas or persons where the use case needs one: list them, pick none. */
+function ambiguous(
+  result: ResolutionModel,
+  candidates: PersonaModel[],
+  count: number,
+  confidence: number,
+  found: string,
+): ResolutionModel {
+  result.suppressions.push({ code: 'AMBIGUOUS', message: `${found} and ${result.useCase} needs one` });
+  result.candidates = candidates;
+  result.confidence = confidence / count;
+  return result;
 }
 
 function policySummary(u: UseCaseModel): string {

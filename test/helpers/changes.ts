@@ -153,7 +153,8 @@ export class TestSubscriber {
   }
 
   private fail(error: unknown) {
-    this.errors.push(error instanceof Error ? error.message : error);
+    if (Array.isArray(error)) this.errors.push(...(error as unknown[]));
+    else this.errors.push(error instanceof Error ? error.message : error);
     this.notify();
   }
 

@@ -268,6 +268,12 @@ describe('the change feed', () => {
     }
   });
 
+  it('refuses an invalid subscription with GRAPHQL_VALIDATION_FAILED, as over HTTP', async () => {
+    const subscriber = subscribe('subscription { changes { nope } }', {});
+    const error = await subscriber.firstError();
+    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('rejects a subscription cursor the API did not issue', async () => {
     const subscriber = subscribe(changesSubscription, { after: 'yesterday' });
     const error = await subscriber.firstError();

@@ -43,6 +43,17 @@ describe('health', () => {
     expect(await response.json()).toMatchObject({ ok: true, edition: 'community' });
   });
 
+  it('refuses a query nested deeper than the limit before running it', async () => {
+    const deep = await startTestApi({ MAX_QUERY_DEPTH: '3' });
+    try {
+      const body = await deep.gql('{ persona(key: "x") { person { personas { identifiers { value } } } } }');
+      expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.errors?.[0]?.message).toMatch(/depth 5 exceeds the limit of 3/);
+    } finally {
+      await deep.close();
+    }
+  });
+
   it('rejects a malformed query with a coded error and no stack trace', async () => {
     const body = await api.gql('{ health { nope } }');
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

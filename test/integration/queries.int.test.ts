@@ -170,7 +170,9 @@ describe('resolve', () => {
 describe('access', () => {
   let guarded: TestApi;
   beforeAll(async () => {
-    guarded = await startTestApi({ API_KEYS: 'reader-key=read,writer-key=read+write,boss-key=admin' });
+    guarded = await startTestApi({
+      API_KEYS: 'reader-key=read,nurse-key=read+pii,writer-key=read+write,boss-key=admin',
+    });
   });
   afterAll(async () => {
     await guarded.close();
@@ -189,6 +191,34 @@ describe('access', () => {
       { key: 'writer-key' },
     );
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('masks a sensitive fact for a caller without the pii role', async () => {
+    await ingest(api, [
+      {
+        id: `${tag}-allergy`,
+        type: 'call',
+        occurredAt: '2026-02-03T10:00:00Z',
+        source: 'call-center',
+        actor: { persona: { key: `${tag}:p7` } },
+        facts: [
+          { key: 'allergy', value: 'shellfish' },
+          { key: 'interests', value: 'sailing' },
+        ],
+      },
+    ]);
+    const query = `{ persona(key: "${tag}:p7") { facts { key value masked } } }`;
+    type Facts = { persona: { facts: { key: string; value: unknown; masked: boolean }[] } };
+    const reader = dataOf(await guarded.gql<Facts>(query, {}, { key: 'reader-key' })).persona.facts;
+    const nurse = dataOf(await guarded.gql<Facts>(query, {}, { key: 'nurse-key' })).persona.facts;
+    const byKey = (facts: Facts['persona']['facts']) => Object.fromEntries(facts.map((f) => [f.key, f]));
+    expect(byKey(reader).allergy).toEqual({
+      key: 'allergy',
+      value: expect.stringMatching(/masked/),
+      masked: true,
+    });
+    expect(byKey(reader).interests).toEqual({ key: 'interests', value: 'sailing', masked: false });
+    expect(byKey(nurse).allergy).toEqual({ key: 'allergy', value: 'shellfish', masked: false });
   });
 
   it('lets an admin register an identifier type with its own limit', async () => {
