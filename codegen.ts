@@ -30,6 +30,8 @@ const config: CodegenConfig = {
           IdentifierType: '../identity/identity.model.js#IdentifierTypeModel',
           UseCase: '../resolution/resolution.model.js#UseCaseModel',
           Resolution: '../resolution/resolution.model.js#ResolutionModel',
+          Change: '../changes/changes.model.js#ChangeModel',
+          ChangeConnection: '../changes/changes.service.js#ChangePage',
         },
       },
     },

@@ -2,6 +2,7 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql.js';
 import { graphResolvers } from './graph/graph.resolvers.js';
+import { changesResolvers } from './changes/changes.resolvers.js';
 import { identityResolvers } from './identity/identity.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 
@@ -10,4 +11,5 @@ export const resolvers: Resolvers[] = [
   graphResolvers,
   identityResolvers,
   resolutionResolvers,
+  changesResolvers,
 ];

@@ -5,9 +5,10 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import { specifiedRules, validate } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { ChangeFeed } from './changes/changes.feed.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -32,6 +33,12 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const app = express();
   const httpServer = http.createServer(app);
   const isDevelopment = config.env === 'development';
+  const formatError = createErrorFormatter(isDevelopment);
+
+  // This instance's change feed: numbers committed changes, tails the outbox and wakes this
+  // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
+  const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
+  await changeFeed.start();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
@@ -45,9 +52,27 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
         createContext({
           graph,
           config,
+          changeFeed,
           authorization: String(
             ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
           ),
+        }),
+      // Apollo's formatError does not see WebSocket results: apply it here too, so a subscription's
+      // errors carry the same codes and hide the same internals as HTTP ones.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
+          : undefined,
+      // graphql-ws reports two kinds of errors here: a stream that failed mid-way (CURSOR_PRUNED, the
+      // database down), wrapped in a GraphQLError without its code, and validation errors, which
+      // get the code Apollo gives them over HTTP.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => {
+          const raised = error.originalError;
+          if (raised instanceof GraphQLError) return formatError(raised.toJSON(), raised);
+          if (raised) return formatError(error.toJSON(), error);
+          const json = error.toJSON();
+          return { ...json, extensions: { ...json.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
         }),
     },
     wsServer,
@@ -55,7 +80,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
 
   const apollo = new ApolloServer<GraphContext>({
     schema,
-    formatError: createErrorFormatter(isDevelopment),
+    formatError,
     validationRules: [depthLimit(config.limits.maxQueryDepth)],
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
@@ -65,6 +90,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           return {
             async drainServer() {
               await wsCleanup.dispose();
+              await changeFeed.stop();
             },
           };
         },
@@ -86,11 +112,16 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       },
     ],
   });
-  await apollo.start();
+  try {
+    await apollo.start();
+  } catch (error) {
+    await changeFeed.stop();
+    throw error;
+  }
 
   app.get('/health', async (_req, res) => {
     try {
-      const health = await createContext({ graph, config }).services.health.health();
+      const health = await createContext({ graph, config, changeFeed }).services.health.health();
       res.json(health);
     } catch {
       res.status(503).json({ ok: false });
@@ -100,7 +131,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     '/graphql',
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext({ graph, config, authorization: req.headers.authorization }),
+      context: async ({ req }) =>
+        createContext({ graph, config, changeFeed, authorization: req.headers.authorization }),
     }),
   );
 

@@ -1,4 +1,7 @@
 // Builds the domain services over one graph handle; resolvers reach the rules only through these.
+import type { ChangeFeed } from './changes/changes.feed.js';
+import { ChangesRepository } from './changes/changes.repository.js';
+import { ChangesService } from './changes/changes.service.js';
 import type { AuthContext } from './auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
@@ -8,7 +11,7 @@ import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 
-export function createServices(graph: Graph, config: AppConfig, auth: AuthContext) {
+export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
   const identity = new IdentityService(graph, config, auth.actor);
   const loaders = { identity: createIdentityLoaders(identity.repo) };
   return {
@@ -17,6 +20,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       identity,
       ingest: new IngestService(graph, config),
       resolution: new ResolutionService(graph, identity, loaders.identity),
+      changes: new ChangesService(new ChangesRepository(graph), changeFeed),
     },
     loaders,
   };

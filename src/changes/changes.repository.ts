@@ -1,11 +1,25 @@
-// The outbox: writers append changes inside their own transaction.
-import type { Tx } from '../graph/run.js';
-import type { ChangeInput } from './changes.model.js';
+// The outbox: writers append changes inside their own transaction; the sequencer, tailer, replay and
+// pruner read and write it here. The only code that names a changes/ query.
+import { randomUUID } from 'node:crypto';
+import type { Graph, Tx } from '../graph/run.js';
+import type { ChangeFilter, ChangeInput, ChangeModel, ChangeType } from './changes.model.js';
+
+/** The topic `Graph.committed` emits after a transaction that recorded changes commits. */
+export const changesCommittedTopic = 'changes';
+
+/** Per transaction (attempt): a key, and how many changes it recorded, so their order survives. */
+const recordedIn = new WeakMap<Tx, { txKey: string; count: number }>();
 
 /** Appends changes in the caller's write transaction, so they commit or roll back with it. */
 export async function recordChanges(tx: Tx, changes: ChangeInput[]): Promise<void> {
   if (changes.length === 0) return;
+  const recorded = recordedIn.get(tx) ?? { txKey: randomUUID(), count: 0 };
+  recordedIn.set(tx, recorded);
+  const offset = recorded.count;
+  recorded.count += changes.length;
   await tx.run('changes/append', {
+    txKey: recorded.txKey,
+    offset,
     changes: changes.map((c) => ({
       type: c.type,
       personaIds: c.personaIds,
@@ -13,4 +27,121 @@ export async function recordChanges(tx: Tx, changes: ChangeInput[]): Promise<voi
       data: c.data === undefined ? null : JSON.stringify(c.data),
     })),
   });
+  // This instance sequences and delivers them as soon as they commit, instead of at its next poll.
+  tx.afterCommit?.(changesCommittedTopic);
+}
+
+interface ChangeRow {
+  seq: number;
+  id: string;
+  type: ChangeType;
+  at: string;
+  personaIds: string[] | null;
+  personIds: string[] | null;
+  data: string | null;
+}
+
+function toModel(row: ChangeRow): ChangeModel {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    at: row.at,
+    personaIds: row.personaIds ?? [],
+    personIds: row.personIds ?? [],
+    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+  };
+}
+
+export interface FeedBounds {
+  /** The last place given (0: none yet). */
+  last: number;
+  /** Every place at or below this one was pruned (0: none). */
+  prunedThrough: number;
+}
+
+export class ChangesRepository {
+  constructor(private readonly graph: Graph) {}
+
+  async countUnsequenced(): Promise<number> {
+    const [row] = await this.graph.read<{ waiting: number }>('changes/count-unsequenced');
+    return row?.waiting ?? 0;
+  }
+
+  /**
+   * Gives up to `limit` committed changes their places, in one short transaction that holds the
+   * sequence lock; returns how many got one and the last place given.
+   */
+  sequenceBatch(limit: number): Promise<{ assigned: number; last: number }> {
+    return this.graph.writeTx('changes/sequence', async (tx) => {
+      const [lock] = await tx.run<{ last: number }>('changes/lock-sequence');
+      const before = lock?.last ?? 0;
+      const [row] = await tx.run<{ assigned: number }>('changes/assign-seqs', { last: before, limit });
+      const assigned = row?.assigned ?? 0;
+      if (assigned > 0) await tx.run('changes/advance-sequence', { last: before + assigned });
+      return { assigned, last: before + assigned };
+    });
+  }
+
+  /**
+   * The last place given, read under the sequence lock: no sequencer is then between commit and
+   * release, so every place up to it is visible to the reads that follow.
+   */
+  lastUnderLock(): Promise<number> {
+    return this.graph.writeTx('changes/last-under-lock', async (tx) => {
+      const [lock] = await tx.run<{ last: number }>('changes/lock-sequence');
+      return lock?.last ?? 0;
+    });
+  }
+
+  async bounds(): Promise<FeedBounds> {
+    const [row] = await this.graph.read<{ last: number; prunedThrough: number }>('changes/sequence-state');
+    return { last: row?.last ?? 0, prunedThrough: row?.prunedThrough ?? 0 };
+  }
+
+  async tail(after: number, limit: number): Promise<ChangeModel[]> {
+    const rows = await this.graph.read<{ change: ChangeRow }>('changes/tail', { after, limit });
+    return rows.map((r) => toModel(r.change));
+  }
+
+  /** A filtered page in (after, upTo], and the prune mark read after it (see ChangesService). */
+  page(params: {
+    after: number;
+    upTo: number;
+    limit: number;
+    filter: ChangeFilter;
+  }): Promise<{ changes: ChangeModel[]; prunedThrough: number }> {
+    const { after, upTo, limit, filter } = params;
+    return this.graph.readTx('changes/page', async (tx) => {
+      const rows = await tx.run<{ change: ChangeRow }>('changes/page', {
+        after,
+        upTo,
+        limit,
+        types: filter.types && filter.types.length > 0 ? [...filter.types] : null,
+        personaId: filter.personaId ?? null,
+        personId: filter.personId ?? null,
+      });
+      // Read after the page: pruning marks before it deletes, so a page that lost rows to a
+      // concurrent prune always sees the mark here.
+      const [state] = await tx.run<{ prunedThrough: number }>('changes/sequence-state');
+      return { changes: rows.map((r) => toModel(r.change)), prunedThrough: state?.prunedThrough ?? 0 };
+    });
+  }
+
+  async pruneHorizon(before: Date): Promise<number | null> {
+    const [row] = await this.graph.read<{ horizon: number | null }>('changes/prune-horizon', {
+      before: before.toISOString(),
+    });
+    return row?.horizon ?? null;
+  }
+
+  async markPruned(horizon: number): Promise<number> {
+    const [row] = await this.graph.write<{ prunedThrough: number }>('changes/mark-pruned', { horizon });
+    return row?.prunedThrough ?? horizon;
+  }
+
+  async pruneBatch(horizon: number, limit: number): Promise<number> {
+    const [row] = await this.graph.write<{ deleted: number }>('changes/prune-batch', { horizon, limit });
+    return row?.deleted ?? 0;
+  }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The idgraph command: serve, migrate, cypher. Every command opens the same graph the API uses.
+// The idgraph command: serve, migrate, cypher, prune-changes. Every command opens the same graph the API uses.
 import { parseArgs } from 'node:util';
+import { ChangesRepository } from '../changes/changes.repository.js';
+import { pruneChanges } from '../changes/changes.retention.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
@@ -12,6 +14,9 @@ Commands:
   serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
   cypher <statement>        run one Cypher statement (--params '{"k":1}', --read) and print JSON rows
+  prune-changes [--older-than-days N]
+                            delete the change feed's changes sequenced more than N days ago
+                            (default CHANGE_RETENTION_DAYS) and report how many
 
 Without NEO4J_URI every command starts (and stops) the embedded Neo4j in NEO4J_HOME.`;
 
@@ -86,6 +91,24 @@ async function main(argv: string[]): Promise<void> {
       await withDatabase(config, async (db) => {
         const rows = await db.graph.runText(statement, params, values.read ? 'READ' : 'WRITE');
         console.log(JSON.stringify(rows, null, 2));
+      });
+      return;
+    }
+    case 'prune-changes': {
+      const { values } = parseArgs({ args: rest, options: { 'older-than-days': { type: 'string' } } });
+      const raw = values['older-than-days'];
+      const days = raw === undefined ? config.changes.retentionDays : Number(raw);
+      if (!Number.isInteger(days) || days < 0) {
+        throw new Error(`--older-than-days must be a whole number of days (0 or more), not "${raw}"`);
+      }
+      await withDatabase(config, async (db) => {
+        const report = await pruneChanges(new ChangesRepository(db.graph), days);
+        console.log(
+          report.prunedThrough === null
+            ? `pruned 0 changes: none was sequenced before ${report.cutoff} (older than ${days} days)`
+            : `pruned ${report.pruned} changes sequenced before ${report.cutoff} (older than ${days} days); ` +
+                `cursors up to ${report.prunedThrough} are no longer retained`,
+        );
       });
       return;
     }

@@ -2,6 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { IdentifierModel, PersonaModel, PersonModel, DeviceModel, FactModel, ConsentModel, EventModel, MentionModel, IdentifierTypeModel } from '../identity/identity.model.js';
 import type { UseCaseModel, ResolutionModel } from '../resolution/resolution.model.js';
+import type { ChangeModel } from '../changes/changes.model.js';
+import type { ChangePage } from '../changes/changes.service.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -10,6 +12,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -35,6 +38,81 @@ export type ActorInput = {
   /** The account or role acted in; the actor's identifiers and device join it. */
   persona?: InputMaybe<PersonaInput>;
 };
+
+/** One profile change, in its place in the feed. */
+export type Change = {
+  __typename?: 'Change';
+  /** The time of the transaction that made the change (its changes share it). */
+  at: Scalars['DateTime']['output'];
+  /** The change's place in the feed, opaque: pass it as `after` to continue right after this change. */
+  cursor: Scalars['String']['output'];
+  /** Details of the change, by type (e.g. the identifier attached). */
+  data?: Maybe<Scalars['JSON']['output']>;
+  /** The persons the change concerns. */
+  personIds: Array<Scalars['ID']['output']>;
+  /** The personas the change concerns. */
+  personaIds: Array<Scalars['ID']['output']>;
+  /** What changed. */
+  type: ChangeType;
+};
+
+/** A page of the change feed. */
+export type ChangeConnection = {
+  __typename?: 'ChangeConnection';
+  /** The changes, oldest first, each with its cursor. */
+  edges: Array<ChangeEdge>;
+  /** The same changes without the edge wrapper. */
+  nodes: Array<Change>;
+  /** Where to continue. */
+  pageInfo: ChangePageInfo;
+};
+
+/** A change and its cursor. */
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  /** The change's cursor. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: Change;
+};
+
+/** Where a page of the change feed ends. */
+export type ChangePageInfo = {
+  __typename?: 'ChangePageInfo';
+  /**
+   * Pass as `after` for the next page: the last change's cursor, or, when the page is not full, the
+   * place the feed was read up to (so changes the filter left out are not read again).
+   */
+  endCursor: Scalars['String']['output'];
+  /**
+   * True when more changes follow right now; false means the feed is read to its end (poll or
+   * subscribe for more).
+   */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** What changed in a profile. */
+export type ChangeType =
+  /** A consent was given or withdrawn. */
+  | 'CONSENT_RECORDED'
+  /** A fact was recorded for a persona. */
+  | 'FACT_RECORDED'
+  /** An identifier was attached to a persona. */
+  | 'IDENTIFIER_ATTACHED'
+  /** An identifier was detached from a persona. */
+  | 'IDENTIFIER_DETACHED'
+  /** An identifier went over its type's limit and is now shared: it no longer links personas. */
+  | 'IDENTIFIER_SHARED'
+  /** A persona was created. */
+  | 'PERSONA_CREATED'
+  /** A persona's context, label or other attributes changed. */
+  | 'PERSONA_UPDATED'
+  /** A person's data was erased. */
+  | 'PERSON_ERASED'
+  /** Personas were grouped into one person. */
+  | 'PERSON_GROUPED'
+  /** A person was split: its personas now belong to more than one person. */
+  | 'PERSON_SPLIT';
 
 /** A channel of interaction or contact. */
 export type Channel =
@@ -496,6 +574,13 @@ export type PressureCapInput = {
 /** The entry points for reading. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Replays the change feed (role: subscribe): the changes after a cursor, oldest first. Without a cursor, from the oldest
+   * change kept (changes are pruned after the retention period). Sees every change committed before
+   * the request. A cursor older than the pruned part of the feed is rejected with BAD_USER_INPUT and
+   * extensions.reason CURSOR_PRUNED.
+   */
+  changes: ChangeConnection;
   /** An event by id, with the identifiers it was by and those it merely mentions. */
   event?: Maybe<Event>;
   /** The service and the database it runs on, read from the database itself. */
@@ -504,6 +589,11 @@ export type Query = {
   identifier?: Maybe<Identifier>;
   /** The registered identifier types. */
   identifierTypes: Array<IdentifierType>;
+  /**
+   * The cursor at the end of the change feed now, past every change committed before this request:
+   * replaying or subscribing after it yields only what comes later.
+   */
+  latestChangeCursor: Scalars['String']['output'];
   /** A person (a grouping of personas) by id. */
   person?: Maybe<Person>;
   /** A persona by id or by key (the account or role it stands for). Exactly one of the two is required. */
@@ -514,6 +604,14 @@ export type Query = {
   useCase?: Maybe<UseCase>;
   /** Every use case, by name. */
   useCases: Array<UseCase>;
+};
+
+
+/** The entry points for reading. */
+export type QueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  types?: InputMaybe<Array<ChangeType>>;
 };
 
 
@@ -603,6 +701,48 @@ export type ResolutionScope =
   | 'PERSON'
   /** The persona(s) it belongs to. */
   | 'PERSONA';
+
+/**
+ * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
+ * the connection params' or the upgrade request's `authorization`). Each subscription replays from its
+ * cursor, then continues live, in feed order, with no gap and no duplicate; resubscribing with the
+ * cursor of the last change received loses nothing.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every change after the cursor (none: from now), in order, then live. Resuming with the last cursor loses nothing. */
+  changes: Change;
+  /**
+   * The changes of one persona or of one person (give exactly one), after the cursor (none: from now),
+   * in order, then live.
+   */
+  profileChanged: Change;
+};
+
+
+/**
+ * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
+ * the connection params' or the upgrade request's `authorization`). Each subscription replays from its
+ * cursor, then continues live, in feed order, with no gap and no duplicate; resubscribing with the
+ * cursor of the last change received loses nothing.
+ */
+export type SubscriptionChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<ChangeType>>;
+};
+
+
+/**
+ * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
+ * the connection params' or the upgrade request's `authorization`). Each subscription replays from its
+ * cursor, then continues live, in feed order, with no gap and no duplicate; resubscribing with the
+ * cursor of the last change received loses nothing.
+ */
+export type SubscriptionProfileChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  personaId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 /** Why a resolution was stopped or limited. */
 export type Suppression = {
@@ -774,6 +914,11 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = ResolversObject<{
   ActorInput: ActorInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Change: ResolverTypeWrapper<ChangeModel>;
+  ChangeConnection: ResolverTypeWrapper<ChangePage>;
+  ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
+  ChangePageInfo: ResolverTypeWrapper<ChangePageInfo>;
+  ChangeType: ChangeType;
   Channel: Channel;
   CollectionMethod: CollectionMethod;
   Consent: ResolverTypeWrapper<ConsentModel>;
@@ -814,6 +959,7 @@ export type ResolversTypes = ResolversObject<{
   Resolution: ResolverTypeWrapper<ResolutionModel>;
   ResolutionScope: ResolutionScope;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<{}>;
   Suppression: ResolverTypeWrapper<Suppression>;
   SuppressionCode: SuppressionCode;
   TermInput: TermInput;
@@ -826,6 +972,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   ActorInput: ActorInput;
   Boolean: Scalars['Boolean']['output'];
+  Change: ChangeModel;
+  ChangeConnection: ChangePage;
+  ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
+  ChangePageInfo: ChangePageInfo;
   Consent: ConsentModel;
   ConsentInput: ConsentInput;
   DateTime: Scalars['DateTime']['output'];
@@ -859,11 +1009,41 @@ export type ResolversParentTypes = ResolversObject<{
   Rejection: Rejection;
   Resolution: ResolutionModel;
   String: Scalars['String']['output'];
+  Subscription: {};
   Suppression: Suppression;
   TermInput: TermInput;
   UnmappedCode: UnmappedCode;
   UseCase: UseCaseModel;
   UseCaseInput: UseCaseInput;
+}>;
+
+export type ChangeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  data?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  personIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  personaIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChangeType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChangeConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ChangeConnection'] = ResolversParentTypes['ChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['ChangePageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChangeEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Change'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChangePageInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ChangePageInfo'] = ResolversParentTypes['ChangePageInfo']> = ResolversObject<{
+  endCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ConsentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -1005,10 +1185,12 @@ export type PressureCapResolvers<ContextType = GraphContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType, RequireFields<QueryIdentifierArgs, 'type' | 'value'>>;
   identifierTypes?: Resolver<Array<ResolversTypes['IdentifierType']>, ParentType, ContextType>;
+  latestChangeCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
@@ -1039,6 +1221,11 @@ export type ResolutionResolvers<ContextType = GraphContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  changes?: SubscriptionResolver<ResolversTypes['Change'], "changes", ParentType, ContextType, Partial<SubscriptionChangesArgs>>;
+  profileChanged?: SubscriptionResolver<ResolversTypes['Change'], "profileChanged", ParentType, ContextType, Partial<SubscriptionProfileChangedArgs>>;
+}>;
+
 export type SuppressionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Suppression'] = ResolversParentTypes['Suppression']> = ResolversObject<{
   code?: Resolver<ResolversTypes['SuppressionCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1067,6 +1254,10 @@ export type UseCaseResolvers<ContextType = GraphContext, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = GraphContext> = ResolversObject<{
+  Change?: ChangeResolvers<ContextType>;
+  ChangeConnection?: ChangeConnectionResolvers<ContextType>;
+  ChangeEdge?: ChangeEdgeResolvers<ContextType>;
+  ChangePageInfo?: ChangePageInfoResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
@@ -1087,6 +1278,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Rejection?: RejectionResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   UnmappedCode?: UnmappedCodeResolvers<ContextType>;
   UseCase?: UseCaseResolvers<ContextType>;

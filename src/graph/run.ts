@@ -1,6 +1,7 @@
 // The only caller of the driver: routes reads and writes (executeRead/executeWrite, so a cluster's
 // routing and retries work), names every query from cypher/, converts values, and maps driver
 // errors to ours in one place.
+import { EventEmitter } from 'node:events';
 import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import { serviceUnavailable } from '../errors.js';
 import type { CypherCatalog } from './cypher-files.js';
@@ -11,6 +12,11 @@ export type Row = Record<string, unknown>;
 /** A transaction that runs named statements only: no Cypher text is built outside cypher/. */
 export interface Tx {
   run<T extends object = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+  /**
+   * Emits `topic` on `Graph.committed` once this transaction has committed; never on rollback, and
+   * once however often a retried transaction asked. (The change feed uses it to sequence at once.)
+   */
+  afterCommit?(topic: string): void;
 }
 
 /** Counts database round trips, e.g. per GraphQL request. */
@@ -33,11 +39,13 @@ export class Graph {
     private readonly catalog: CypherCatalog,
     private readonly database?: string,
     private readonly observer?: QueryObserver,
+    /** Post-commit notices (see Tx.afterCommit), shared by every observed copy of this graph. */
+    readonly committed: EventEmitter = new EventEmitter().setMaxListeners(0),
   ) {}
 
   /** The same graph, reporting each statement to an observer (per-request round-trip counts). */
   observedBy(observer: QueryObserver): Graph {
-    return new Graph(this.driver, this.catalog, this.database, observer);
+    return new Graph(this.driver, this.catalog, this.database, observer, this.committed);
   }
 
   statement(name: string): string {
@@ -50,8 +58,9 @@ export class Graph {
     return Object.keys(this.catalog);
   }
 
-  private wrap(tx: ManagedTransaction): Tx {
+  private wrap(tx: ManagedTransaction, topics: Set<string>): Tx {
     return {
+      afterCommit: (topic: string) => void topics.add(topic),
       run: async <T extends object>(name: string, params: Record<string, unknown> = {}) => {
         const text = this.statement(name);
         this.observer?.onQuery(name);
@@ -73,10 +82,19 @@ export class Graph {
       bookmarkManager: this.driver.executeQueryBookmarkManager,
     });
     const config = { metadata: { app: 'identity-graph', operation } };
+    // Only the attempt that committed counts: a retried attempt starts with no topics.
+    let topics = new Set<string>();
+    const attempt = (tx: ManagedTransaction) => {
+      topics = new Set<string>();
+      return work(this.wrap(tx, topics));
+    };
     try {
-      return mode === 'READ'
-        ? await session.executeRead((tx) => work(this.wrap(tx)), config)
-        : await session.executeWrite((tx) => work(this.wrap(tx)), config);
+      const result =
+        mode === 'READ'
+          ? await session.executeRead(attempt, config)
+          : await session.executeWrite(attempt, config);
+      for (const topic of topics) this.committed.emit(topic);
+      return result;
     } catch (error) {
       throw mapDriverError(error);
     } finally {

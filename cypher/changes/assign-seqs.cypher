@@ -1,0 +1,18 @@
+// Gives the next places in the feed to committed changes that have none, in the order they were
+// recorded (by transaction, then in it), under the sequence lock (changes/lock-sequence, same transaction).
+// Only committed changes are visible here, so a change never gets a place before its transaction
+// committed: a reader that has passed place N is never overtaken by a change landing at or below N.
+// $last: Integer (the last place given), $limit: Integer → assigned: Integer
+// Scans the Unsequenced label only (a few nodes), never the whole feed.
+MATCH (c:Change:Unsequenced)
+USING SCAN c:Unsequenced
+WHERE c.seq IS NULL
+WITH c
+ORDER BY c.at, c.txKey, c.ordinal
+LIMIT $limit
+WITH collect(c) AS batch
+UNWIND range(0, size(batch) - 1) AS i
+WITH batch[i] AS c, $last + 1 + i AS seq
+SET c.seq = seq, c.sequencedAt = datetime()
+REMOVE c:Unsequenced
+RETURN count(*) AS assigned
