@@ -5,8 +5,12 @@ MERGE (person:Person {id: row.personId})
 ON CREATE SET person.createdAt = datetime()
 WITH person, row
 MATCH (p:Persona {id: row.personaId})
-OPTIONAL MATCH (old:Person)-[r:HAS_PERSONA]->(p)
-WHERE old.id <> row.personId
-DELETE r
+CALL {
+  // Expanded from the persona: a predicate on old.id alone would tempt the planner to scan persons.
+  WITH p, row
+  MATCH (p)<-[r:HAS_PERSONA]-(old)
+  WHERE old.id <> row.personId
+  DELETE r
+}
 MERGE (person)-[h:HAS_PERSONA]->(p)
 ON CREATE SET h.since = datetime()

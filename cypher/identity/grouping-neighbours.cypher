@@ -5,8 +5,10 @@ UNWIND $ids AS id
 MATCH (p:Persona {id: id})
 CALL {
   WITH p
-  MATCH (p)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(q:Persona)
-  WHERE i.shared = false AND q <> p
+  MATCH (p)-[:HAS_IDENTIFIER]->(i:Identifier)
+  WHERE NOT coalesce(i.shared, false)
+  MATCH (i)<-[:HAS_IDENTIFIER]-(q:Persona)
+  WHERE q <> p
   RETURN q.id AS neighbourId
   UNION
   WITH p

@@ -3,6 +3,7 @@
 // $identifiers: [{type, value}] → type, value, shared, flipped, holderIds
 UNWIND $identifiers AS key
 MATCH (i:Identifier {type: key.type, value: key.value})
+USING INDEX SEEK i:Identifier(type, value)
 OPTIONAL MATCH (t:IdentifierType {name: i.type})
 OPTIONAL MATCH (i)<-[:HAS_IDENTIFIER]-(p:Persona)
 WITH i, coalesce(t.maxPersonas, 1) AS maxPersonas, collect(p.id) AS holderIds

@@ -4,15 +4,18 @@
 CALL {
   UNWIND $ids AS id
   MATCH (p:Persona {id: id})
+  USING INDEX SEEK p:Persona(id)
   MATCH (e:Event {type: 'message_sent', purpose: $purpose})-[:BY]->(p)
   RETURN e
   UNION
   UNWIND $ids AS id
   MATCH (p:Persona {id: id})-[:HAS_IDENTIFIER]->(:Identifier)<-[:BY]-(e:Event {type: 'message_sent', purpose: $purpose})
+  USING INDEX SEEK p:Persona(id)
   RETURN e
   UNION
   UNWIND $identifiers AS key
-  MATCH (:Identifier {type: key.type, value: key.value})<-[:BY]-(e:Event {type: 'message_sent', purpose: $purpose})
+  MATCH (i:Identifier {type: key.type, value: key.value})<-[:BY]-(e:Event {type: 'message_sent', purpose: $purpose})
+  USING INDEX SEEK i:Identifier(type, value)
   RETURN e
 }
 WITH DISTINCT e WHERE e.occurredAt >= datetime() - duration({days: $windowDays})

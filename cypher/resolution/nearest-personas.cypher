@@ -3,6 +3,7 @@
 // maxHops, checked on the result, is usually smaller).
 // $type, $value: String, $strengths: [String], $maxHops: Int → persona, hops, steps: [{from, rel, strength, to}]
 MATCH (a:Identifier {type: $type, value: $value})
+USING INDEX SEEK a:Identifier(type, value)
 MATCH path = (a)((x)-[r:LINKED|OBSERVED|ON_HARDWARE|USES|HAS_IDENTIFIER]-(y)
                  WHERE r.strength IN $strengths AND NOT x:Persona AND NOT coalesce(x.shared, false)){1,6}(p:Persona)
 WHERE length(path) <= $maxHops
