@@ -8,6 +8,11 @@ import { formatCursor } from './changes.service.js';
 
 const passThrough = (change: ChangeModel) => change;
 
+export function maskIdentifierValue(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || !('value' in data)) return data;
+  return { ...data, value: '[masked: needs the pii role]', masked: true };
+}
+
 export const changesResolvers: Resolvers = {
   Query: {
     changes: (_, args, { services, auth }) => {
@@ -40,6 +45,8 @@ export const changesResolvers: Resolvers = {
   },
   Change: {
     cursor: (change) => formatCursor(change.seq),
+    // Identifier values (emails, phones) in a change are personal data: only the pii role sees them.
+    data: (change, _, { auth }) => (auth.roles.has('pii') ? change.data : maskIdentifierValue(change.data)),
   },
   ChangeConnection: {
     edges: (page) => page.changes.map((change) => ({ cursor: formatCursor(change.seq), node: change })),

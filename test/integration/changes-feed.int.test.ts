@@ -346,7 +346,9 @@ describe('access to the change feed', () => {
   let api: TestApi;
   let subscribers: TestSubscriber[] = [];
   beforeAll(async () => {
-    api = await startTestApi({ API_KEYS: 'reader-key=read,integrator-key=subscribe' });
+    api = await startTestApi({
+      API_KEYS: 'reader-key=read,integrator-key=subscribe,pii-integrator-key=subscribe+pii,writer-key=write',
+    });
   });
   afterAll(async () => {
     await Promise.all(subscribers.map((s) => s.close()));
@@ -377,5 +379,47 @@ describe('access to the change feed', () => {
     expect((await anonymous.firstError())?.extensions?.code).toBe('UNAUTHENTICATED');
     await recordCommitted(api.db.graph, [change(tag, 0)]);
     await integrator.waitForTagged(tag, 1);
+  });
+
+  it('shows identifier values in changes only to subscribers with the pii role', async () => {
+    const tag = uniqueTag('pii');
+    const cursor = (key: string) =>
+      api.gql<{ latestChangeCursor: string }>('{ latestChangeCursor }', {}, { key });
+    const after = dataOf(await cursor('integrator-key')).latestChangeCursor;
+    const ingested = await api.gql(
+      `mutation { ingest(events: [{ id: "${tag}", type: "signup", occurredAt: "2026-01-01T00:00:00Z", source: "web",
+        actor: { persona: { key: "${tag}:p" }, identifiers: [{ type: "email", value: "${tag}@example.org" }] } }]) { accepted } }`,
+      {},
+      { key: 'writer-key' },
+    );
+    expect(dataOf(ingested)).toEqual({ ingest: { accepted: 1 } });
+    const personaId = dataOf(
+      await api.gql<{ persona: { id: string } }>(
+        `{ persona(key: "${tag}:p") { id } }`,
+        {},
+        { key: 'reader-key' },
+      ),
+    ).persona.id;
+    const attached = async (key: string) => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const page = dataOf(
+          await api.gql<PageResult>(
+            pageQuery,
+            { after, first: 500, types: ['IDENTIFIER_ATTACHED'] },
+            { key },
+          ),
+        );
+        const mine = page.changes.edges.find((e) => e.node.personaIds.includes(personaId));
+        if (mine) return mine.node.data;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('the change never arrived');
+    };
+    expect(await attached('pii-integrator-key')).toEqual({ type: 'email', value: `${tag}@example.org` });
+    expect(await attached('integrator-key')).toEqual({
+      type: 'email',
+      value: expect.stringMatching(/masked/),
+      masked: true,
+    });
   });
 });
