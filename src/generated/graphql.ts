@@ -326,7 +326,7 @@ export type Identifier = {
   shared: Scalars['Boolean']['output'];
   /** Its type. */
   type: Scalars['String']['output'];
-  /** Its normalized value. */
+  /** Its normalized value; masked (e.g. "a***@mail.com") for callers without the pii role. */
   value: Scalars['String']['output'];
 };
 

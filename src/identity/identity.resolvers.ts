@@ -7,6 +7,16 @@ import type { AuthContext } from '../auth.js';
 import type { FactModel } from './identity.model.js';
 
 export const maskedValue = '[masked: needs the pii role]';
+/** Keeps enough to recognize an identifier (first letter and domain, last two digits), hides the rest. */
+export function maskIdentifier({ type, value }: { type: string; value: string }): string {
+  if (type === 'email' || value.includes('@')) {
+    const [local = '', domain = ''] = value.split('@');
+    return `${local.slice(0, 1)}***@${domain}`;
+  }
+  if (/^\+\d+$/.test(value)) return `${value.slice(0, 2)}***${value.slice(-2)}`;
+  return `${value.slice(0, 2)}***`;
+}
+
 const isMasked = (fact: FactModel, auth: AuthContext) => Boolean(fact.sensitive) && !auth.roles.has('pii');
 
 export const identityResolvers: Resolvers = {
@@ -60,6 +70,9 @@ export const identityResolvers: Resolvers = {
     },
   },
   Identifier: {
+    // Identifier values are personal data: callers without the pii role see a hint, not the value.
+    value: (identifier, _, { auth }) =>
+      auth.roles.has('pii') ? identifier.value : maskIdentifier(identifier),
     personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
     devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
   },

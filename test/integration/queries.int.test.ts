@@ -221,6 +221,16 @@ describe('access', () => {
     expect(byKey(nurse).allergy).toEqual({ key: 'allergy', value: 'shellfish', masked: false });
   });
 
+  it('shows identifier values only to callers with the pii role', async () => {
+    const query = `{ persona(key: "${tag}:p2") { identifiers { type value } } }`;
+    type Ids = { persona: { identifiers: { type: string; value: string }[] } };
+    const reader = dataOf(await guarded.gql<Ids>(query, {}, { key: 'reader-key' })).persona.identifiers;
+    const nurse = dataOf(await guarded.gql<Ids>(query, {}, { key: 'nurse-key' })).persona.identifiers;
+    expect(nurse.map((i) => i.value)).toContain(`p2@${tag}.example`);
+    expect(reader.map((i) => i.value)).toContain(`p***@${tag}.example`);
+    expect(reader.map((i) => i.value)).not.toContain(`p2@${tag}.example`);
+  });
+
   it('lets an admin register an identifier type with its own limit', async () => {
     const name = `member-${tag.slice(-8)}`;
     const body = await guarded.gql<{
