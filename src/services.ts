@@ -19,7 +19,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       health: new HealthService(graph),
       identity,
       ingest: new IngestService(graph, config),
-      resolution: new ResolutionService(graph, identity, loaders.identity),
+      resolution: new ResolutionService(graph, identity, loaders.identity, auth.actor),
       changes: new ChangesService(new ChangesRepository(graph), changeFeed),
     },
     loaders,

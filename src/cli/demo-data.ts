@@ -198,7 +198,7 @@ export async function loadDemoData(
   options: DemoOptions = demoDefaults,
 ) {
   const identity = new IdentityService(graph, config, 'demo');
-  const resolution = new ResolutionService(graph, identity, createIdentityLoaders(identity.repo));
+  const resolution = new ResolutionService(graph, identity, createIdentityLoaders(identity.repo), 'demo');
   const { events, useCases, assertions } = demoDataset(options);
   const result = await new IngestService(graph, config).ingest(events);
   for (const useCase of useCases) await resolution.defineUseCase(useCase);

@@ -182,10 +182,6 @@ export class IdentityRepository {
     return (row?.detached ?? 0) > 0;
   }
 
-  async audit(tx: Tx, action: string, actor: string, details: Record<string, unknown>): Promise<void> {
-    await tx.run('identity/audit', { action, actor, details: JSON.stringify(details) });
-  }
-
   // ---- reads (batched by the loaders)
   async personasByIds(ids: readonly string[]): Promise<PersonaModel[]> {
     return (await this.graph.read<{ persona: PersonaModel }>('identity/personas-by-ids', { ids })).map(

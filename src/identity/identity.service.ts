@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
+import { recordAudit } from '../privacy/audit.repository.js';
 import { regroup } from './grouping.js';
 import type {
   EventModel,
@@ -95,7 +96,7 @@ export class IdentityService {
         })),
         ...regrouping.changes,
       ]);
-      await this.repo.audit(tx, 'defineIdentifierType', this.actor, { ...type });
+      await recordAudit(tx, 'defineIdentifierType', this.actor, { ...type });
       return stored;
     });
   }
@@ -122,7 +123,7 @@ export class IdentityService {
       await this.repo.assertSamePerson(tx, first, second, evidence.trim(), this.actor);
       const regrouping = await regroup(tx, this.repo, [a, b]);
       await recordChanges(tx, regrouping.changes);
-      await this.repo.audit(tx, 'linkPersonas', this.actor, { a, b, evidence });
+      await recordAudit(tx, 'linkPersonas', this.actor, { a, b, evidence });
       const [person] = await this.personsOf(tx, [a]);
       return person!;
     });
@@ -140,7 +141,7 @@ export class IdentityService {
       }
       const regrouping = await regroup(tx, this.repo, [a, b]);
       await recordChanges(tx, regrouping.changes);
-      await this.repo.audit(tx, 'unlinkPersonas', this.actor, { a, b, reason });
+      await recordAudit(tx, 'unlinkPersonas', this.actor, { a, b, reason });
       return this.personsOf(tx, [a, b]);
     });
   }
@@ -163,7 +164,7 @@ export class IdentityService {
         },
         ...regrouping.changes,
       ]);
-      await this.repo.audit(tx, 'detachIdentifier', this.actor, { personaId, ...key, reason });
+      await recordAudit(tx, 'detachIdentifier', this.actor, { personaId, ...key, reason });
     });
     const [persona] = await this.repo.personasByIds([personaId]);
     return persona!;

@@ -1,5 +1,6 @@
 // The only code that names resolution queries; returns plain models.
 import type { Graph } from '../graph/run.js';
+import { recordAudit } from '../privacy/audit.repository.js';
 import type { IdentifierKey, IdentifierModel, PersonaModel } from '../identity/identity.model.js';
 import type { UseCaseModel } from './resolution.model.js';
 
@@ -61,7 +62,7 @@ export interface PersonRow {
 export class ResolutionRepository {
   constructor(private readonly graph: Graph) {}
 
-  async defineUseCase(useCase: UseCaseModel): Promise<UseCaseModel> {
+  async defineUseCase(useCase: UseCaseModel, actor: string): Promise<UseCaseModel> {
     const { pressureCap, ...rest } = useCase;
     // Neo4j stores no nulls: absent properties read back as the defaults above.
     const stored = Object.fromEntries(
@@ -72,10 +73,13 @@ export class ResolutionRepository {
         pressurePurpose: pressureCap?.purpose,
       }).filter(([, v]) => v !== null && v !== undefined),
     );
-    const [row] = await this.graph.write<{ useCase: StoredUseCase }>('resolution/define-use-case', {
-      useCase: stored,
+    return this.graph.writeTx('defineUseCase', async (tx) => {
+      const [row] = await tx.run<{ useCase: StoredUseCase }>('resolution/define-use-case', {
+        useCase: stored,
+      });
+      await recordAudit(tx, 'defineUseCase', actor, stored);
+      return fromStored(row!.useCase);
     });
-    return fromStored(row!.useCase);
   }
 
   async useCasesByNames(names: readonly string[]): Promise<UseCaseModel[]> {

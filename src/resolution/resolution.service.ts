@@ -47,6 +47,7 @@ export class ResolutionService {
     graph: Graph,
     private readonly identity: IdentityService,
     private readonly loaders: IdentityLoaders,
+    private readonly actor: string,
   ) {
     this.repo = new ResolutionRepository(graph);
   }
@@ -73,25 +74,28 @@ export class ResolutionService {
     const known = new Set((await this.identity.identifierTypes()).map((t) => t.name));
     const unknown = (input.contactTypes ?? []).filter((t) => !known.has(t));
     if (unknown.length) throw badUserInput(`Unknown contact type(s): ${unknown.join(', ')}`);
-    return this.repo.defineUseCase({
-      name,
-      description: input.description ?? null,
-      scope: input.scope,
-      minStrength: input.minStrength ?? 'STRONG',
-      maxHops,
-      contexts: input.contexts ?? null,
-      excludeContexts: input.excludeContexts ?? [],
-      contactTypes: input.contactTypes ?? [],
-      consentPurpose: input.consentPurpose ?? null,
-      pressureCap: input.pressureCap
-        ? {
-            max: input.pressureCap.max,
-            windowDays: input.pressureCap.windowDays,
-            purpose: input.pressureCap.purpose ?? name,
-          }
-        : null,
-      requiredFacts: input.requiredFacts ?? [],
-    });
+    return this.repo.defineUseCase(
+      {
+        name,
+        description: input.description ?? null,
+        scope: input.scope,
+        minStrength: input.minStrength ?? 'STRONG',
+        maxHops,
+        contexts: input.contexts ?? null,
+        excludeContexts: input.excludeContexts ?? [],
+        contactTypes: input.contactTypes ?? [],
+        consentPurpose: input.consentPurpose ?? null,
+        pressureCap: input.pressureCap
+          ? {
+              max: input.pressureCap.max,
+              windowDays: input.pressureCap.windowDays,
+              purpose: input.pressureCap.purpose ?? name,
+            }
+          : null,
+        requiredFacts: input.requiredFacts ?? [],
+      },
+      this.actor,
+    );
   }
 
   async resolve(input: { type: string; value: string }, useCaseName: string): Promise<ResolutionModel> {

@@ -241,5 +241,12 @@ describe('access', () => {
       { key: 'boss-key' },
     );
     expect(dataOf(body).defineIdentifierType).toEqual({ name, kind: 'ACCOUNT', maxPersonas: 2 });
+    const [audit] = await guarded.db.graph.runText(
+      `MATCH (a:AuditEntry {action: 'defineIdentifierType'}) WHERE a.details CONTAINS $name
+       RETURN a.actor AS actor, a.at IS NOT NULL AS dated`,
+      { name },
+      'READ',
+    );
+    expect(audit).toEqual({ actor: 'key:boss…', dated: true });
   });
 });
