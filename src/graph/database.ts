@@ -4,6 +4,7 @@ import type { AppConfig } from '../config.js';
 import { loadCypherCatalog } from './cypher-files.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
 import { Graph } from './run.js';
+import { disableNagleForDriverSockets } from './tcp-nodelay.js';
 
 export interface Database {
   driver: Driver;
@@ -50,6 +51,7 @@ export async function openDatabase(
     uri = embedded.uri;
   }
   const auth = config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined;
+  disableNagleForDriverSockets();
   const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: false, userAgent: 'identity-graph' });
   try {
     await driver.verifyConnectivity({ database: config.neo4j.database });
@@ -59,7 +61,8 @@ export async function openDatabase(
     await stopContainer?.();
     throw error;
   }
-  const graph = new Graph(driver, catalog, config.neo4j.database);
+  // neo4j:// routes across a cluster, where reads may hit a member behind the last write.
+  const graph = new Graph(driver, catalog, config.neo4j.database, uri.startsWith('neo4j'));
   return {
     driver,
     graph,

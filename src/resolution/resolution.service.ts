@@ -99,7 +99,13 @@ export class ResolutionService {
   }
 
   async resolve(input: { type: string; value: string }, useCaseName: string): Promise<ResolutionModel> {
-    const useCase = await this.useCase(useCaseName);
+    // Independent reads go out together: a resolution is a handful of short round trips.
+    const [found, normalized] = await Promise.allSettled([
+      this.useCase(useCaseName),
+      this.identity.tryNormalize(input),
+    ]);
+    if (found.status === 'rejected') throw found.reason;
+    const useCase = found.value;
     if (!useCase) throw notFound(`No use case named "${useCaseName}"; define it with defineUseCase`);
     const explanation: ExplanationStepModel[] = [{ rule: 'policy', detail: policySummary(useCase) }];
     const suppressions: SuppressionModel[] = [];
@@ -117,8 +123,11 @@ export class ResolutionService {
       explanation,
     };
 
-    const key = await this.identity.tryNormalize(input);
-    const anchor = key ? await this.repo.anchor(key) : null;
+    if (normalized.status === 'rejected') throw normalized.reason;
+    const key = normalized.value;
+    const [anchor, channels] = key
+      ? await Promise.all([this.repo.anchor(key), this.repo.contactChannels(useCase.contactTypes)])
+      : [null, new Map<string, string | null>()];
     if (!key || !anchor) {
       suppressions.push({
         code: 'UNKNOWN_IDENTIFIER',
@@ -146,6 +155,7 @@ export class ResolutionService {
       await this.chooseContact(
         result,
         useCase,
+        channels,
         [anchor.anchor],
         anchor.holders.map((h) => h.persona),
       );
@@ -268,10 +278,12 @@ export class ResolutionService {
     result.personas = inScope;
     result.confidence = confidence;
     const anchorFirst = inScope.some((p) => reach.some((r) => r.id === p.id)) ? [anchor.anchor] : [];
-    const held = await this.loaders.identifiersOfPersona.loadMany(inScope.map((p) => p.id));
+    const [held, facts] = await Promise.all([
+      this.loaders.identifiersOfPersona.loadMany(inScope.map((p) => p.id)),
+      this.loaders.factsOfPersona.loadMany(inScope.map((p) => p.id)),
+    ]);
     const identifiers = [...anchorFirst, ...held.flatMap((list) => (list instanceof Error ? [] : list))];
-    await this.chooseContact(result, useCase, identifiers, inScope);
-    const facts = await this.loaders.factsOfPersona.loadMany(inScope.map((p) => p.id));
+    await this.chooseContact(result, useCase, channels, identifiers, inScope);
     result.facts = chooseFacts(facts.flatMap((list) => (list instanceof Error ? [] : list)));
     const missing = useCase.requiredFacts.filter((k) => !result.facts.some((f) => f.key === k));
     if (useCase.requiredFacts.length) {
@@ -306,6 +318,7 @@ export class ResolutionService {
   private async chooseContact(
     result: ResolutionModel,
     useCase: UseCaseModel,
+    channels: Map<string, string | null>,
     identifiers: IdentifierModel[],
     consentGivers: PersonaModel[],
   ): Promise<void> {
@@ -314,7 +327,6 @@ export class ResolutionService {
       explanation.push({ rule: 'contact.none', detail: 'the use case names no contact types' });
       return;
     }
-    const channels = await this.repo.contactChannels(useCase.contactTypes);
     const unique = new Map(identifiers.map((i) => [`${i.type}\u0000${i.value}`, i]));
     const ordered = useCase.contactTypes.flatMap((type) =>
       [...unique.values()].filter((i) => i.type === type),
