@@ -1,6 +1,6 @@
 // The per-operation context: services over a graph handle that counts this operation's round trips,
 // and fresh DataLoaders, so no cached row outlives the operation that read it.
-import { authenticate, type AuthContext } from './auth.js';
+import { authenticate, type AuthContext } from './privacy/auth.js';
 import type { ChangeFeed } from './changes/changes.feed.js';
 import type { AppConfig } from './config.js';
 import type { Graph } from './graph/run.js';

@@ -2,7 +2,7 @@
 import type { ChangeFeed } from './changes/changes.feed.js';
 import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
-import type { AuthContext } from './auth.js';
+import type { AuthContext } from './privacy/auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';

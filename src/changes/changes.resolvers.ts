@@ -1,17 +1,13 @@
 // The change feed's resolvers: thin, each one service call. Every feed operation needs the
 // "subscribe" role: integrators hold it, and the replay query serves the same data as subscriptions.
-import { requireRole } from '../auth.js';
+import { requireRole } from '../privacy/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { maskChangeData, mayReadPii } from '../privacy/masking.js';
 import type { ChangeModel } from './changes.model.js';
 import { formatCursor } from './changes.service.js';
 
 const passThrough = (change: ChangeModel) => change;
-
-export function maskIdentifierValue(data: unknown): unknown {
-  if (!data || typeof data !== 'object' || !('value' in data)) return data;
-  return { ...data, value: '[masked: needs the pii role]', masked: true };
-}
 
 export const changesResolvers: Resolvers = {
   Query: {
@@ -46,7 +42,7 @@ export const changesResolvers: Resolvers = {
   Change: {
     cursor: (change) => formatCursor(change.seq),
     // Identifier values (emails, phones) in a change are personal data: only the pii role sees them.
-    data: (change, _, { auth }) => (auth.roles.has('pii') ? change.data : maskIdentifierValue(change.data)),
+    data: (change, _, { auth }) => (mayReadPii(auth) ? change.data : maskChangeData(change.data)),
   },
   ChangeConnection: {
     edges: (page) => page.changes.map((change) => ({ cursor: formatCursor(change.seq), node: change })),

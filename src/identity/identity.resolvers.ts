@@ -1,23 +1,9 @@
 // Thin resolvers for identifiers, personas, persons, devices and events: arguments → one service or
 // loader call → model.
-import { requireRole } from '../auth.js';
+import { requireRole } from '../privacy/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import type { AuthContext } from '../auth.js';
-import type { FactModel } from './identity.model.js';
-
-export const maskedValue = '[masked: needs the pii role]';
-/** Keeps enough to recognize an identifier (first letter and domain, last two digits), hides the rest. */
-export function maskIdentifier({ type, value }: { type: string; value: string }): string {
-  if (type === 'email' || value.includes('@')) {
-    const [local = '', domain = ''] = value.split('@');
-    return `${local.slice(0, 1)}***@${domain}`;
-  }
-  if (/^\+\d+$/.test(value)) return `${value.slice(0, 2)}***${value.slice(-2)}`;
-  return `${value.slice(0, 2)}***`;
-}
-
-const isMasked = (fact: FactModel, auth: AuthContext) => Boolean(fact.sensitive) && !auth.roles.has('pii');
+import { isFactMasked, maskedValue, maskIdentifier, mayReadPii } from '../privacy/masking.js';
 
 export const identityResolvers: Resolvers = {
   Query: {
@@ -71,8 +57,7 @@ export const identityResolvers: Resolvers = {
   },
   Identifier: {
     // Identifier values are personal data: callers without the pii role see a hint, not the value.
-    value: (identifier, _, { auth }) =>
-      auth.roles.has('pii') ? identifier.value : maskIdentifier(identifier),
+    value: (identifier, _, { auth }) => (mayReadPii(auth) ? identifier.value : maskIdentifier(identifier)),
     personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
     devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
   },
@@ -92,8 +77,8 @@ export const identityResolvers: Resolvers = {
   },
   Fact: {
     // Health and other sensitive facts are shown only to callers with the pii role.
-    value: (fact, _, { auth }) => (isMasked(fact, auth) ? maskedValue : fact.value),
-    masked: (fact, _, { auth }) => isMasked(fact, auth),
+    value: (fact, _, { auth }) => (isFactMasked(fact, auth) ? maskedValue : fact.value),
+    masked: (fact, _, { auth }) => isFactMasked(fact, auth),
   },
   Consent: {
     identifier: (consent, _, { loaders }) =>

@@ -1,6 +1,6 @@
 // Roles from API keys: who may read, see PII, write, administer or subscribe.
-import type { AppConfig, Role } from './config.js';
-import { forbidden, unauthenticated } from './errors.js';
+import type { AppConfig, Role } from '../config.js';
+import { forbidden, unauthenticated } from '../errors.js';
 
 export interface AuthContext {
   /** The key's name for audit records ("anonymous" where keys are not configured). */
