@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The idgraph command: serve, migrate, cypher, prune-changes. Every command opens the same graph the API uses.
+// The idgraph command: serve, migrate, import, cypher, prune-changes. Every command opens the same graph the API uses.
+import fs from 'node:fs';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ChangesRepository } from '../changes/changes.repository.js';
 import { pruneChanges } from '../changes/changes.retention.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
+import { importEvents } from '../identity/import.js';
+import { IngestService } from '../identity/ingest.service.js';
+import { buildSchema } from '../schema.js';
 import { startServer } from '../server.js';
 
 const usage = `Usage: idgraph <command> [options]
@@ -13,6 +18,8 @@ const usage = `Usage: idgraph <command> [options]
 Commands:
   serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
+  import <file.jsonl>       load events, one JSON EventInput a line, through the ingest rules
+                            (--batch N, default 500; --rejects FILE, default <file>.rejects.jsonl)
   cypher <statement>        run one Cypher statement (--params '{"k":1}', --read) and print JSON rows
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
@@ -76,6 +83,40 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'migrate': {
       await withDatabase(config, async () => log('migrations are up to date'));
+      return;
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { batch: { type: 'string', default: '500' }, rejects: { type: 'string' } },
+      });
+      const file = positionals[0];
+      if (!file) throw new Error('import needs a file: idgraph import events.jsonl');
+      const batchSize = Math.min(Number(values.batch), config.limits.maxBatchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new Error('--batch must be a whole number from 1');
+      const rejectsFile = values.rejects ?? `${file}.rejects.jsonl`;
+      const input = fs.createReadStream(file, 'utf8');
+      const rejects = fs.createWriteStream(rejectsFile);
+      const summary = await withDatabase(config, (db) =>
+        importEvents(
+          readline.createInterface({ input, crlfDelay: Infinity }),
+          buildSchema(),
+          new IngestService(db.graph, config),
+          {
+            batchSize,
+            onRejection: (r) => rejects.write(`${JSON.stringify(r)}\n`),
+            onProgress: (p) =>
+              log(
+                `${p.lines} lines: ${p.accepted} stored, ${p.duplicates} already there, ${p.rejected} rejected (${p.eventsPerSecond} events/s)`,
+              ),
+          },
+        ),
+      );
+      await new Promise((resolve) => rejects.end(resolve));
+      if (summary.rejected === 0) fs.rmSync(rejectsFile, { force: true });
+      console.log(JSON.stringify({ ...summary, rejectsFile: summary.rejected ? rejectsFile : null }));
       return;
     }
     case 'cypher': {
