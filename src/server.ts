@@ -136,7 +136,19 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     }),
   );
 
-  await new Promise<void>((resolve) => httpServer.listen(config.http.port, config.http.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // A port already in use must fail the start, not hang it (the ws server only logs the error).
+      httpServer.once('error', reject);
+      httpServer.listen(config.http.port, config.http.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
   return {

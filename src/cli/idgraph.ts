@@ -160,7 +160,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
   if (error instanceof ConfigError) console.error(error.message);
+  else if (code === 'EADDRINUSE')
+    console.error(`${(error as Error).message}: another process holds the port; set PORT`);
   else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

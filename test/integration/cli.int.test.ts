@@ -2,6 +2,7 @@
 // Java process left, and the same store reused on the next start.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/config.js';
@@ -79,4 +80,23 @@ describe('idgraph serve', () => {
     }
     expect(javaOnStore()).toBe('');
   }, 240_000);
+
+  it('fails with a clear message, and stops its Neo4j, when the port is taken', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const { NEO4J_URI: _external, ...inherited } = process.env;
+      const result = spawnSync(process.execPath, [cli, 'serve'], {
+        encoding: 'utf8',
+        env: { ...inherited, NEO4J_HOME: store, PORT: String(port), NODE_ENV: 'production' },
+        timeout: 120_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/EADDRINUSE.*set PORT/);
+      expect(javaOnStore()).toBe('');
+    } finally {
+      blocker.close();
+    }
+  }, 180_000);
 });
