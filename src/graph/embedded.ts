@@ -152,14 +152,12 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      const hint = stderrTail.some((l) => l.includes('FileLockException') || l.includes('lock'))
-        ? `\nIs another Neo4j already using ${options.home}? Stop it or set NEO4J_HOME.`
-        : '';
-      reject(
-        new EmbeddedNeo4jError(
-          `Neo4j exited during start (code ${code ?? signal}):\n${stderrTail.join('\n')}${hint}`,
-        ),
-      );
+      const lockHeld = stderrTail.find((l) => l.includes('FileLockException'));
+      // A held store lock is the one failure with a known remedy: say it plainly, without the stack.
+      const message = lockHeld
+        ? `Another Neo4j is already using the store ${options.home} (${lockHeld.replace(/^.*FileLockException: /, '').split('.')[0]}). Stop it, or set NEO4J_HOME to another folder.`
+        : `Neo4j exited during start (code ${code ?? signal}):\n${stderrTail.join('\n')}`;
+      reject(new EmbeddedNeo4jError(message));
     });
     child.once('error', (error) => {
       clearTimeout(timer);
