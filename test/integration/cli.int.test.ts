@@ -99,4 +99,21 @@ describe('idgraph serve', () => {
       blocker.close();
     }
   }, 180_000);
+
+  it('says exactly what to install when Java is missing', () => {
+    const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-no-java-'));
+    try {
+      const { NEO4J_URI: _external, ...inherited } = process.env;
+      const result = spawnSync(process.execPath, [cli, 'migrate'], {
+        encoding: 'utf8',
+        env: { ...inherited, PATH: emptyPath, NEO4J_HOME: store },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /needs java, which was not found\. Install a Java 17\+ JDK .*Or set NEO4J_URI/,
+      );
+    } finally {
+      fs.rmSync(emptyPath, { recursive: true, force: true });
+    }
+  });
 });
