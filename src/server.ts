@@ -13,6 +13,7 @@ import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
+import { mountGraphiQL } from './graphiql.js';
 import { depthLimit } from './limits.js';
 import { buildSchema } from './schema.js';
 
@@ -119,6 +120,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     throw error;
   }
 
+  if (config.env !== 'production') mountGraphiQL(app);
   app.get('/health', async (_req, res) => {
     try {
       const health = await createContext({ graph, config, changeFeed }).services.health.health();

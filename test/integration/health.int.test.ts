@@ -54,6 +54,16 @@ describe('health', () => {
     }
   });
 
+  it('serves GraphiQL and its assets from the service itself, no CDN', async () => {
+    const base = api.url.replace('/graphql', '');
+    const page = await fetch(`${base}/graphiql`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.every((s) => s.startsWith('/graphiql/assets/'))).toBe(true);
+    for (const asset of scripts) expect((await fetch(`${base}${asset}`)).status).toBe(200);
+  });
+
   it('rejects a malformed query with a coded error and no stack trace', async () => {
     const body = await api.gql('{ health { nope } }');
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
