@@ -288,3 +288,33 @@ describe('grouping can always be undone', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
+
+describe('identifier types', () => {
+  it('splits the persons an identifier glued when an admin lowers its type limit, and rejoins them when raised', async () => {
+    const scope = `${tag}-limits`;
+    const type = `card-${scope.slice(-8)}`;
+    const define = async (maxPersonas: number) =>
+      dataOf(
+        await api.gql(
+          `mutation { defineIdentifierType(input: { name: "${type}", kind: ACCOUNT, maxPersonas: ${maxPersonas} }) { maxPersonas } }`,
+        ),
+      );
+    await define(2);
+    await ingest(api, [
+      signup(`${scope}-1`, `${scope}:a`, [{ type, value: `${scope}-card` }]),
+      signup(`${scope}-2`, `${scope}:b`, [{ type, value: `${scope}-card` }], 1),
+    ]);
+    const samePerson = async () => {
+      const [a, b] = await Promise.all([persona(api, `${scope}:a`), persona(api, `${scope}:b`)]);
+      return a.person?.id === b.person?.id;
+    };
+    expect(await samePerson()).toBe(true);
+
+    await define(1);
+    expect(await samePerson()).toBe(false);
+    expect((await persona(api, `${scope}:a`)).identifiers[0]?.shared).toBe(true);
+
+    await define(2);
+    expect(await samePerson()).toBe(true);
+  });
+});
