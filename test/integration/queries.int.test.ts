@@ -140,6 +140,21 @@ describe('resolve', () => {
     expect(capped.suppressions.map((s) => s.code)).toEqual(['PRESSURE_CAP']);
   });
 
+  it('says EXCLUDED_CONTEXT when the only persona found has a context the use case never uses', async () => {
+    const useCase = `no-personal-${tag}`;
+    await defineUseCase(api, {
+      name: useCase,
+      scope: 'PERSONA',
+      contactTypes: ['email'],
+      excludeContexts: ['PERSONAL'],
+    });
+    const resolution = await resolve(api, { type: 'email', value: `p8@${tag}.example` }, useCase);
+    expect(resolution.contact).toBeNull();
+    expect(resolution.personas).toEqual([]);
+    expect(resolution.suppressions.map((s) => s.code)).toEqual(['EXCLUDED_CONTEXT']);
+    expect(resolution.explanation.map((s) => s.rule)).toContain('scope.context');
+  });
+
   it('keeps withdrawn consent: the latest consent wins', async () => {
     const useCase = `offers-${tag}`;
     await defineUseCase(api, {
