@@ -57,6 +57,28 @@ export function assignPersons(groups: string[][], current: Map<string, string | 
   });
 }
 
+/** The persons of some personas after a regrouping, without repeats: a change's personIds. */
+export function personIdsOf(regrouping: Regrouping, personaIds: string[]): string[] {
+  return [
+    ...new Set(personaIds.map((id) => regrouping.personOf.get(id)).filter((p): p is string => Boolean(p))),
+  ];
+}
+
+/** IDENTIFIER_SHARED changes for identifiers whose shared flag flipped (either way). */
+export function sharedFlagChanges(
+  rows: { type: string; value: string; shared: boolean; flipped: boolean; holderIds: string[] }[],
+  regrouping: Regrouping,
+): ChangeInput[] {
+  return rows
+    .filter((r) => r.flipped)
+    .map((r) => ({
+      type: 'IDENTIFIER_SHARED',
+      personaIds: r.holderIds,
+      personIds: personIdsOf(regrouping, r.holderIds),
+      data: { type: r.type, value: r.value, shared: r.shared },
+    }));
+}
+
 export async function regroup(
   tx: Tx,
   repo: IdentityRepository,

@@ -7,7 +7,7 @@ import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
 import type { EventInput, IngestResult } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
-import { regroup } from './grouping.js';
+import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type { IdentifierKey, IdentifierTypeModel, Strength } from './identity.model.js';
 import { IdentityRepository, type EventRow } from './identity.repository.js';
 import { normalizeIdentifier } from './normalize.js';
@@ -345,10 +345,7 @@ export class IngestService {
       ...sharedRows.filter((r) => r.flipped).flatMap((r) => r.holderIds),
     ]);
     const regrouping = await regroup(tx, repo, seeds);
-    const personIds = (personaId: string) => {
-      const id = regrouping.personOf.get(personaId);
-      return id ? [id] : [];
-    };
+    const personIds = (personaId: string) => personIdsOf(regrouping, [personaId]);
 
     const changes: ChangeInput[] = [
       ...personaRows
@@ -365,14 +362,7 @@ export class IngestService {
         personIds: personIds(a.personaId),
         data: { type: a.type, value: a.value },
       })),
-      ...sharedRows
-        .filter((r) => r.flipped)
-        .map((r): ChangeInput => ({
-          type: 'IDENTIFIER_SHARED',
-          personaIds: r.holderIds,
-          personIds: [...new Set(r.holderIds.flatMap(personIds))],
-          data: { type: r.type, value: r.value, shared: r.shared },
-        })),
+      ...sharedFlagChanges(sharedRows, regrouping),
       ...regrouping.changes,
       ...facts.map((f): ChangeInput => ({
         type: 'FACT_RECORDED',
