@@ -1,13 +1,12 @@
 // The identity rules besides ingestion: identifier types and their limits, explicit grouping
 // assertions, detachments. Every change regroups the personas it touches and is audited.
-import type { ChangeInput } from '../changes/changes.model.js';
 import { recordChanges } from '../changes/changes.repository.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { recordAudit } from '../privacy/audit.repository.js';
-import { regroup } from './grouping.js';
+import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type {
   EventModel,
   IdentifierKey,
@@ -44,19 +43,34 @@ export class IdentityService {
 
   /** Normalizes an identifier a client asks about, with the same rules as ingestion. */
   async normalize(input: { type: string; value: string }): Promise<IdentifierKey> {
-    const type = (await this.repo.identifierTypes()).find((t) => t.name === input.type);
-    if (!type) throw badUserInput(`Unknown identifier type "${input.type}"`, { field: 'type' });
-    const result = normalizeIdentifier(input.value, type, this.config.defaultRegion);
+    const { type, result } = await this.normalizeByRegistry(input);
     if (result.outcome !== 'ok') throw badUserInput(result.reason, { field: 'value' });
-    return { type: type.name, value: result.value };
+    return { type, value: result.value };
   }
 
   /** Like normalize, but a blocked or invalid value simply names no identifier. */
   async tryNormalize(input: { type: string; value: string }): Promise<IdentifierKey | null> {
-    const type = (await this.repo.identifierTypes()).find((t) => t.name === input.type);
+    const { type, result } = await this.normalizeByRegistry(input);
+    return result.outcome === 'ok' ? { type, value: result.value } : null;
+  }
+
+  /** tryNormalize against a registry the caller already read. */
+  tryNormalizeAmong(
+    types: IdentifierTypeModel[],
+    input: { type: string; value: string },
+  ): IdentifierKey | null {
+    const { type, result } = this.normalizeAmong(types, input);
+    return result.outcome === 'ok' ? { type, value: result.value } : null;
+  }
+
+  private async normalizeByRegistry(input: { type: string; value: string }) {
+    return this.normalizeAmong(await this.repo.identifierTypes(), input);
+  }
+
+  private normalizeAmong(types: IdentifierTypeModel[], input: { type: string; value: string }) {
+    const type = types.find((t) => t.name === input.type);
     if (!type) throw badUserInput(`Unknown identifier type "${input.type}"`, { field: 'type' });
-    const result = normalizeIdentifier(input.value, type, this.config.defaultRegion);
-    return result.outcome === 'ok' ? { type: type.name, value: result.value } : null;
+    return { type: type.name, result: normalizeIdentifier(input.value, type, this.config.defaultRegion) };
   }
 
   async defineIdentifierType(input: IdentifierTypeInput): Promise<IdentifierTypeModel> {
@@ -85,17 +99,7 @@ export class IdentityService {
         this.repo,
         flipped.flatMap((r) => r.holderIds),
       );
-      await recordChanges(tx, [
-        ...flipped.map((r): ChangeInput => ({
-          type: 'IDENTIFIER_SHARED',
-          personaIds: r.holderIds,
-          personIds: [
-            ...new Set(r.holderIds.map((id) => regrouping.personOf.get(id)).filter(Boolean)),
-          ] as string[],
-          data: { type: r.type, value: r.value, shared: r.shared },
-        })),
-        ...regrouping.changes,
-      ]);
+      await recordChanges(tx, [...sharedFlagChanges(refreshed, regrouping), ...regrouping.changes]);
       await recordAudit(tx, 'defineIdentifierType', this.actor, { ...type });
       return stored;
     });
@@ -159,7 +163,7 @@ export class IdentityService {
         {
           type: 'IDENTIFIER_DETACHED',
           personaIds: [personaId],
-          personIds: [regrouping.personOf.get(personaId)].filter((p): p is string => Boolean(p)),
+          personIds: personIdsOf(regrouping, [personaId]),
           data: { ...key, reason },
         },
         ...regrouping.changes,

@@ -132,12 +132,4 @@ export class ResolutionRepository {
     });
     return row?.sent ?? 0;
   }
-
-  async contactChannels(names: string[]): Promise<Map<string, string | null>> {
-    const rows = await this.graph.read<{ name: string; contactChannel: string | null }>(
-      'resolution/identifier-types-by-names',
-      { names },
-    );
-    return new Map(rows.map((r) => [r.name, r.contactChannel]));
-  }
 }

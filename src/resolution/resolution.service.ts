@@ -100,12 +100,10 @@ export class ResolutionService {
 
   async resolve(input: { type: string; value: string }, useCaseName: string): Promise<ResolutionModel> {
     // Independent reads go out together: a resolution is a handful of short round trips.
-    const [found, normalized] = await Promise.allSettled([
+    const [useCase, registry] = await Promise.all([
       this.useCase(useCaseName),
-      this.identity.tryNormalize(input),
+      this.identity.identifierTypes(),
     ]);
-    if (found.status === 'rejected') throw found.reason;
-    const useCase = found.value;
     if (!useCase) throw notFound(`No use case named "${useCaseName}"; define it with defineUseCase`);
     const explanation: ExplanationStepModel[] = [{ rule: 'policy', detail: policySummary(useCase) }];
     const suppressions: SuppressionModel[] = [];
@@ -123,11 +121,10 @@ export class ResolutionService {
       explanation,
     };
 
-    if (normalized.status === 'rejected') throw normalized.reason;
-    const key = normalized.value;
-    const [anchor, channels] = key
-      ? await Promise.all([this.repo.anchor(key), this.repo.contactChannels(useCase.contactTypes)])
-      : [null, new Map<string, string | null>()];
+    const key = this.identity.tryNormalizeAmong(registry, input);
+    const anchor = key ? await this.repo.anchor(key) : null;
+    // The registry just read says which channel each contact type reaches.
+    const channels = new Map(registry.map((t) => [t.name, t.contactChannel as string | null]));
     if (!key || !anchor) {
       suppressions.push({
         code: 'UNKNOWN_IDENTIFIER',
