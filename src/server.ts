@@ -14,6 +14,7 @@ import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
 import { mountGraphiQL } from './graphiql.js';
+import { HealthService } from './graph/graph.service.js';
 import { depthLimit } from './limits.js';
 import { buildSchema } from './schema.js';
 
@@ -121,9 +122,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   }
 
   if (config.env !== 'production') mountGraphiQL(app);
+  const healthService = new HealthService(graph);
   app.get('/health', async (_req, res) => {
     try {
-      const health = await createContext({ graph, config, changeFeed }).services.health.health();
+      const health = await healthService.health();
       res.json(health);
     } catch {
       res.status(503).json({ ok: false });
