@@ -2,11 +2,12 @@
 // recorded (by transaction, then in it), under the sequence lock (changes/lock-sequence, same transaction).
 // Only committed changes are visible here, so a change never gets a place before its transaction
 // committed: a reader that has passed place N is never overtaken by a change landing at or below N.
-// $last: Integer (the last place given), $limit: Integer → assigned: Integer
+// $last: Integer (the last place given), $limit: Integer,
+// $horizon: String (ISO date-time from changes/sequencing-horizon, same transaction) → assigned: Integer
 // Scans the Unsequenced label only (a few nodes), never the whole feed.
 MATCH (c:Change:Unsequenced)
 USING SCAN c:Unsequenced
-WHERE c.seq IS NULL
+WHERE c.seq IS NULL AND c.at <= datetime($horizon)
 WITH c
 ORDER BY c.at, c.txKey, c.ordinal
 LIMIT $limit

@@ -76,7 +76,14 @@ export class ChangesRepository {
     return this.graph.writeTx('changes/sequence', async (tx) => {
       const [lock] = await tx.run<{ last: number }>('changes/lock-sequence');
       const before = lock?.last ?? 0;
-      const [row] = await tx.run<{ assigned: number }>('changes/assign-seqs', { last: before, limit });
+      // Two looks, so a change never gets a place ahead of one committed before it began (see the file).
+      const [look] = await tx.run<{ horizon: string | null }>('changes/sequencing-horizon');
+      if (!look?.horizon) return { assigned: 0, last: before };
+      const [row] = await tx.run<{ assigned: number }>('changes/assign-seqs', {
+        last: before,
+        limit,
+        horizon: look.horizon,
+      });
       const assigned = row?.assigned ?? 0;
       if (assigned > 0) await tx.run('changes/advance-sequence', { last: before + assigned });
       return { assigned, last: before + assigned };
