@@ -6,8 +6,9 @@ import { z } from 'zod';
 /** The repository root, found from this file so it works from src/ (tests) and dist/ (built). */
 export const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 
-const roles = ['read', 'pii', 'write', 'admin', 'subscribe'] as const;
-export type Role = (typeof roles)[number];
+/** Every role an API key can carry; the one list (src/privacy/auth.ts grants all of them to admin). */
+export const allRoles = ['read', 'pii', 'write', 'admin', 'subscribe'] as const;
+export type Role = (typeof allRoles)[number];
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -78,9 +79,9 @@ function parseApiKeys(raw: string | undefined, problems: string[]): ApiKeyGrant[
       continue;
     }
     const parsed = roleList.split('+').map((r) => r.trim());
-    const unknown = parsed.filter((r) => !(roles as readonly string[]).includes(r));
+    const unknown = parsed.filter((r) => !(allRoles as readonly string[]).includes(r));
     if (unknown.length > 0) {
-      problems.push(`API_KEYS: unknown role(s) ${unknown.join(', ')}; roles are ${roles.join(', ')}`);
+      problems.push(`API_KEYS: unknown role(s) ${unknown.join(', ')}; roles are ${allRoles.join(', ')}`);
       continue;
     }
     grants.push({ key: key.trim(), roles: parsed as Role[] });

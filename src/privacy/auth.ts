@@ -1,5 +1,5 @@
 // Roles from API keys: who may read, see PII, write, administer or subscribe.
-import type { AppConfig, Role } from '../config.js';
+import { allRoles, type AppConfig, type Role } from '../config.js';
 import { forbidden, unauthenticated } from '../errors.js';
 
 export interface AuthContext {
@@ -9,15 +9,13 @@ export interface AuthContext {
   roles: ReadonlySet<Role>;
 }
 
-const everyRole: Role[] = ['read', 'pii', 'write', 'admin', 'subscribe'];
-
 export function authenticate(config: AppConfig, authorization: string | undefined): AuthContext {
-  if (config.apiKeys === null) return { actor: 'anonymous', authenticated: true, roles: new Set(everyRole) };
+  if (config.apiKeys === null) return { actor: 'anonymous', authenticated: true, roles: new Set(allRoles) };
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
   const grant = token ? config.apiKeys.find((g) => g.key === token) : undefined;
   if (!grant) return { actor: 'anonymous', authenticated: false, roles: new Set() };
   // admin implies every other role: an administrator who cannot read would be odd.
-  const roles = new Set<Role>(grant.roles.includes('admin') ? everyRole : grant.roles);
+  const roles = new Set<Role>(grant.roles.includes('admin') ? allRoles : grant.roles);
   return { actor: `key:${grant.key.slice(0, 4)}…`, authenticated: true, roles };
 }
 
