@@ -1,0 +1,713 @@
+// `npm run bench -- --size 10k|100k|1m`: the whole performance picture in one run on one embedded
+// Neo4j, every figure beside its floor (the same work as hand-written Cypher over the driver) as a
+// ratio. Writes bench/results/<date>.json and bench/results/<date>.md.
+//
+// The API runs as its own process (`idgraph serve`, built from src by the npm script), so its
+// resident memory is the API's alone; the bench process is the client, the floors and the peer.
+// Three worlds from the generator, with different seeds so their keys never meet: seed 1 through
+// GraphQL (measured at 10k on the way up for growth), seed 3 by the ingest floor (a batch after each
+// GraphQL batch), seed 2 through `idgraph import`. Resolve and nested reads run over all of them.
+// Contenders are measured in turns (compare()) so a busy shared machine's noise falls on each alike.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { loadConfig, projectRoot } from '../src/config.js';
+import { openDatabase } from '../src/graph/database.js';
+import { migrate } from '../src/graph/migrations.js';
+import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
+import { startPeer } from './peer.js';
+
+const argument = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+};
+const sizeName = argument('size', '10k');
+const size = parseSize(sizeName);
+const supernodeHolders = Number(argument('supernode', '50000'));
+const supernodeBudgetSeconds = Number(argument('supernode-seconds', '240'));
+const callsPerLevel = Number(argument('calls', '400'));
+const batchSize = 1_000;
+const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const floorText = (name: string) =>
+  fs.readFileSync(path.join(projectRoot, 'bench/floor', `${name}.cypher`), 'utf8');
+
+interface Latency {
+  calls: number;
+  medianMs: number;
+  p99Ms: number;
+  perSecond: number;
+}
+
+/** Runs `call` for n in [from, from + count) from `concurrency` workers: each call's latency, the time. */
+async function run(concurrency: number, from: number, count: number, call: (n: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = from;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < from + count) {
+        const n = next++;
+        const t = performance.now();
+        await call(n);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+function summarize(latencies: number[], seconds: number): Latency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    calls: sorted.length,
+    medianMs: round(percentile(sorted, 0.5), 2),
+    p99Ms: round(percentile(sorted, 0.99), 2),
+    perSecond: Math.round(sorted.length / seconds),
+  };
+}
+
+async function load(
+  concurrency: number,
+  count: number,
+  call: (n: number) => Promise<void>,
+): Promise<Latency> {
+  const { latencies, seconds } = await run(concurrency, 0, count, call);
+  return summarize(latencies, seconds);
+}
+
+/**
+ * Measures contenders in turns (a slice of each, then the next slice of each, …) so that the noise
+ * of a shared machine falls on all of them alike; each gets a warm-up slice first.
+ */
+async function compare<K extends string>(
+  concurrency: number,
+  count: number,
+  contenders: Record<K, (n: number) => Promise<void>>,
+  turns = 4,
+): Promise<Record<K, Latency>> {
+  const names = Object.keys(contenders) as K[];
+  const slice = Math.ceil(count / turns);
+  const totals = new Map(names.map((k) => [k, { latencies: [] as number[], seconds: 0 }]));
+  for (const name of names) await run(concurrency, 1_000_000, Math.min(60, slice), contenders[name]);
+  for (let turn = 0; turn < turns; turn++) {
+    for (const name of names) {
+      const measured = await run(concurrency, turn * slice, slice, contenders[name]);
+      const total = totals.get(name)!;
+      total.latencies.push(...measured.latencies);
+      total.seconds += measured.seconds;
+    }
+  }
+  return Object.fromEntries(
+    names.map((k) => [k, summarize(totals.get(k)!.latencies, totals.get(k)!.seconds)]),
+  ) as Record<K, Latency>;
+}
+
+/** Resident memory of a process from /proc (Linux), in MiB; null elsewhere. */
+function rssMiB(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS while `work` runs; the peak and the last sample. */
+async function sampleRss<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; peakMiB: number | null }> {
+  let peak: number | null = rssMiB(pid);
+  const timer = setInterval(() => {
+    const now = rssMiB(pid);
+    if (now !== null) peak = Math.max(peak ?? 0, now);
+  }, 100);
+  try {
+    return { result: await work(), peakMiB: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface GraphQLBody {
+  data?: Record<string, unknown>;
+  errors?: unknown[];
+  extensions?: { dbRoundTrips?: number };
+}
+
+function client(url: string) {
+  return async (query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLBody;
+    if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+    return body;
+  };
+}
+
+/** Starts `idgraph serve` from dist/ against the bench's database; resolves with its URL. */
+async function startApi(
+  uri: string,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
+    env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = /GraphQL ready at (\S+)/.exec(text);
+      if (found) resolve(found[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The floor's rows: what the ingest floor writes for an event, values as given (no normalization). */
+function floorRow(e: GeneratedEvent) {
+  return {
+    id: e.id,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    source: e.source,
+    campaign: e.campaign ?? null,
+    purpose: e.purpose ?? null,
+    personaKey: e.actor.persona?.key ?? null,
+    context: e.actor.persona?.context ?? null,
+    authenticated: e.actor.authenticated ?? false,
+    deviceId: e.actor.device?.id ?? null,
+    identifiers: e.actor.identifiers ?? [],
+    mentions: (e.mentions ?? []).map((m) => ({
+      role: m.role,
+      type: m.identifier.type,
+      value: m.identifier.value,
+    })),
+    consents: (e.consents ?? []).map((c) => ({ purpose: c.purpose, channel: c.channel, granted: c.granted })),
+  };
+}
+
+function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === n) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
+  const session = driver.session({ defaultAccessMode: 'READ' });
+  try {
+    return await session.executeRead((tx) => tx.run(text, params));
+  } finally {
+    await session.close();
+  }
+}
+
+/** The six stories' use cases, each with the identifier type it is asked about. */
+const useCases = [
+  { type: 'email', input: { name: 'bench-guest-reminder', scope: 'IDENTIFIER', contactTypes: ['email'] } },
+  {
+    type: 'email',
+    input: {
+      name: 'bench-side-business',
+      scope: 'PERSON',
+      contexts: ['BUSINESS'],
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+      pressureCap: { max: 3, windowDays: 30, purpose: 'marketing' },
+    },
+  },
+  {
+    type: 'email',
+    input: {
+      name: 'bench-job-alerts',
+      scope: 'PERSONA',
+      minStrength: 'STRONG',
+      contactTypes: ['email'],
+      consentPurpose: 'job-alerts',
+    },
+  },
+  { type: 'account', input: { name: 'bench-order-prep', scope: 'PERSON', requiredFacts: ['interests'] } },
+  { type: 'phone', input: { name: 'bench-two-factor', scope: 'IDENTIFIER', contactTypes: ['phone'] } },
+  {
+    type: 'phone',
+    input: {
+      name: 'bench-office-contact',
+      scope: 'PERSON',
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+    },
+  },
+] as const;
+
+const resolveQuery = /* GraphQL */ `
+  query ($identifier: IdentifierInput!, $useCase: String!) {
+    resolve(identifier: $identifier, useCase: $useCase) {
+      personas {
+        key
+      }
+      contact {
+        value
+      }
+      suppressions {
+        code
+      }
+      facts {
+        key
+      }
+      confidence
+      explanation {
+        rule
+        detail
+      }
+    }
+  }
+`;
+
+const nestedFields = 'key identifiers { type value devices { id personas { key } } }';
+
+async function main() {
+  const started = new Date();
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-data-'));
+  const config = loadConfig({
+    ...process.env,
+    NEO4J_URI: '',
+    NEO4J_HOME: store,
+    PORT: '0',
+    NODE_ENV: 'production',
+  });
+  const db = await openDatabase(config, log);
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
+  let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
+  const loadAvg: number[][] = [os.loadavg()];
+  try {
+    await migrate(db.graph, () => {});
+    api = await startApi(db.uri);
+    const gql = client(api.url);
+    log(`API at ${api.url} (pid ${api.child.pid}), Neo4j at ${db.uri}, size ${size}`);
+
+    // Samples to resolve: identifiers of seed 1's first 10k events, so growth compares like with like.
+    const samples: Record<string, { type: string; value: string }[]> = { email: [], phone: [], account: [] };
+    const personaKeys: string[] = [];
+    for (const e of generateEvents({ size: Math.min(size, 10_000), seed: 1 })) {
+      if (e.type !== 'signup') continue;
+      if (personaKeys.length < 2_000) personaKeys.push(e.actor.persona!.key);
+      for (const id of e.actor.identifiers ?? []) {
+        const list = samples[id.type];
+        if (list && list.length < 2_000) list.push(id);
+      }
+    }
+    for (const useCase of useCases) {
+      await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
+        input: useCase.input,
+      });
+    }
+    const resolveCall = (n: number) => {
+      const useCase = useCases[n % useCases.length]!;
+      const list = samples[useCase.type]!;
+      return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
+    };
+    const resolveFloorText = floorText('resolve-floor');
+    const apiResolve = async (n: number) => void (await gql(resolveQuery, resolveCall(n)));
+    const floorResolve = async (n: number) => {
+      const { identifier } = resolveCall(n);
+      await floorRead(db.driver, resolveFloorText, { ...identifier, purpose: 'marketing' });
+    };
+    const resolveAt = async (concurrency: number, calls = callsPerLevel) =>
+      (await compare(concurrency, calls, { api: apiResolve })).api;
+
+    // 1. Ingest through GraphQL, 1,000 events a mutation, beside the floor; growth at 10k on the way.
+    const ingestMutation = /* GraphQL */ `
+      mutation ($events: [EventInput!]!) {
+        ingest(events: $events) {
+          accepted
+          duplicates
+          rejected {
+            index
+            message
+          }
+        }
+      }
+    `;
+    // The floor (seed 3): one hand-written UNWIND per batch of 1,000 over the driver, a batch after
+    // each GraphQL batch so both see the same machine.
+    const ingestFloorText = floorText('ingest-floor');
+    const floorBatches = batches(generateEvents({ size, seed: 3 }), batchSize);
+    let floorIngestMs = 0;
+    const floorBatch = async () => {
+      const next = floorBatches.next();
+      if (next.done) return;
+      const rows = next.value.map(floorRow);
+      const t = performance.now();
+      const session = db.driver.session();
+      try {
+        await session.executeWrite((tx) => tx.run(ingestFloorText, { rows }));
+      } finally {
+        await session.close();
+      }
+      floorIngestMs += performance.now() - t;
+    };
+    let apiIngestMs = 0;
+    let apiRejected = 0;
+    let loaded = 0;
+    const growth: Record<string, Latency> = {};
+    const apiIngestMemory = await sampleRss(api.child.pid!, async () => {
+      for (const batch of batches(generateEvents({ size, seed: 1 }), batchSize)) {
+        const t = performance.now();
+        const body = await gql(ingestMutation, { events: batch });
+        apiIngestMs += performance.now() - t;
+        await floorBatch();
+        const result = body.data!.ingest as { rejected: { index: number; message: string }[] };
+        apiRejected += result.rejected.length;
+        if (result.rejected.length && apiRejected <= 5)
+          log(`rejected: ${JSON.stringify(result.rejected[0])}`);
+        loaded += batch.length;
+        if (loaded === 10_000 && size > 10_000) {
+          growth['10k'] = await resolveAt(1);
+          log(`growth at 10k: ${JSON.stringify(growth['10k'])}`);
+        }
+        if (loaded % 10_000 === 0) log(`GraphQL ingest: ${loaded} events`);
+      }
+    });
+    log(`GraphQL ingest: ${Math.round(size / (apiIngestMs / 1000))} events/s, ${apiRejected} rejected`);
+    log(`ingest floor: ${Math.round(size / (floorIngestMs / 1000))} events/s`);
+    loadAvg.push(os.loadavg());
+
+    // 2. The same amount through `idgraph import` (seed 2), as a data engineer runs it.
+    const file = path.join(dataDir, 'events.jsonl');
+    await writeDataset(file, { size, seed: 2 });
+    let t = performance.now();
+    const imported = spawnSync(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', file, '--batch', String(batchSize)],
+      {
+        env: { ...process.env, NEO4J_URI: db.uri, NODE_ENV: 'production' },
+        encoding: 'utf8',
+        maxBuffer: 2 ** 28,
+      },
+    );
+    const importMs = performance.now() - t;
+    if (imported.status !== 0) throw new Error(`idgraph import failed: ${imported.stderr.slice(-2_000)}`);
+    const importSummary = JSON.parse(imported.stdout.trim().split('\n').pop()!) as {
+      accepted: number;
+      rejected: number;
+    };
+    log(`import: ${Math.round(size / (importMs / 1000))} events/s (process start included)`);
+    loadAvg.push(os.loadavg());
+
+    // 4. Resolve at concurrency 1, 8 and 32, beside the floor; the API's memory under load.
+    const resolve: Record<string, { api: Latency; floor: Latency; apiPeakRssMiB: number | null }> = {};
+    for (const concurrency of [1, 8, 32]) {
+      const measured = await sampleRss(api.child.pid!, () =>
+        compare(concurrency, callsPerLevel, { api: apiResolve, floor: floorResolve }),
+      );
+      const { api: apiLatency, floor } = measured.result;
+      resolve[`c${concurrency}`] = { api: apiLatency, floor, apiPeakRssMiB: measured.peakMiB };
+      log(`resolve c${concurrency}: api ${JSON.stringify(apiLatency)} floor ${JSON.stringify(floor)}`);
+    }
+    growth[sizeName] = resolve.c1!.api;
+    loadAvg.push(os.loadavg());
+
+    // 5. Nested reads: 50 personas → identifiers → devices → other personas, ours, the peer's, the floor.
+    const keysFor = (n: number) =>
+      Array.from({ length: 50 }, (_, i) => personaKeys[(n * 50 + i) % personaKeys.length]!);
+    const nestedOurs = `query (${Array.from({ length: 50 }, (_, i) => `$k${i}: String!`).join(', ')}) {
+      ${Array.from({ length: 50 }, (_, i) => `p${i}: persona(key: $k${i}) { ${nestedFields} }`).join('\n')}
+    }`;
+    const oursVariables = (n: number) => Object.fromEntries(keysFor(n).map((k, i) => [`k${i}`, k]));
+    peer = await startPeer(db.driver);
+    const peerQuery = `query ($keys: [String!]!) { personas(where: { key: { in: $keys } }) { ${nestedFields} } }`;
+    const nestedFloorText = floorText('nested-floor');
+    const oursRoundTrips = (await gql(nestedOurs, oursVariables(0))).extensions?.dbRoundTrips ?? null;
+    const oursPersonas = Object.values((await gql(nestedOurs, oursVariables(0))).data!).filter(
+      Boolean,
+    ).length;
+    const peerGql = client(peer.url);
+    // The first request also checks the database version; count a warm one.
+    await peerGql(peerQuery, { keys: keysFor(1) });
+    peer.resetRoundTrips();
+    const peerPersonas = ((await peerGql(peerQuery, { keys: keysFor(0) })).data!.personas as unknown[])
+      .length;
+    const peerRoundTrips = peer.roundTrips();
+    const nestedCalls = Math.max(100, Math.round(callsPerLevel / 2));
+    const nestedContenders = {
+      ours: async (n: number) => void (await gql(nestedOurs, oursVariables(n))),
+      peer: async (n: number) => void (await peerGql(peerQuery, { keys: keysFor(n) })),
+      floor: async (n: number) => void (await floorRead(db.driver, nestedFloorText, { keys: keysFor(n) })),
+    };
+    const nested = {
+      personasPerRequest: { ours: oursPersonas, peer: peerPersonas },
+      roundTrips: { ours: oursRoundTrips, peer: peerRoundTrips, floor: 1 },
+      c1: await compare(1, nestedCalls, nestedContenders),
+      c8: await compare(8, nestedCalls, nestedContenders),
+    };
+    log(`nested: ${JSON.stringify(nested)}`);
+    const trivial = await compare(1, nestedCalls, {
+      ours: async () => void (await gql('{ __typename }')),
+      peer: async () => void (await peerGql('{ __typename }')),
+    });
+    await peer.stop();
+    peer = undefined;
+    loadAvg.push(os.loadavg());
+
+    // 6. Supernode: one phone held by many personas (far over its limit of 5), loaded through the
+    // import path within a time budget; then everyone else's resolution again.
+    const before = await resolveAt(1);
+    const supernodeFile = path.join(dataDir, 'supernode.jsonl');
+    const supernodePhone = '+1 212 999 0000';
+    const out = fs.createWriteStream(supernodeFile);
+    for (let n = 0; n < supernodeHolders; n++) {
+      const line = JSON.stringify({
+        id: `supernode-${n}`,
+        type: 'signup',
+        occurredAt: new Date(Date.UTC(2025, 6, 1) + n * 1_000).toISOString(),
+        source: 'crm',
+        actor: {
+          persona: { key: `supernode:${n}`, context: 'WORK' },
+          identifiers: [
+            { type: 'phone', value: supernodePhone },
+            { type: 'email', value: `holder${n}@switchboard.example` },
+          ],
+          authenticated: true,
+        },
+      });
+      if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    await new Promise<void>((r) => out.end(() => r()));
+    t = performance.now();
+    const supernodeImport = spawnSync(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', supernodeFile, '--batch', String(batchSize)],
+      {
+        env: { ...process.env, NEO4J_URI: db.uri, NODE_ENV: 'production' },
+        encoding: 'utf8',
+        timeout: supernodeBudgetSeconds * 1_000,
+        killSignal: 'SIGINT',
+        maxBuffer: 2 ** 28,
+      },
+    );
+    const supernodeSeconds = (performance.now() - t) / 1000;
+    const holders = (
+      await db.graph.runText(
+        'MATCH (i:Identifier {type: "phone", value: $value})<-[:HAS_IDENTIFIER]-(p:Persona) RETURN count(p) AS n, i.shared AS shared',
+        { value: '+12129990000' },
+        'READ',
+      )
+    )[0] as { n: number; shared: boolean } | undefined;
+    log(
+      `supernode: ${JSON.stringify(holders)} holders in ${round(supernodeSeconds)} s (exit ${supernodeImport.status})`,
+    );
+    const after = await resolveAt(1);
+    const supernodeItself = await load(1, 50, async () => {
+      await gql(resolveQuery, {
+        identifier: { type: 'phone', value: supernodePhone },
+        useCase: 'bench-office-contact',
+      });
+    });
+    loadAvg.push(os.loadavg());
+
+    const ratio = (a: number, b: number) => round(a / b, 2);
+    const apiPerSecond = Math.round(size / (apiIngestMs / 1000));
+    const importPerSecond = Math.round(size / (importMs / 1000));
+    const floorPerSecond = Math.round(size / (floorIngestMs / 1000));
+    const result = {
+      measuredAt: started.toISOString(),
+      commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: projectRoot,
+        encoding: 'utf8',
+      }).stdout.trim(),
+      machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      neo4j: `embedded Community 5.26, heap ${config.neo4j.heap}, page cache ${config.neo4j.pageCacheMb} MiB`,
+      loadAverage1m: loadAvg.map((l) => round(l[0]!, 2)),
+      size,
+      ingest: {
+        batchSize,
+        graphql: {
+          eventsPerSecond: apiPerSecond,
+          rejected: apiRejected,
+          ratioToFloor: ratio(apiPerSecond, floorPerSecond),
+        },
+        import: {
+          eventsPerSecond: importPerSecond,
+          accepted: importSummary.accepted,
+          rejected: importSummary.rejected,
+          ratioToFloor: ratio(importPerSecond, floorPerSecond),
+        },
+        floor: { eventsPerSecond: floorPerSecond },
+        apiPeakRssMiB: apiIngestMemory.peakMiB,
+      },
+      resolve: Object.fromEntries(
+        Object.entries(resolve).map(([level, r]) => [
+          level,
+          {
+            ...r,
+            medianRatio: ratio(r.api.medianMs, r.floor.medianMs),
+            p99Ratio: ratio(r.api.p99Ms, r.floor.p99Ms),
+            throughputRatio: ratio(r.api.perSecond, r.floor.perSecond),
+          },
+        ]),
+      ),
+      nested: {
+        ...nested,
+        medianRatioToPeer: {
+          c1: ratio(nested.c1.ours.medianMs, nested.c1.peer.medianMs),
+          c8: ratio(nested.c8.ours.medianMs, nested.c8.peer.medianMs),
+        },
+        medianRatioToFloor: {
+          c1: ratio(nested.c1.ours.medianMs, nested.c1.floor.medianMs),
+          c8: ratio(nested.c8.ours.medianMs, nested.c8.floor.medianMs),
+        },
+        typenameOnly: trivial,
+      },
+      growth,
+      supernode: {
+        holdersWanted: supernodeHolders,
+        holdersLoaded: holders?.n ?? 0,
+        shared: holders?.shared ?? null,
+        loadSeconds: round(supernodeSeconds),
+        loadFinished: supernodeImport.status === 0,
+        othersBefore: before,
+        othersAfter: after,
+        p99Ratio: ratio(after.p99Ms, before.p99Ms),
+        resolvingTheSupernode: supernodeItself,
+      },
+      apiRssMiBAtEnd: rssMiB(api.child.pid!),
+    };
+    const stamp = started.toISOString().slice(0, 16).replace(':', '');
+    const dir = path.join(projectRoot, 'bench/results');
+    fs.mkdirSync(dir, { recursive: true });
+    const base = path.join(dir, `${stamp}-${sizeName}`);
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(`${base}.md`, markdown(result));
+    log(`wrote ${base}.json and .md`);
+    console.log(markdown(result));
+  } finally {
+    await peer?.stop();
+    await api?.stop();
+    await db.close();
+    fs.rmSync(store, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The Markdown table: each figure beside its floor (and peer) as a ratio. */
+function markdown(r: object): string {
+  const x = r as unknown as {
+    measuredAt: string;
+    commit: string;
+    machine: string;
+    neo4j: string;
+    size: number;
+    loadAverage1m: number[];
+    ingest: {
+      graphql: { eventsPerSecond: number; ratioToFloor: number; rejected: number };
+      import: { eventsPerSecond: number; ratioToFloor: number; rejected: number };
+      floor: { eventsPerSecond: number };
+      apiPeakRssMiB: number | null;
+    };
+    resolve: Record<
+      string,
+      {
+        api: Latency;
+        floor: Latency;
+        apiPeakRssMiB: number | null;
+        medianRatio: number;
+        p99Ratio: number;
+        throughputRatio: number;
+      }
+    >;
+    nested: {
+      roundTrips: { ours: number | null; peer: number; floor: number };
+      c1: Record<'ours' | 'peer' | 'floor', Latency>;
+      c8: Record<'ours' | 'peer' | 'floor', Latency>;
+      typenameOnly: Record<'ours' | 'peer', Latency>;
+    };
+    growth: Record<string, Latency>;
+    supernode: {
+      holdersLoaded: number;
+      shared: boolean | null;
+      loadSeconds: number;
+      loadFinished: boolean;
+      othersBefore: Latency;
+      othersAfter: Latency;
+      p99Ratio: number;
+      resolvingTheSupernode: Latency;
+    };
+    apiRssMiBAtEnd: number | null;
+  };
+  const f = (n: number | null | undefined) => (n === null || n === undefined ? '–' : String(n));
+  const q = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : '–');
+  const lines = [
+    `# Bench ${x.size} events, ${x.measuredAt} (${x.commit})`,
+    '',
+    `${x.machine}; ${x.neo4j}; 1-minute load average during the run: ${x.loadAverage1m.join(', ')}.`,
+    '',
+    '## Ingest (events/s, batches of 1,000)',
+    '',
+    '| path | events/s | floor | ratio to floor | rejected |',
+    '|---|---|---|---|---|',
+    `| GraphQL \`ingest\` | ${x.ingest.graphql.eventsPerSecond} | ${x.ingest.floor.eventsPerSecond} | ${x.ingest.graphql.ratioToFloor}× | ${x.ingest.graphql.rejected} |`,
+    `| \`idgraph import\` (process start included) | ${x.ingest.import.eventsPerSecond} | ${x.ingest.floor.eventsPerSecond} | ${x.ingest.import.ratioToFloor}× | ${x.ingest.import.rejected} |`,
+    '',
+    "## Resolve over HTTP, the six stories' use cases (ms; calls/s)",
+    '',
+    '| concurrency | median | floor | ratio | p99 | floor | ratio | calls/s | floor | ratio | API peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...Object.entries(x.resolve).map(
+      ([level, v]) =>
+        `| ${level.slice(1)} | ${v.api.medianMs} | ${v.floor.medianMs} | ${v.medianRatio}× | ${v.api.p99Ms} | ${v.floor.p99Ms} | ${v.p99Ratio}× | ${v.api.perSecond} | ${v.floor.perSecond} | ${v.throughputRatio}× | ${f(v.apiPeakRssMiB)} |`,
+    ),
+    '',
+    '## Nested read: 50 personas → identifiers → devices → other personas (ms)',
+    '',
+    '| concurrency | ours median | peer (@neo4j/graphql) | ours/peer | floor | ours/floor | ours p99 | peer p99 |',
+    '|---|---|---|---|---|---|---|---|',
+    ...(['c1', 'c8'] as const).map((level) => {
+      const v = x.nested[level];
+      return `| ${level.slice(1)} | ${v.ours.medianMs} | ${v.peer.medianMs} | ${q(v.ours.medianMs, v.peer.medianMs)} | ${v.floor.medianMs} | ${q(v.ours.medianMs, v.floor.medianMs)} | ${v.ours.p99Ms} | ${v.peer.p99Ms} |`;
+    }),
+    `| \`{__typename}\` | ${x.nested.typenameOnly.ours.medianMs} | ${x.nested.typenameOnly.peer.medianMs} | ${q(x.nested.typenameOnly.ours.medianMs, x.nested.typenameOnly.peer.medianMs)} | | | | |`,
+    '',
+    `Database round trips per nested request: ours ${f(x.nested.roundTrips.ours)}, peer ${x.nested.roundTrips.peer}, floor ${x.nested.roundTrips.floor}.`,
+    '',
+    '## Growth and the supernode (resolve, concurrency 1, ms)',
+    '',
+    '| graph | median | p99 |',
+    '|---|---|---|',
+    ...Object.entries(x.growth).map(([k, v]) => `| ${k} | ${v.medianMs} | ${v.p99Ms} |`),
+    `| others, before the supernode | ${x.supernode.othersBefore.medianMs} | ${x.supernode.othersBefore.p99Ms} |`,
+    `| others, after (${x.supernode.holdersLoaded} holders, shared: ${String(x.supernode.shared)}) | ${x.supernode.othersAfter.medianMs} | ${x.supernode.othersAfter.p99Ms} (${x.supernode.p99Ratio}×) |`,
+    `| resolving the supernode itself | ${x.supernode.resolvingTheSupernode.medianMs} | ${x.supernode.resolvingTheSupernode.p99Ms} |`,
+    '',
+    `Supernode load: ${x.supernode.holdersLoaded} holders in ${x.supernode.loadSeconds} s${x.supernode.loadFinished ? '' : ' (stopped at the time budget)'}. API RSS at the end: ${f(x.apiRssMiBAtEnd)} MiB; peak during ingest ${f(x.ingest.apiPeakRssMiB)} MiB.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();
