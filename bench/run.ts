@@ -292,6 +292,11 @@ const nestedFields = 'key identifiers { type value devices { id personas { key }
 
 async function main() {
   const started = new Date();
+  // Taken before anything runs: the worktree may move on (a merge) while a long run goes.
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  }).stdout.trim();
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-data-'));
   const config = loadConfig({
@@ -537,10 +542,7 @@ async function main() {
     const floorPerSecond = Math.round(size / (floorIngestMs / 1000));
     const result = {
       measuredAt: started.toISOString(),
-      commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
-        cwd: projectRoot,
-        encoding: 'utf8',
-      }).stdout.trim(),
+      commit,
       machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       neo4j: `embedded Community 5.26, heap ${config.neo4j.heap}, page cache ${config.neo4j.pageCacheMb} MiB`,
       loadAverage1m: loadAvg.map((l) => round(l[0]!, 2)),
