@@ -426,6 +426,12 @@ async function main() {
     loadAvg.push(os.loadavg());
 
     // 4. Resolve at concurrency 1, 8 and 32, beside the floor; the API's memory under load.
+    const resolveRoundTrips: Record<string, number | null> = {};
+    for (const [n, useCase] of useCases.entries()) {
+      const body = await gql(resolveQuery, resolveCall(n));
+      resolveRoundTrips[useCase.input.name] = body.extensions?.dbRoundTrips ?? null;
+    }
+    log(`resolve round trips: ${JSON.stringify(resolveRoundTrips)}`);
     const resolve: Record<string, { api: Latency; floor: Latency; apiPeakRssMiB: number | null }> = {};
     for (const concurrency of [1, 8, 32]) {
       const measured = await sampleRss(api.child.pid!, () =>
@@ -563,6 +569,7 @@ async function main() {
         floor: { eventsPerSecond: floorPerSecond },
         apiPeakRssMiB: apiIngestMemory.peakMiB,
       },
+      resolveRoundTrips,
       resolve: Object.fromEntries(
         Object.entries(resolve).map(([level, r]) => [
           level,
@@ -632,6 +639,7 @@ function markdown(r: object): string {
       floor: { eventsPerSecond: number };
       apiPeakRssMiB: number | null;
     };
+    resolveRoundTrips: Record<string, number | null>;
     resolve: Record<
       string,
       {
@@ -684,6 +692,10 @@ function markdown(r: object): string {
       ([level, v]) =>
         `| ${level.slice(1)} | ${v.api.medianMs} | ${v.floor.medianMs} | ${v.medianRatio}× | ${v.api.p99Ms} | ${v.floor.p99Ms} | ${v.p99Ratio}× | ${v.api.perSecond} | ${v.floor.perSecond} | ${v.throughputRatio}× | ${f(v.apiPeakRssMiB)} |`,
     ),
+    '',
+    `Database round trips per resolution: ${Object.entries(x.resolveRoundTrips)
+      .map(([k, v]) => `${k} ${f(v)}`)
+      .join(', ')}; the floor 1.`,
     '',
     '## Nested read: 50 personas → identifiers → devices → other personas (ms)',
     '',
