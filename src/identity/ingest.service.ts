@@ -11,6 +11,8 @@ import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type { IdentifierKey, IdentifierTypeModel, Strength } from './identity.model.js';
 import { IdentityRepository, type EventRow } from './identity.repository.js';
 import { normalizeIdentifier } from './normalize.js';
+import { KnowledgeRejected, ProfileIngest, type PreparedKnowledge } from '../profile/profile.ingest.js';
+import type { KnowledgeRules } from '../profile/profile.model.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
@@ -31,6 +33,7 @@ interface PreparedEvent {
   facts: { key: string; value: string; method: string; confidence: number }[];
   consents: { purpose: string; channel: string; granted: boolean; identifier: IdentifierKey | null }[];
   tags: { kind: 'campaign' | 'asset' | 'term'; code: string; vocabulary: string | null }[];
+  knowledge: PreparedKnowledge;
 }
 
 class EventRejected extends Error {}
@@ -41,12 +44,14 @@ const byKey = (a: IdentifierKey, b: IdentifierKey) =>
 
 export class IngestService {
   private readonly repo: IdentityRepository;
+  private readonly profile: ProfileIngest;
 
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
   ) {
     this.repo = new IdentityRepository(graph);
+    this.profile = new ProfileIngest(graph);
   }
 
   private prepare(
@@ -54,6 +59,7 @@ export class IngestService {
     index: number,
     types: Map<string, IdentifierTypeModel>,
     ignored: Ignored[],
+    rules: KnowledgeRules,
   ): PreparedEvent {
     const maxLength = this.config.limits.maxStringLength;
     const text = (value: string | null | undefined, field: string, required = false): string | null => {
@@ -150,6 +156,8 @@ export class IngestService {
         vocabulary: text(t.vocabulary, `terms[${i}].vocabulary`, true),
       });
     }
+    // Fact values against their keys; questions asked and answers, which become DIRECT facts.
+    const knowledge = this.profile.prepare(event, rules, maxLength);
     return {
       row: {
         id: text(event.id, 'id', true)!,
@@ -165,9 +173,10 @@ export class IngestService {
       mentions,
       device,
       persona,
-      facts,
+      facts: [...facts, ...knowledge.facts],
       consents,
       tags,
+      knowledge,
     };
   }
 
@@ -175,7 +184,8 @@ export class IngestService {
     if (events.length > this.config.limits.maxBatchSize) {
       throw badUserInput(`A batch holds at most ${this.config.limits.maxBatchSize} events; split it.`);
     }
-    const types = new Map((await this.repo.identifierTypes()).map((t) => [t.name, t]));
+    const [typeList, rules] = await Promise.all([this.repo.identifierTypes(), this.profile.rules()]);
+    const types = new Map(typeList.map((t) => [t.name, t]));
     const rejected: Rejection[] = [];
     const ignored: Ignored[] = [];
     const prepared: PreparedEvent[] = [];
@@ -183,7 +193,7 @@ export class IngestService {
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
       try {
-        const ready = this.prepare(event, index, types, ignored);
+        const ready = this.prepare(event, index, types, ignored, rules);
         if (seen.has(ready.row.id)) {
           duplicates++;
           continue;
@@ -191,8 +201,9 @@ export class IngestService {
         seen.add(ready.row.id);
         prepared.push(ready);
       } catch (error) {
-        if (!(error instanceof EventRejected)) throw error;
-        rejected.push({ index, id: event.id || null, code: 'BAD_USER_INPUT', message: error.message });
+        if (!(error instanceof EventRejected || error instanceof KnowledgeRejected)) throw error;
+        const code = error instanceof KnowledgeRejected ? error.code : 'BAD_USER_INPUT';
+        rejected.push({ index, id: event.id || null, code, message: error.message });
       }
     }
     if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
@@ -346,6 +357,11 @@ export class IngestService {
     ]);
     const regrouping = await regroup(tx, repo, seeds);
     const personIds = (personaId: string) => personIdsOf(regrouping, [personaId]);
+    const learned = await this.profile.store(
+      tx,
+      fresh.map((p) => ({ eventId: p.row.id, ...p.knowledge })),
+      personIds,
+    );
 
     const changes: ChangeInput[] = [
       ...personaRows
@@ -375,6 +391,7 @@ export class IngestService {
         personaIds: [c.personaId],
         personIds: personIds(c.personaId),
       })),
+      ...learned.changes,
     ];
     await recordChanges(tx, changes);
 
@@ -385,6 +402,7 @@ export class IngestService {
     }
     for (const f of facts.filter((f) => f.unmapped))
       unmapped.set(`fact-key/${f.key}`, { kind: 'fact-key', code: f.key });
+    for (const u of learned.unmapped) unmapped.set(`${u.kind}/${u.code}`, u);
     return { created: fresh.length, unmapped: [...unmapped.values()] };
   }
 }
