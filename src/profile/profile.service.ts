@@ -101,6 +101,18 @@ export class ProfileService {
     return this.repo.factKeys();
   }
 
+  termsByKeys(keys: { vocabulary: string; key: string }[]) {
+    return this.repo.terms(keys);
+  }
+
+  campaignsByCodes(codes: string[]) {
+    return this.repo.campaigns(codes);
+  }
+
+  assetsByCodes(codes: string[]) {
+    return this.repo.assets(codes);
+  }
+
   questions() {
     return this.repo.questions();
   }
