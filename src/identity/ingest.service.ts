@@ -164,7 +164,7 @@ export class IngestService {
       });
     }
     // Fact values against their keys; questions asked and answers, which become DIRECT facts.
-    const knowledge = this.profile.prepare(event, rules, maxLength);
+    const knowledge = this.profile.prepare(event, rules, { maxLength, maxKeyLength });
     return {
       row: {
         id: key(event.id, 'id', true)!,

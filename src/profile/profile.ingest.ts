@@ -38,14 +38,19 @@ export class ProfileIngest {
   }
 
   /** Checks an event's facts and answers; throws KnowledgeRejected naming the first problem. */
-  prepare(event: EventInput, rules: KnowledgeRules, maxLength: number): PreparedKnowledge {
+  prepare(
+    event: EventInput,
+    rules: KnowledgeRules,
+    { maxLength, maxKeyLength }: { maxLength: number; maxKeyLength: number },
+  ): PreparedKnowledge {
     for (const [i, fact] of (event.facts ?? []).entries()) {
       const key = rules.factKeys.get(fact.key.trim());
       const problem = key && factValueProblem(key, fact.value);
       if (problem) throw new KnowledgeRejected('INVALID_FACT', `facts[${i}].value: ${problem}`);
     }
     const asked = [...new Set((event.asked ?? []).map((q) => q.trim()))];
-    if (asked.some((q) => q === '' || q.length > maxLength))
+    // Question keys are indexed: the tighter bound applies.
+    if (asked.some((q) => q === '' || q.length > maxKeyLength))
       throw new KnowledgeRejected('BAD_USER_INPUT', 'asked holds an empty or overlong question key');
     const answers: PreparedKnowledge['answers'] = [];
     const facts: PreparedKnowledge['facts'] = [];
@@ -54,7 +59,7 @@ export class ProfileIngest {
     for (const [i, answer] of (event.answers ?? []).entries()) {
       const key = answer.question.trim();
       const value = JSON.stringify(answer.value);
-      if (key === '' || value === undefined || value.length > maxLength)
+      if (key === '' || key.length > maxKeyLength || value === undefined || value.length > maxLength)
         throw new KnowledgeRejected('BAD_USER_INPUT', `answers[${i}] needs a question key and a JSON value`);
       const question = rules.questions.get(key);
       const factKey = question ? rules.factKeys.get(question.factKey) : undefined;
