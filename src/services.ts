@@ -10,17 +10,25 @@ import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
+import { createProfileLoaders } from './profile/profile.loaders.js';
+import { ProfileRepository } from './profile/profile.repository.js';
+import { ProfileService } from './profile/profile.service.js';
 
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
   const identity = new IdentityService(graph, config, auth.actor);
-  const loaders = { identity: createIdentityLoaders(identity.repo) };
+  const loaders = {
+    identity: createIdentityLoaders(identity.repo),
+    profile: createProfileLoaders(new ProfileRepository(graph)),
+  };
+  const resolution = new ResolutionService(graph, identity, loaders.identity, auth.actor);
   return {
     services: {
       health: new HealthService(graph),
       identity,
       ingest: new IngestService(graph, config),
-      resolution: new ResolutionService(graph, identity, loaders.identity, auth.actor),
+      resolution,
       changes: new ChangesService(new ChangesRepository(graph), changeFeed),
+      profile: new ProfileService(graph, identity, resolution, loaders.identity, auth),
     },
     loaders,
   };

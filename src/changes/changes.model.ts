@@ -11,6 +11,8 @@ export const changeTypes = [
   'FACT_RECORDED',
   'CONSENT_RECORDED',
   'PERSON_ERASED',
+  'ANSWER_RECORDED',
+  'MAPPING_ADDED',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -7,6 +7,9 @@ import { IdentityService } from '../identity/identity.service.js';
 import { IngestService } from '../identity/ingest.service.js';
 import { ResolutionService } from '../resolution/resolution.service.js';
 import { createIdentityLoaders } from '../identity/identity.loaders.js';
+import { loadTaxonomy } from '../profile/taxonomy-file.js';
+import { createServices } from '../services.js';
+import { demoKnowledge } from './demo-knowledge.js';
 
 export interface DemoOptions {
   /** Prefix of every key and address, so a test can load its own copy. */
@@ -158,7 +161,7 @@ export function demoDataset({ prefix: p, phones }: DemoOptions) {
       contactTypes: ['email'],
       consentPurpose: 'job-alerts',
       pressureCap: { max: 3, windowDays: 7 },
-      requiredFacts: ['job_interest'],
+      requiredFacts: ['job_interest', 'job_title'],
     },
     {
       name: `${p}-order-preparation`,
@@ -200,14 +203,22 @@ export async function loadDemoData(
   const identity = new IdentityService(graph, config, 'demo');
   const resolution = new ResolutionService(graph, identity, createIdentityLoaders(identity.repo), 'demo');
   const { events, useCases, assertions } = demoDataset(options);
-  const result = await new IngestService(graph, config).ingest(events);
-  for (const useCase of useCases) await resolution.defineUseCase(useCase);
+  // The taxonomy first, so the knowledge events' facts and answers are checked and filled.
+  const knowledge = demoKnowledge(options.prefix);
+  const { services } = createServices(graph, config, {
+    actor: 'demo',
+    authenticated: true,
+    roles: new Set(['read', 'pii', 'write', 'admin']),
+  });
+  await loadTaxonomy(services.profile, knowledge.taxonomy);
+  const result = await new IngestService(graph, config).ingest([...events, ...knowledge.events]);
+  for (const useCase of [...useCases, ...knowledge.useCases]) await resolution.defineUseCase(useCase);
   for (const { a, b, evidence } of assertions) {
     const [first, second] = await identity.repo.personasByKeys([a, b]);
     if (first && second) await identity.linkPersonas(first.id, second.id, evidence);
   }
   log(
-    `demo data: ${result.accepted} events stored, ${result.duplicates} already there, ${result.rejected.length} rejected, ${result.ignored.length} identifier(s) ignored; ${useCases.length} use cases`,
+    `demo data: ${result.accepted} events stored, ${result.duplicates} already there, ${result.rejected.length} rejected, ${result.ignored.length} identifier(s) ignored; ${useCases.length + knowledge.useCases.length} use cases`,
   );
   return result;
 }

@@ -21,6 +21,9 @@ Commands:
   import <file.jsonl>       load events, one JSON EventInput a line, through the ingest rules
                             (--batch N, default 500; --rejects FILE, default <file>.rejects.jsonl)
   cypher <statement>        run one Cypher statement (--params '{"k":1}', --read) and print JSON rows
+  taxonomy load <file>      define campaigns, assets and terms from a CSV (kind,code,name,channel,campaign,
+                            topics,vocabulary,broader) or a JSON file ({terms, factKeys, campaigns, assets,
+                            questions}); definitions already in place are skipped
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
@@ -133,6 +136,15 @@ async function main(argv: string[]): Promise<void> {
         const rows = await db.graph.runText(statement, params, values.read ? 'READ' : 'WRITE');
         console.log(JSON.stringify(rows, null, 2));
       });
+      return;
+    }
+    case 'taxonomy': {
+      const [action, file] = rest;
+      if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
+      const { loadTaxonomyFile } = await import('../profile/taxonomy-cli.js');
+      const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file));
+      console.log(JSON.stringify(summary));
+      if (summary.errors.length) process.exitCode = 1;
       return;
     }
     case 'prune-changes': {

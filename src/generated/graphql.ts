@@ -4,6 +4,7 @@ import type { IdentifierModel, PersonaModel, PersonModel, DeviceModel, FactModel
 import type { UseCaseModel, ResolutionModel } from '../resolution/resolution.model.js';
 import type { ChangeModel } from '../changes/changes.model.js';
 import type { ChangePage } from '../changes/changes.service.js';
+import type { TermModel, CampaignModel, AssetModel, FactKeyModel, QuestionModel, QuestionToAskModel, RenderingModel } from '../profile/profile.model.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -37,6 +38,73 @@ export type ActorInput = {
   identifiers?: InputMaybe<Array<IdentifierInput>>;
   /** The account or role acted in; the actor's identifiers and device join it. */
   persona?: InputMaybe<PersonaInput>;
+};
+
+/** An answer given in an event. */
+export type Answer = {
+  __typename?: 'Answer';
+  /** The question's key. */
+  question: Scalars['String']['output'];
+  /** The value answered. */
+  value: Scalars['JSON']['output'];
+};
+
+/** An answer given in an event. */
+export type AnswerInput = {
+  /** The question's key. */
+  question: Scalars['String']['input'];
+  /** The value answered; checked against the question's fact key. */
+  value: Scalars['JSON']['input'];
+};
+
+/** A creative or image, decoded from its code. */
+export type Asset = {
+  __typename?: 'Asset';
+  /** The campaign it belongs to. */
+  campaign?: Maybe<Campaign>;
+  /** The code. */
+  code: Scalars['String']['output'];
+  /** Its name; null while unmapped. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Its topics. */
+  topics: Array<Term>;
+};
+
+/** A creative or image code's meaning. */
+export type AssetInput = {
+  /** The code of the campaign it belongs to. */
+  campaign?: InputMaybe<Scalars['String']['input']>;
+  /** The code as events carry it, e.g. "duwe3n4nudd9". */
+  code: Scalars['String']['input'];
+  /** Its name. */
+  name: Scalars['String']['input'];
+  /** Keys of terms of the vocabulary topic. */
+  topics?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A campaign, decoded from its code. */
+export type Campaign = {
+  __typename?: 'Campaign';
+  /** The channel it runs on. */
+  channel?: Maybe<Channel>;
+  /** The code. */
+  code: Scalars['String']['output'];
+  /** Its name; null while unmapped. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Its topics. */
+  topics: Array<Term>;
+};
+
+/** A campaign code's meaning. */
+export type CampaignInput = {
+  /** The channel it runs on. */
+  channel?: InputMaybe<Channel>;
+  /** The code as events carry it, e.g. "C12DHE33". */
+  code: Scalars['String']['input'];
+  /** Its name. */
+  name: Scalars['String']['input'];
+  /** Keys of terms of the vocabulary topic. */
+  topics?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** One profile change, in its place in the feed. */
@@ -93,6 +161,8 @@ export type ChangePageInfo = {
 
 /** What changed in a profile. */
 export type ChangeType =
+  /** A customer answered a question (the fact it fills comes as FACT_RECORDED). */
+  | 'ANSWER_RECORDED'
   /** A consent was given or withdrawn. */
   | 'CONSENT_RECORDED'
   /** A fact was recorded for a persona. */
@@ -103,6 +173,8 @@ export type ChangeType =
   | 'IDENTIFIER_DETACHED'
   /** An identifier went over its type's limit and is now shared: it no longer links personas. */
   | 'IDENTIFIER_SHARED'
+  /** A campaign, asset, term, fact key or question was mapped or remapped. */
+  | 'MAPPING_ADDED'
   /** A persona was created. */
   | 'PERSONA_CREATED'
   /** A persona's context, label or other attributes changed. */
@@ -142,6 +214,17 @@ export type CollectionMethod =
   /** Computed. */
   | 'INFERRED';
 
+/** Customer knowledge in three dimensions. */
+export type Completeness = {
+  __typename?: 'Completeness';
+  /** Whether they can be reached: a contact point with a granted consent. */
+  contactability: Coverage;
+  /** Who they are: name and the facts and identifiers that identify them. */
+  identity: Coverage;
+  /** What they did over time: transactions, visits, interactions, recently. */
+  traceability: Coverage;
+};
+
 /** A consent given or withdrawn. */
 export type Consent = {
   __typename?: 'Consent';
@@ -167,6 +250,15 @@ export type ConsentInput = {
   identifier?: InputMaybe<IdentifierInput>;
   /** The purpose, e.g. "marketing", "job-alerts". */
   purpose: Scalars['String']['input'];
+};
+
+/** How complete one dimension of customer knowledge is. */
+export type Coverage = {
+  __typename?: 'Coverage';
+  /** What is missing, e.g. "fact:first_name", "consent:email", "events:visit". */
+  missing: Array<Scalars['String']['output']>;
+  /** From 0 (nothing known) to 1 (complete). */
+  score: Scalars['Float']['output'];
 };
 
 /** A browser profile, an app install or a piece of hardware. */
@@ -216,6 +308,14 @@ export type DeviceKind =
 /** An interaction stored by ingest. */
 export type Event = {
   __typename?: 'Event';
+  /** The answers given in it. */
+  answers: Array<Answer>;
+  /** The question keys put to the customer in it. */
+  asked: Array<Scalars['String']['output']>;
+  /** The creative or image it showed, decoded at read time. */
+  asset?: Maybe<Asset>;
+  /** The campaign it belongs to, decoded at read time: mapping a code later gives old events their meaning. */
+  campaign?: Maybe<Campaign>;
   /** Its id. */
   id: Scalars['ID']['output'];
   /** The identifiers it was by. */
@@ -228,6 +328,8 @@ export type Event = {
   persona?: Maybe<Persona>;
   /** The system of origin. */
   source: Scalars['String']['output'];
+  /** The taxonomy terms it was tagged with (call reason, sentiment, outcome, topics, …). */
+  terms: Array<Term>;
   /** Its type. */
   type: Scalars['String']['output'];
 };
@@ -236,6 +338,10 @@ export type Event = {
 export type EventInput = {
   /** The customer the event is by or about (for message_sent: the recipient). */
   actor: ActorInput;
+  /** Answers given in this event; each becomes a DIRECT fact of the question's factKey. */
+  answers?: InputMaybe<Array<AnswerInput>>;
+  /** Question keys put to the customer in this event (starts each one's cooldown). */
+  asked?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Creative or image code, mapped through the taxonomy. */
   asset?: InputMaybe<Scalars['String']['input']>;
   /** Campaign code, mapped through the taxonomy. */
@@ -301,6 +407,50 @@ export type FactInput = {
   /** Its value. */
   value: Scalars['JSON']['input'];
 };
+
+/** A registered fact key. */
+export type FactKey = {
+  __typename?: 'FactKey';
+  /** The values allowed, if restricted. */
+  allowedValues?: Maybe<Array<Scalars['String']['output']>>;
+  /** The key. */
+  key: Scalars['String']['output'];
+  /** A human label. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** True for health, diet and the like. */
+  sensitive: Scalars['Boolean']['output'];
+  /** The type its values must have. */
+  type: FactValueType;
+};
+
+/** A fact key to register or update. */
+export type FactKeyInput = {
+  /** The values allowed (required for ENUM). */
+  allowedValues?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The key, e.g. "job_title". */
+  key: Scalars['String']['input'];
+  /** A human label. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Health, diet and the like: masked and refused in templates for callers without pii (default false). */
+  sensitive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The type its values must have. */
+  type: FactValueType;
+};
+
+/** The type a fact key's values must have. */
+export type FactValueType =
+  /** true or false. */
+  | 'BOOLEAN'
+  /** An ISO-8601 date or date-time string. */
+  | 'DATE'
+  /** One of allowedValues. */
+  | 'ENUM'
+  /** A list of strings (a single string counts as a list of one); with allowedValues, each one of them. */
+  | 'LIST'
+  /** A finite number. */
+  | 'NUMBER'
+  /** A string (with allowedValues: one of them). */
+  | 'STRING';
 
 /** Whether the service can reach its database, and which database that is. */
 export type Health = {
@@ -439,8 +589,21 @@ export type MentionInput = {
 /** The entry points for writing. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Maps a creative or image code to its name, campaign and topics (admin). */
+  defineAsset: Asset;
+  /** Maps a campaign code to its name, channel and topics (admin); old events carrying the code are decoded with it. */
+  defineCampaign: Campaign;
+  /** Registers or updates a fact key (admin): its type and allowed values are checked on every later event. */
+  defineFactKey: FactKey;
   /** Registers or updates an identifier type. maxPersonas: over it, an identifier is shared and never links personas. */
   defineIdentifierType: IdentifierType;
+  /**
+   * Registers or updates a question of the progressive-profiling registry (admin). A follow-up condition
+   * that leads back to the question itself is refused.
+   */
+  defineQuestion: Question;
+  /** Registers or updates a taxonomy term (admin). Events tagged with it before are decoded with it at once. */
+  defineTerm: Term;
   /** Registers or replaces a use case (a resolution policy stored as data). */
   defineUseCase: UseCase;
   /** Removes an identifier wrongly attached to a persona, keeping the record of why. */
@@ -455,8 +618,38 @@ export type Mutation = {
 
 
 /** The entry points for writing. */
+export type MutationDefineAssetArgs = {
+  input: AssetInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineCampaignArgs = {
+  input: CampaignInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineFactKeyArgs = {
+  input: FactKeyInput;
+};
+
+
+/** The entry points for writing. */
 export type MutationDefineIdentifierTypeArgs = {
   input: IdentifierTypeInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineQuestionArgs = {
+  input: QuestionInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineTermArgs = {
+  input: TermDefinitionInput;
 };
 
 
@@ -574,6 +767,8 @@ export type PressureCapInput = {
 /** The entry points for reading. */
 export type Query = {
   __typename?: 'Query';
+  /** A campaign by code; its name is null while the code is unmapped. */
+  campaign?: Maybe<Campaign>;
   /**
    * Replays the change feed (role: subscribe): the changes after a cursor, oldest first. Without a cursor, from the oldest
    * change kept (changes are pruned after the retention period). Sees every change committed before
@@ -581,8 +776,15 @@ export type Query = {
    * extensions.reason CURSOR_PRUNED.
    */
   changes: ChangeConnection;
+  /**
+   * How complete the knowledge of the customer is in the three dimensions of customer knowledge, over the
+   * personas in the use case's scope (no use case: the persona(s) holding the identifier).
+   */
+  completeness: Completeness;
   /** An event by id, with the identifiers it was by and those it merely mentions. */
   event?: Maybe<Event>;
+  /** Every registered fact key, by key. */
+  factKeys: Array<FactKey>;
   /** The service and the database it runs on, read from the database itself. */
   health: Health;
   /** An identifier by type and value; the value is normalized before lookup (emails lower-cased, phones to E.164). */
@@ -594,12 +796,33 @@ export type Query = {
    * replaying or subscribing after it yields only what comes later.
    */
   latestChangeCursor: Scalars['String']['output'];
+  /**
+   * The next questions to put to the customer for a use case: for facts the use case requires and the
+   * personas in its scope lack; never one whose fact is known or that was asked within its cooldown;
+   * follow-ups only once their condition holds; by neededBy (how many use cases require the fact), then key.
+   */
+  nextQuestions: Array<QuestionToAsk>;
   /** A person (a grouping of personas) by id. */
   person?: Maybe<Person>;
   /** A persona by id or by key (the account or role it stands for). Exactly one of the two is required. */
   persona?: Maybe<Persona>;
+  /** Every question of the registry, by key. */
+  questions: Array<Question>;
+  /**
+   * Fills {{fact_key}} and {{fact_key|fallback}} from the facts the use case's resolution sees. A hole with
+   * no value and no fallback refuses the rendering (text null) and names the hole; so does a sensitive fact
+   * for a caller without pii, and a resolution that allows no contact.
+   */
+  render: Rendering;
   /** Resolves an identifier for a use case: who is in scope, how to reach them, and why. */
   resolve: Resolution;
+  /** The terms of a vocabulary (topic, call-reason, sentiment, outcome, lifecycle-stage, …), mapped ones only, by key. */
+  terms: Array<Term>;
+  /**
+   * Campaign and asset codes, taxonomy terms, fact keys and question keys stored without a mapping, most
+   * frequent first: what the taxonomy still has to explain.
+   */
+  unmapped: Array<UnmappedReport>;
   /** A use case (resolution policy) by name. */
   useCase?: Maybe<UseCase>;
   /** Every use case, by name. */
@@ -608,10 +831,24 @@ export type Query = {
 
 
 /** The entry points for reading. */
+export type QueryCampaignArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
 export type QueryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<ChangeType>>;
+};
+
+
+/** The entry points for reading. */
+export type QueryCompletenessArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  identifier: IdentifierInput;
+  useCase?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -629,6 +866,15 @@ export type QueryIdentifierArgs = {
 
 
 /** The entry points for reading. */
+export type QueryNextQuestionsArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  identifier: IdentifierInput;
+  useCase: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
 export type QueryPersonArgs = {
   id: Scalars['ID']['input'];
 };
@@ -642,6 +888,14 @@ export type QueryPersonaArgs = {
 
 
 /** The entry points for reading. */
+export type QueryRenderArgs = {
+  identifier: IdentifierInput;
+  template: Scalars['String']['input'];
+  useCase: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
 export type QueryResolveArgs = {
   identifier: IdentifierInput;
   useCase: Scalars['String']['input'];
@@ -649,8 +903,85 @@ export type QueryResolveArgs = {
 
 
 /** The entry points for reading. */
+export type QueryTermsArgs = {
+  vocabulary: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryUnmappedArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The entry points for reading. */
 export type QueryUseCaseArgs = {
   name: Scalars['String']['input'];
+};
+
+/** A question of the progressive-profiling registry. */
+export type Question = {
+  __typename?: 'Question';
+  /** The answer it waits for, when it is a follow-up. */
+  after?: Maybe<QuestionCondition>;
+  /** Days before it may be asked again. */
+  cooldownDays: Scalars['Int']['output'];
+  /** The fact key its answer fills. */
+  factKey: Scalars['String']['output'];
+  /** Its key. */
+  key: Scalars['String']['output'];
+  /** The options offered. */
+  options?: Maybe<Array<Scalars['String']['output']>>;
+  /** The text put to the customer. */
+  text: Scalars['String']['output'];
+  /** What the customer gets for answering. */
+  valueExchange?: Maybe<Scalars['String']['output']>;
+};
+
+/** The answer a follow-up waits for. */
+export type QuestionCondition = {
+  __typename?: 'QuestionCondition';
+  /** The answers that unlock the follow-up (null: any answer). */
+  answers?: Maybe<Array<Scalars['String']['output']>>;
+  /** The earlier question's key. */
+  question: Scalars['String']['output'];
+};
+
+/** The answer a follow-up waits for. */
+export type QuestionConditionInput = {
+  /** The answers that unlock the follow-up (none: any answer). */
+  answers?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The earlier question's key. */
+  question: Scalars['String']['input'];
+};
+
+/** A question of the progressive-profiling registry to register or update. */
+export type QuestionInput = {
+  /** Asked only once that question was answered with one of these answers (a follow-up). */
+  after?: InputMaybe<QuestionConditionInput>;
+  /** Days before it may be asked again (default 30). */
+  cooldownDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The fact key its answer fills (a DIRECT fact). */
+  factKey: Scalars['String']['input'];
+  /** The question's key, e.g. "interests". */
+  key: Scalars['String']['input'];
+  /** The options offered. */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The text put to the customer. */
+  text: Scalars['String']['input'];
+  /** What the customer gets for answering, e.g. "10% off your next shipment". */
+  valueExchange?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A question worth asking now, and why. */
+export type QuestionToAsk = {
+  __typename?: 'QuestionToAsk';
+  /** How many use cases require its fact. */
+  neededBy: Scalars['Int']['output'];
+  /** The question. */
+  question: Question;
+  /** Why it is asked, in words. */
+  reason: Scalars['String']['output'];
 };
 
 /** An event that was not stored, and why. */
@@ -664,6 +995,19 @@ export type Rejection = {
   index: Scalars['Int']['output'];
   /** What was wrong, in words. */
   message: Scalars['String']['output'];
+};
+
+/** A template filled for one customer, or refused with the reason. */
+export type Rendering = {
+  __typename?: 'Rendering';
+  /** Fact keys the template names that the resolution has no value for (filled by fallbacks or refused). */
+  missing: Array<Scalars['String']['output']>;
+  /** Why the rendering was refused; null when it was not. */
+  refused?: Maybe<Scalars['String']['output']>;
+  /** The resolution the facts came from: its contact and suppressions still apply. */
+  resolution: Resolution;
+  /** The text; null when refused. */
+  text?: Maybe<Scalars['String']['output']>;
 };
 
 /** Who is in scope for a use case, how to reach them, and why. */
@@ -770,6 +1114,31 @@ export type SuppressionCode =
   /** The identifier is not known. */
   | 'UNKNOWN_IDENTIFIER';
 
+/** A term of a taxonomy vocabulary. */
+export type Term = {
+  __typename?: 'Term';
+  /** The broader term, if any. */
+  broader?: Maybe<Term>;
+  /** Its key. */
+  key: Scalars['String']['output'];
+  /** Its label; null while unmapped. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Its vocabulary. */
+  vocabulary: Scalars['String']['output'];
+};
+
+/** A taxonomy term to register or update. */
+export type TermDefinitionInput = {
+  /** Key of the parent term, same vocabulary (freight → shipping). */
+  broader?: InputMaybe<Scalars['String']['input']>;
+  /** Its key in the vocabulary, as events carry it. */
+  key: Scalars['String']['input'];
+  /** A human label. */
+  label: Scalars['String']['input'];
+  /** topic, call-reason, sentiment, outcome, lifecycle-stage, … */
+  vocabulary: Scalars['String']['input'];
+};
+
 /** A taxonomy term attached to an event. */
 export type TermInput = {
   /** The term's key in that vocabulary. */
@@ -785,6 +1154,21 @@ export type UnmappedCode = {
   code: Scalars['String']['output'];
   /** campaign, asset, term:<vocabulary> or fact-key. */
   kind: Scalars['String']['output'];
+};
+
+/** A code, term, fact key or question key stored without a mapping. */
+export type UnmappedReport = {
+  __typename?: 'UnmappedReport';
+  /** The code as received. */
+  code: Scalars['String']['output'];
+  /** How many events carried it (facts: how many facts). */
+  count: Scalars['Int']['output'];
+  /** The earliest of those events. */
+  firstSeen: Scalars['DateTime']['output'];
+  /** campaign, asset, fact, question, or a term's vocabulary (topic, call-reason, …). */
+  kind: Scalars['String']['output'];
+  /** The latest of those events. */
+  lastSeen: Scalars['DateTime']['output'];
 };
 
 /** A resolution policy, stored as data. */
@@ -913,7 +1297,13 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   ActorInput: ActorInput;
+  Answer: ResolverTypeWrapper<Answer>;
+  AnswerInput: AnswerInput;
+  Asset: ResolverTypeWrapper<AssetModel>;
+  AssetInput: AssetInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Campaign: ResolverTypeWrapper<CampaignModel>;
+  CampaignInput: CampaignInput;
   Change: ResolverTypeWrapper<ChangeModel>;
   ChangeConnection: ResolverTypeWrapper<ChangePage>;
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
@@ -921,8 +1311,10 @@ export type ResolversTypes = ResolversObject<{
   ChangeType: ChangeType;
   Channel: Channel;
   CollectionMethod: CollectionMethod;
+  Completeness: ResolverTypeWrapper<Completeness>;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentInput: ConsentInput;
+  Coverage: ResolverTypeWrapper<Coverage>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Device: ResolverTypeWrapper<DeviceModel>;
   DeviceInput: DeviceInput;
@@ -932,6 +1324,9 @@ export type ResolversTypes = ResolversObject<{
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
   Fact: ResolverTypeWrapper<FactModel>;
   FactInput: FactInput;
+  FactKey: ResolverTypeWrapper<FactKeyModel>;
+  FactKeyInput: FactKeyInput;
+  FactValueType: FactValueType;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -955,15 +1350,24 @@ export type ResolversTypes = ResolversObject<{
   PressureCap: ResolverTypeWrapper<PressureCap>;
   PressureCapInput: PressureCapInput;
   Query: ResolverTypeWrapper<{}>;
+  Question: ResolverTypeWrapper<QuestionModel>;
+  QuestionCondition: ResolverTypeWrapper<QuestionCondition>;
+  QuestionConditionInput: QuestionConditionInput;
+  QuestionInput: QuestionInput;
+  QuestionToAsk: ResolverTypeWrapper<QuestionToAskModel>;
   Rejection: ResolverTypeWrapper<Rejection>;
+  Rendering: ResolverTypeWrapper<RenderingModel>;
   Resolution: ResolverTypeWrapper<ResolutionModel>;
   ResolutionScope: ResolutionScope;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   Suppression: ResolverTypeWrapper<Suppression>;
   SuppressionCode: SuppressionCode;
+  Term: ResolverTypeWrapper<TermModel>;
+  TermDefinitionInput: TermDefinitionInput;
   TermInput: TermInput;
   UnmappedCode: ResolverTypeWrapper<UnmappedCode>;
+  UnmappedReport: ResolverTypeWrapper<UnmappedReport>;
   UseCase: ResolverTypeWrapper<UseCaseModel>;
   UseCaseInput: UseCaseInput;
 }>;
@@ -971,13 +1375,21 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ActorInput: ActorInput;
+  Answer: Answer;
+  AnswerInput: AnswerInput;
+  Asset: AssetModel;
+  AssetInput: AssetInput;
   Boolean: Scalars['Boolean']['output'];
+  Campaign: CampaignModel;
+  CampaignInput: CampaignInput;
   Change: ChangeModel;
   ChangeConnection: ChangePage;
   ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
   ChangePageInfo: ChangePageInfo;
+  Completeness: Completeness;
   Consent: ConsentModel;
   ConsentInput: ConsentInput;
+  Coverage: Coverage;
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceModel;
   DeviceInput: DeviceInput;
@@ -986,6 +1398,8 @@ export type ResolversParentTypes = ResolversObject<{
   ExplanationStep: ExplanationStep;
   Fact: FactModel;
   FactInput: FactInput;
+  FactKey: FactKeyModel;
+  FactKeyInput: FactKeyInput;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
@@ -1006,15 +1420,46 @@ export type ResolversParentTypes = ResolversObject<{
   PressureCap: PressureCap;
   PressureCapInput: PressureCapInput;
   Query: {};
+  Question: QuestionModel;
+  QuestionCondition: QuestionCondition;
+  QuestionConditionInput: QuestionConditionInput;
+  QuestionInput: QuestionInput;
+  QuestionToAsk: QuestionToAskModel;
   Rejection: Rejection;
+  Rendering: RenderingModel;
   Resolution: ResolutionModel;
   String: Scalars['String']['output'];
   Subscription: {};
   Suppression: Suppression;
+  Term: TermModel;
+  TermDefinitionInput: TermDefinitionInput;
   TermInput: TermInput;
   UnmappedCode: UnmappedCode;
+  UnmappedReport: UnmappedReport;
   UseCase: UseCaseModel;
   UseCaseInput: UseCaseInput;
+}>;
+
+export type AnswerResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Answer'] = ResolversParentTypes['Answer']> = ResolversObject<{
+  question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AssetResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = ResolversObject<{
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  topics?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CampaignResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign']> = ResolversObject<{
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  topics?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChangeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
@@ -1046,12 +1491,25 @@ export type ChangePageInfoResolvers<ContextType = GraphContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type CompletenessResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Completeness'] = ResolversParentTypes['Completeness']> = ResolversObject<{
+  contactability?: Resolver<ResolversTypes['Coverage'], ParentType, ContextType>;
+  identity?: Resolver<ResolversTypes['Coverage'], ParentType, ContextType>;
+  traceability?: Resolver<ResolversTypes['Coverage'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ConsentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CoverageResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Coverage'] = ResolversParentTypes['Coverage']> = ResolversObject<{
+  missing?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1068,12 +1526,17 @@ export type DeviceResolvers<ContextType = GraphContext, ParentType extends Resol
 }>;
 
 export type EventResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
+  answers?: Resolver<Array<ResolversTypes['Answer']>, ParentType, ContextType>;
+  asked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
   mentions?: Resolver<Array<ResolversTypes['Mention']>, ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1092,6 +1555,15 @@ export type FactResolvers<ContextType = GraphContext, ParentType extends Resolve
   method?: Resolver<ResolversTypes['CollectionMethod'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type FactKeyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FactKey'] = ResolversParentTypes['FactKey']> = ResolversObject<{
+  allowedValues?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['FactValueType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1150,7 +1622,12 @@ export type MentionResolvers<ContextType = GraphContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  defineAsset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType, RequireFields<MutationDefineAssetArgs, 'input'>>;
+  defineCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationDefineCampaignArgs, 'input'>>;
+  defineFactKey?: Resolver<ResolversTypes['FactKey'], ParentType, ContextType, RequireFields<MutationDefineFactKeyArgs, 'input'>>;
   defineIdentifierType?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType, RequireFields<MutationDefineIdentifierTypeArgs, 'input'>>;
+  defineQuestion?: Resolver<ResolversTypes['Question'], ParentType, ContextType, RequireFields<MutationDefineQuestionArgs, 'input'>>;
+  defineTerm?: Resolver<ResolversTypes['Term'], ParentType, ContextType, RequireFields<MutationDefineTermArgs, 'input'>>;
   defineUseCase?: Resolver<ResolversTypes['UseCase'], ParentType, ContextType, RequireFields<MutationDefineUseCaseArgs, 'input'>>;
   detachIdentifier?: Resolver<ResolversTypes['Persona'], ParentType, ContextType, RequireFields<MutationDetachIdentifierArgs, 'identifier' | 'persona' | 'reason'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'events'>>;
@@ -1185,17 +1662,49 @@ export type PressureCapResolvers<ContextType = GraphContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'code'>>;
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
+  completeness?: Resolver<ResolversTypes['Completeness'], ParentType, ContextType, RequireFields<QueryCompletenessArgs, 'identifier'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  factKeys?: Resolver<Array<ResolversTypes['FactKey']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType, RequireFields<QueryIdentifierArgs, 'type' | 'value'>>;
   identifierTypes?: Resolver<Array<ResolversTypes['IdentifierType']>, ParentType, ContextType>;
   latestChangeCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextQuestions?: Resolver<Array<ResolversTypes['QuestionToAsk']>, ParentType, ContextType, RequireFields<QueryNextQuestionsArgs, 'first' | 'identifier' | 'useCase'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;
+  questions?: Resolver<Array<ResolversTypes['Question']>, ParentType, ContextType>;
+  render?: Resolver<ResolversTypes['Rendering'], ParentType, ContextType, RequireFields<QueryRenderArgs, 'identifier' | 'template' | 'useCase'>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
+  terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;
+  unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
   useCases?: Resolver<Array<ResolversTypes['UseCase']>, ParentType, ContextType>;
+}>;
+
+export type QuestionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Question'] = ResolversParentTypes['Question']> = ResolversObject<{
+  after?: Resolver<Maybe<ResolversTypes['QuestionCondition']>, ParentType, ContextType>;
+  cooldownDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  factKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  valueExchange?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type QuestionConditionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['QuestionCondition'] = ResolversParentTypes['QuestionCondition']> = ResolversObject<{
+  answers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type QuestionToAskResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['QuestionToAsk'] = ResolversParentTypes['QuestionToAsk']> = ResolversObject<{
+  neededBy?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  question?: Resolver<ResolversTypes['Question'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type RejectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Rejection'] = ResolversParentTypes['Rejection']> = ResolversObject<{
@@ -1203,6 +1712,14 @@ export type RejectionResolvers<ContextType = GraphContext, ParentType extends Re
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RenderingResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Rendering'] = ResolversParentTypes['Rendering']> = ResolversObject<{
+  missing?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  refused?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1232,9 +1749,26 @@ export type SuppressionResolvers<ContextType = GraphContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type TermResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Term'] = ResolversParentTypes['Term']> = ResolversObject<{
+  broader?: Resolver<Maybe<ResolversTypes['Term']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vocabulary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnmappedCodeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['UnmappedCode'] = ResolversParentTypes['UnmappedCode']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnmappedReportResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['UnmappedReport'] = ResolversParentTypes['UnmappedReport']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1254,16 +1788,22 @@ export type UseCaseResolvers<ContextType = GraphContext, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = GraphContext> = ResolversObject<{
+  Answer?: AnswerResolvers<ContextType>;
+  Asset?: AssetResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
   Change?: ChangeResolvers<ContextType>;
   ChangeConnection?: ChangeConnectionResolvers<ContextType>;
   ChangeEdge?: ChangeEdgeResolvers<ContextType>;
   ChangePageInfo?: ChangePageInfoResolvers<ContextType>;
+  Completeness?: CompletenessResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
+  Coverage?: CoverageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
+  FactKey?: FactKeyResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   IdentifierType?: IdentifierTypeResolvers<ContextType>;
@@ -1276,11 +1816,17 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Persona?: PersonaResolvers<ContextType>;
   PressureCap?: PressureCapResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Question?: QuestionResolvers<ContextType>;
+  QuestionCondition?: QuestionConditionResolvers<ContextType>;
+  QuestionToAsk?: QuestionToAskResolvers<ContextType>;
   Rejection?: RejectionResolvers<ContextType>;
+  Rendering?: RenderingResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
+  Term?: TermResolvers<ContextType>;
   UnmappedCode?: UnmappedCodeResolvers<ContextType>;
+  UnmappedReport?: UnmappedReportResolvers<ContextType>;
   UseCase?: UseCaseResolvers<ContextType>;
 }>;
 

@@ -11,6 +11,8 @@ import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type { IdentifierKey, IdentifierTypeModel, Strength } from './identity.model.js';
 import { IdentityRepository, type EventRow } from './identity.repository.js';
 import { normalizeIdentifier } from './normalize.js';
+import { KnowledgeRejected, ProfileIngest, type PreparedKnowledge } from '../profile/profile.ingest.js';
+import type { KnowledgeRules } from '../profile/profile.model.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
@@ -31,6 +33,7 @@ interface PreparedEvent {
   facts: { key: string; value: string; method: string; confidence: number }[];
   consents: { purpose: string; channel: string; granted: boolean; identifier: IdentifierKey | null }[];
   tags: { kind: 'campaign' | 'asset' | 'term'; code: string; vocabulary: string | null }[];
+  knowledge: PreparedKnowledge;
 }
 
 class EventRejected extends Error {}
@@ -41,12 +44,14 @@ const byKey = (a: IdentifierKey, b: IdentifierKey) =>
 
 export class IngestService {
   private readonly repo: IdentityRepository;
+  private readonly profile: ProfileIngest;
 
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
   ) {
     this.repo = new IdentityRepository(graph);
+    this.profile = new ProfileIngest(graph);
   }
 
   private prepare(
@@ -54,6 +59,7 @@ export class IngestService {
     index: number,
     types: Map<string, IdentifierTypeModel>,
     ignored: Ignored[],
+    rules: KnowledgeRules,
   ): PreparedEvent {
     const { maxStringLength: maxLength, maxKeyLength } = this.config.limits;
     const text = (
@@ -157,6 +163,8 @@ export class IngestService {
         vocabulary: key(t.vocabulary, `terms[${i}].vocabulary`, true),
       });
     }
+    // Fact values against their keys; questions asked and answers, which become DIRECT facts.
+    const knowledge = this.profile.prepare(event, rules, { maxLength, maxKeyLength });
     return {
       row: {
         id: key(event.id, 'id', true)!,
@@ -172,9 +180,10 @@ export class IngestService {
       mentions,
       device,
       persona,
-      facts,
+      facts: [...facts, ...knowledge.facts],
       consents,
       tags,
+      knowledge,
     };
   }
 
@@ -182,7 +191,8 @@ export class IngestService {
     if (events.length > this.config.limits.maxBatchSize) {
       throw badUserInput(`A batch holds at most ${this.config.limits.maxBatchSize} events; split it.`);
     }
-    const types = new Map((await this.repo.identifierTypes()).map((t) => [t.name, t]));
+    const [typeList, rules] = await Promise.all([this.repo.identifierTypes(), this.profile.rules()]);
+    const types = new Map(typeList.map((t) => [t.name, t]));
     const rejected: Rejection[] = [];
     const ignored: Ignored[] = [];
     const prepared: PreparedEvent[] = [];
@@ -190,7 +200,7 @@ export class IngestService {
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
       try {
-        const ready = this.prepare(event, index, types, ignored);
+        const ready = this.prepare(event, index, types, ignored, rules);
         if (seen.has(ready.row.id)) {
           duplicates++;
           continue;
@@ -198,8 +208,9 @@ export class IngestService {
         seen.add(ready.row.id);
         prepared.push(ready);
       } catch (error) {
-        if (!(error instanceof EventRejected)) throw error;
-        rejected.push({ index, id: event.id || null, code: 'BAD_USER_INPUT', message: error.message });
+        if (!(error instanceof EventRejected || error instanceof KnowledgeRejected)) throw error;
+        const code = error instanceof KnowledgeRejected ? error.code : 'BAD_USER_INPUT';
+        rejected.push({ index, id: event.id || null, code, message: error.message });
       }
     }
     if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
@@ -353,6 +364,11 @@ export class IngestService {
     ]);
     const regrouping = await regroup(tx, repo, seeds);
     const personIds = (personaId: string) => personIdsOf(regrouping, [personaId]);
+    const learned = await this.profile.store(
+      tx,
+      fresh.map((p) => ({ eventId: p.row.id, ...p.knowledge })),
+      personIds,
+    );
 
     const changes: ChangeInput[] = [
       ...personaRows
@@ -382,6 +398,7 @@ export class IngestService {
         personaIds: [c.personaId],
         personIds: personIds(c.personaId),
       })),
+      ...learned.changes,
     ];
     await recordChanges(tx, changes);
 
@@ -392,6 +409,7 @@ export class IngestService {
     }
     for (const f of facts.filter((f) => f.unmapped))
       unmapped.set(`fact-key/${f.key}`, { kind: 'fact-key', code: f.key });
+    for (const u of learned.unmapped) unmapped.set(`${u.kind}/${u.code}`, u);
     return { created: fresh.length, unmapped: [...unmapped.values()] };
   }
 }

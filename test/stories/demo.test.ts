@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('the demo dataset', () => {
   it('loads every story and ignores only the placeholder phone number', async () => {
     const again = await loadDemoData(api.db.graph, api.config, () => {}, { prefix, phones });
-    expect(again).toMatchObject({ accepted: 0, duplicates: 20, rejected: [] });
+    expect(again).toMatchObject({ accepted: 0, duplicates: 28, rejected: [] });
     expect(again.ignored.map((i) => i.value)).toEqual(['0000000000']);
   });
 
@@ -68,5 +68,128 @@ describe('the demo dataset', () => {
     expect(code.contact?.type).toBe('phone');
     const notice = await resolve(api, { type: 'phone', value: phones[3] }, `${prefix}-client-notice`);
     expect(notice.suppressions.map((s) => s.code)).toEqual(['AMBIGUOUS']);
+  });
+});
+
+describe('the demo dataset: customer knowledge (README examples)', () => {
+  const email = (local: string, domain: string) => ({
+    type: 'email',
+    value: `${local}@${domain}.${prefix}.example`,
+  });
+  const news = `${prefix}-logistics-news`;
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}) => {
+    const body = await api.gql<T>(query, variables);
+    if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const NEXT = /* GraphQL */ `
+    query ($identifier: IdentifierInput!, $useCase: String!, $at: DateTime) {
+      nextQuestions(identifier: $identifier, useCase: $useCase, first: 5, at: $at) {
+        question {
+          key
+          valueExchange
+        }
+      }
+    }
+  `;
+  const next = async (identifier: unknown, useCase: string, at?: string) =>
+    (
+      await gql<{ nextQuestions: { question: { key: string; valueExchange: string | null } }[] }>(NEXT, {
+        identifier,
+        useCase,
+        at,
+      })
+    ).nextQuestions.map((q) => q.question);
+
+  it('asks North Freight about interests first and Acme, who answered "shipping", what it ships', async () => {
+    expect(await next(email('ops', 'north-freight'), news)).toEqual([
+      { key: 'interests', valueExchange: 'Tell us your interests and get 10% off your next shipment' },
+    ]);
+    expect(await next(email('ops', 'acme-logistics'), news)).toEqual([
+      { key: 'shipping_mode', valueExchange: null },
+    ]);
+  });
+
+  it("does not ask Julia's job title again inside its cooldown", async () => {
+    const alerts = `${prefix}-job-alerts`;
+    expect(await next(email('julia', 'home'), alerts, '2026-10-20T00:00:00Z')).toEqual([]);
+    expect(await next(email('julia', 'home'), alerts, '2026-11-20T00:00:00Z')).toEqual([
+      { key: 'job_title', valueExchange: null },
+    ]);
+  });
+
+  it('shows the call with its reason, sentiment and outcome', async () => {
+    const { event } = await gql<{ event: unknown }>(
+      `{ event(id: "${prefix}-acme-call") { terms { vocabulary key label } } }`,
+    );
+    expect(event).toEqual({
+      terms: [
+        { vocabulary: 'call-reason', key: 'billing', label: 'Billing question' },
+        { vocabulary: 'outcome', key: 'resolved', label: 'Resolved on the call' },
+        { vocabulary: 'sentiment', key: 'negative', label: 'Negative' },
+      ],
+    });
+  });
+
+  it('lists the unknown campaign code, and decodes its old events once mapped', async () => {
+    const code = `C12DHE33-${prefix}`;
+    const { unmapped } = await gql<{ unmapped: { kind: string; code: string; count: number }[] }>(
+      `{ unmapped(first: 1000) { kind code count } }`,
+    );
+    expect(unmapped.filter((u) => u.code.endsWith(prefix))).toEqual([
+      { kind: 'campaign', code, count: 2 },
+      { kind: 'asset', code: `duwe3n4nudd9-${prefix}`, count: 1 },
+    ]);
+    await gql(
+      `mutation { defineCampaign(input: {code: "${code}", name: "Freight rates alert", channel: EMAIL, topics: ["freight"]}) { name } }`,
+    );
+    const { event } = await gql<{ event: unknown }>(
+      `{ event(id: "${prefix}-acme-click-1") { campaign { code name topics { key broader { key } } } } }`,
+    );
+    expect(event).toEqual({
+      campaign: {
+        code,
+        name: 'Freight rates alert',
+        topics: [{ key: 'freight', broader: { key: 'shipping' } }],
+      },
+    });
+  });
+
+  it('renders "Dear {{first_name|customer}}," both ways and refuses the bare hole', async () => {
+    const render = async (template: string, identifier: unknown) =>
+      (
+        await gql<{ render: unknown }>(
+          `query ($t: String!, $i: IdentifierInput!) { render(template: $t, identifier: $i, useCase: "${news}") { text missing refused } }`,
+          { t: template, i: identifier },
+        )
+      ).render;
+    expect(await render('Dear {{first_name|customer}},', email('ops', 'acme-logistics'))).toEqual({
+      text: 'Dear Lena,',
+      missing: [],
+      refused: null,
+    });
+    expect(await render('Dear {{first_name|customer}},', email('ops', 'north-freight'))).toEqual({
+      text: 'Dear customer,',
+      missing: ['first_name'],
+      refused: null,
+    });
+    expect(await render('Dear {{first_name}},', email('ops', 'north-freight'))).toEqual({
+      text: null,
+      missing: ['first_name'],
+      refused: 'no value and no fallback for {{first_name}}: write {{first_name|…}} with a fallback',
+    });
+  });
+
+  it("scores Acme's completeness", async () => {
+    const { completeness } = await gql<{ completeness: unknown }>(
+      `query ($i: IdentifierInput!) { completeness(identifier: $i, useCase: "${news}", at: "2026-10-20T00:00:00Z") {
+         identity { score missing } contactability { score missing } traceability { score missing } } }`,
+      { i: email('ops', 'acme-logistics') },
+    );
+    expect(completeness).toEqual({
+      identity: { score: 0.25, missing: ['fact:last_name', 'fact:birth_date', 'identifier:account'] },
+      contactability: { score: 0.5, missing: ['consent:email'] },
+      traceability: { score: 0.75, missing: ['events:visit'] },
+    });
   });
 });

@@ -1,0 +1,21 @@
+// The CLI's side of `idgraph taxonomy load`: reads the file and runs it through the profile service,
+// built by the one composition root with the rights of an operator at the console.
+import fs from 'node:fs';
+import type { AppConfig } from '../config.js';
+import type { Graph } from '../graph/run.js';
+import { createServices } from '../services.js';
+import { loadTaxonomy, parseTaxonomyFile, type TaxonomyLoadSummary } from './taxonomy-file.js';
+
+export async function loadTaxonomyFile(
+  graph: Graph,
+  config: AppConfig,
+  file: string,
+): Promise<TaxonomyLoadSummary> {
+  const parsed = parseTaxonomyFile(fs.readFileSync(file, 'utf8'), file);
+  const { services } = createServices(graph, config, {
+    actor: 'cli',
+    authenticated: true,
+    roles: new Set(['read', 'pii', 'write', 'admin', 'subscribe']),
+  });
+  return loadTaxonomy(services.profile, parsed);
+}
