@@ -5,8 +5,8 @@ import { serviceUnavailable } from '../errors.js';
 
 export class Availability {
   private reason?: string;
-  private lost?: Promise<never>;
-  private reject?: (error: Error) => void;
+  /** The queries waiting now: each is failed when the database goes down. */
+  private readonly waiting = new Set<() => void>();
 
   get isDown(): boolean {
     return this.reason !== undefined;
@@ -15,7 +15,7 @@ export class Availability {
   markDown(reason: string): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
-    this.reject?.(this.error());
+    for (const fail of [...this.waiting]) fail();
   }
 
   error(): Error {
@@ -28,11 +28,14 @@ export class Availability {
       work.catch(() => undefined);
       return Promise.reject(this.error());
     }
-    this.lost ??= new Promise<never>((_, reject) => {
-      this.reject = reject;
+    // A listener per query, removed when it settles: nothing accumulates over the service's life.
+    return new Promise<T>((resolve, reject) => {
+      const fail = () => {
+        work.catch(() => undefined);
+        reject(this.error());
+      };
+      this.waiting.add(fail);
+      work.then(resolve, reject).finally(() => this.waiting.delete(fail));
     });
-    // Nobody may be racing it when it rejects: that must not count as an unhandled rejection.
-    this.lost.catch(() => undefined);
-    return Promise.race([work, this.lost]);
   }
 }
