@@ -30,6 +30,7 @@ const environmentSchema = z.object({
   API_KEYS: z.string().optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(1_000),
+  MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(50_000),
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
   MAX_STRING_LENGTH: z.coerce.number().int().positive().default(10_000),
   // Neo4j cannot index a property of more than about 8 KB; keys are bounded well below, in characters
@@ -67,6 +68,8 @@ export interface AppConfig {
     maxQueryDepth: number;
     /** See costLimit in src/limits.ts for what a field costs. */
     maxQueryCost: number;
+    /** Lexical tokens in one document: a huge one is refused while parsing, before validation. */
+    maxQueryTokens: number;
     maxBatchSize: number;
     maxStringLength: number;
     /** For indexed values: identifier values, persona keys, event and device ids, codes. */
@@ -130,6 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     limits: {
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryCost: e.MAX_QUERY_COST,
+      maxQueryTokens: e.MAX_QUERY_TOKENS,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxStringLength: e.MAX_STRING_LENGTH,
       maxKeyLength: e.MAX_KEY_LENGTH,

@@ -3,6 +3,7 @@
 import {
   GraphQLError,
   Kind,
+  parse,
   type ASTVisitor,
   type FragmentDefinitionNode,
   type SelectionSetNode,
@@ -121,5 +122,23 @@ export function costLimit(maxCost: number) {
         }
       },
     };
+  };
+}
+
+/**
+ * graphql-ws parses without a token limit; this refuses an oversized document there as Apollo's
+ * parseOptions do over HTTP: a 300 KB document of 2,000 aliases stops at the limit while parsing,
+ * before the far costlier validation of every field (the cost limit's work) begins.
+ */
+export function tokenLimit(maxTokens: number) {
+  return (query: unknown): GraphQLError[] | undefined => {
+    if (typeof query !== 'string') return undefined;
+    try {
+      parse(query, { maxTokens });
+      return undefined;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+    }
   };
 }

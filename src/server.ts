@@ -15,7 +15,8 @@ import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
 import { mountGraphiQL } from './graphiql.js';
 import { HealthService } from './graph/graph.service.js';
-import { costLimit, depthLimit } from './limits.js';
+import { acceptsConnection } from './ws-auth.js';
+import { costLimit, depthLimit, tokenLimit } from './limits.js';
 import { authenticate } from './privacy/auth.js';
 import { buildSchema } from './schema.js';
 
@@ -42,6 +43,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const formatError = createErrorFormatter(isDevelopment);
   // Refused before anything runs, over HTTP and WebSocket alike.
   const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
+  const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
@@ -53,6 +55,13 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     {
       schema,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
+      onSubscribe: (_ctx, _id, payload) => withinTokenLimit(payload.query),
+      onConnect: (ctx) =>
+        acceptsConnection(
+          config,
+          String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
+          (code, reason) => ctx.extra.socket.close(code, reason),
+        ),
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
       context: (ctx) =>
@@ -79,7 +88,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           if (raised instanceof GraphQLError) return formatError(raised.toJSON(), raised);
           if (raised) return formatError(error.toJSON(), error);
           const json = error.toJSON();
-          return { ...json, extensions: { ...json.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
+          return {
+            ...json,
+            extensions: { ...json.extensions, code: json.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+          };
         }),
     },
     wsServer,
@@ -89,6 +101,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     schema,
     formatError,
     validationRules: limitRules,
+    parseOptions: { maxTokens: config.limits.maxQueryTokens },
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

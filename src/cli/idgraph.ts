@@ -42,6 +42,9 @@ async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promis
   }
 }
 
+/** How long a service whose embedded database died keeps answering SERVICE_UNAVAILABLE before it exits. */
+const lostGraceMs = 2000;
+
 async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
   const db = await openDatabase(config, log);
   let stopping = false;
@@ -56,6 +59,18 @@ async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
       process.exit(0);
     }
   };
+  // The embedded Neo4j died under the service: requests already fail fast with SERVICE_UNAVAILABLE
+  // and /health says 503; after a short grace (so load balancers see it) exit non-zero, for a
+  // supervisor to restart the whole service with a fresh database process on the same store.
+  db.onLost((description) => {
+    if (stopping) return;
+    stopping = true;
+    log(`FATAL: ${description}`);
+    log(`Requests fail with SERVICE_UNAVAILABLE; exiting with code 1 in ${lostGraceMs / 1000} s.`);
+    setTimeout(() => {
+      void (server?.stop() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(1));
+    }, lostGraceMs);
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -106,7 +121,7 @@ async function main(argv: string[]): Promise<void> {
         importEvents(
           readline.createInterface({ input, crlfDelay: Infinity }),
           buildSchema(),
-          new IngestService(db.graph, config),
+          new IngestService(db.graph, config, 'import'),
           {
             batchSize,
             onRejection: (r) => rejects.write(`${JSON.stringify(r)}\n`),

@@ -12,6 +12,11 @@ export interface Database {
   uri: string;
   /** Set when this process started the database; it stops it on close. */
   embedded?: EmbeddedNeo4j;
+  /**
+   * Called once when the database this process started dies under it; the graph then already fails
+   * every query with SERVICE_UNAVAILABLE. Never called for a database named by NEO4J_URI.
+   */
+  onLost(listener: (description: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -63,11 +68,19 @@ export async function openDatabase(
   }
   // neo4j:// routes across a cluster, where reads may hit a member behind the last write.
   const graph = new Graph(driver, catalog, config.neo4j.database, uri.startsWith('neo4j'));
+  const lostListeners: ((description: string) => void)[] = [];
+  embedded?.onUnexpectedExit((description) => {
+    graph.markUnavailable(description.split('\n')[0]!);
+    for (const listener of lostListeners) listener(description);
+  });
   return {
     driver,
     graph,
     uri,
     embedded,
+    onLost(listener) {
+      lostListeners.push(listener);
+    },
     async close() {
       await driver.close();
       await embedded?.stop();

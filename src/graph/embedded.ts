@@ -24,6 +24,8 @@ export interface EmbeddedOptions {
 export interface EmbeddedNeo4j {
   uri: string;
   pid: number;
+  /** Called once if the process exits without stop() having been asked (killed, crashed). */
+  onUnexpectedExit(listener: (description: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -166,10 +168,22 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
   });
   child.removeAllListeners('exit');
 
+  // Watched for the service's whole life: a database that dies must be noticed, not waited for.
   let stopping: Promise<void> | undefined;
+  const exitListeners: ((description: string) => void)[] = [];
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const description =
+      `the embedded Neo4j (pid ${child.pid}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})` +
+      (stderrTail.length > 0 ? `; its last output:\n${stderrTail.slice(-5).join('\n')}` : '');
+    for (const listener of exitListeners) listener(description);
+  });
   return {
     uri,
     pid: child.pid ?? -1,
+    onUnexpectedExit(listener) {
+      exitListeners.push(listener);
+    },
     stop() {
       stopping ??= (async () => {
         child.kill('SIGTERM');

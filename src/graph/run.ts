@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import { serviceUnavailable } from '../errors.js';
+import { Availability } from './availability.js';
 import type { CypherCatalog } from './cypher-files.js';
 import { fromNeo4j, toNeo4j } from './convert.js';
 
@@ -46,11 +47,26 @@ export class Graph {
     private readonly observer?: QueryObserver,
     /** Post-commit notices (see Tx.afterCommit), shared by every observed copy of this graph. */
     readonly committed: EventEmitter = new EventEmitter().setMaxListeners(0),
+    /** Shared by every observed copy: see markUnavailable. */
+    private readonly availability = new Availability(),
   ) {}
+
+  /** From now on every query fails at once with SERVICE_UNAVAILABLE (the database process died). */
+  markUnavailable(reason: string): void {
+    this.availability.markDown(reason);
+  }
 
   /** The same graph, reporting each statement to an observer (per-request round-trip counts). */
   observedBy(observer: QueryObserver): Graph {
-    return new Graph(this.driver, this.catalog, this.database, this.causal, observer, this.committed);
+    return new Graph(
+      this.driver,
+      this.catalog,
+      this.database,
+      this.causal,
+      observer,
+      this.committed,
+      this.availability,
+    );
   }
 
   statement(name: string): string {
@@ -89,6 +105,7 @@ export class Graph {
     operation: string,
     work: (tx: Tx) => Promise<T>,
   ): Promise<T> {
+    if (this.availability.isDown) throw this.availability.error();
     const session = this.openSession(mode);
     const config = { metadata: { app: 'identity-graph', operation } };
     // Only the attempt that committed counts: a retried attempt starts with no topics.
@@ -98,16 +115,17 @@ export class Graph {
       return work(this.wrap(tx, topics));
     };
     try {
-      const result =
-        mode === 'READ'
-          ? await session.executeRead(attempt, config)
-          : await session.executeWrite(attempt, config);
+      const result = await this.availability.guard(
+        mode === 'READ' ? session.executeRead(attempt, config) : session.executeWrite(attempt, config),
+      );
       for (const topic of topics) this.committed.emit(topic);
       return result;
     } catch (error) {
       throw mapDriverError(error);
     } finally {
-      await session.close();
+      // A session whose database vanished may never close: do not wait for it then.
+      if (this.availability.isDown) void session.close().catch(() => undefined);
+      else await session.close();
     }
   }
 
@@ -131,6 +149,7 @@ export class Graph {
 
   /** Runs text that is not in the catalog: migrations and the data engineer's `idgraph cypher`. */
   async runText(text: string, params: Record<string, unknown> = {}, mode: 'READ' | 'WRITE' = 'WRITE') {
+    if (this.availability.isDown) throw this.availability.error();
     const session = this.openSession(mode);
     try {
       const result = await session.run(text, toNeo4j(params) as Record<string, unknown>);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeInput } from '../changes/changes.model.js';
 import { recordChanges } from '../changes/changes.repository.js';
+import { changesToRecord, type ChangeRecording } from './change-recording.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
 import type { EventInput, IngestResult } from '../generated/graphql.js';
@@ -49,6 +50,8 @@ export class IngestService {
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
+    /** 'import' (idgraph import): record only what an integrator acts on (./change-recording.ts). */
+    private readonly recording: ChangeRecording = 'all',
   ) {
     this.repo = new IdentityRepository(graph);
     this.profile = new ProfileIngest(graph);
@@ -400,7 +403,7 @@ export class IngestService {
       })),
       ...learned.changes,
     ];
-    await recordChanges(tx, changes);
+    await recordChanges(tx, changesToRecord(changes, this.recording));
 
     const unmapped = new Map<string, { kind: string; code: string }>();
     for (const t of tags.filter((t) => t.unmapped)) {
