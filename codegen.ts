@@ -32,6 +32,7 @@ const config: CodegenConfig = {
           Resolution: '../resolution/resolution.model.js#ResolutionModel',
           Change: '../changes/changes.model.js#ChangeModel',
           ChangeConnection: '../changes/changes.service.js#ChangePage',
+          Webhook: '../changes/webhooks.model.js#WebhookModel',
         },
       },
     },

@@ -2,6 +2,7 @@
 import type { ChangeFeed } from './changes/changes.feed.js';
 import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
+import { WebhooksService } from './changes/webhooks.service.js';
 import type { AuthContext } from './privacy/auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
@@ -14,13 +15,15 @@ import { ResolutionService } from './resolution/resolution.service.js';
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
   const identity = new IdentityService(graph, config, auth.actor);
   const loaders = { identity: createIdentityLoaders(identity.repo) };
+  const changes = new ChangesService(new ChangesRepository(graph), changeFeed);
   return {
     services: {
       health: new HealthService(graph),
       identity,
       ingest: new IngestService(graph, config),
       resolution: new ResolutionService(graph, identity, loaders.identity, auth.actor),
-      changes: new ChangesService(new ChangesRepository(graph), changeFeed),
+      changes,
+      webhooks: new WebhooksService(graph, changes, config.webhooks, auth.actor),
     },
     loaders,
   };
