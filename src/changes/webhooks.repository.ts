@@ -96,7 +96,10 @@ export class WebhooksRepository {
 
   async remove(tx: Tx, id: string): Promise<boolean> {
     const [row] = await tx.run<{ removed: number }>('changes/webhook-remove', { id });
-    return (row?.removed ?? 0) > 0;
+    const removed = (row?.removed ?? 0) > 0;
+    // Its deliverer then finds the webhook gone at once rather than at its next renewal.
+    if (removed) tx.afterCommit?.(webhooksChangedTopic);
+    return removed;
   }
 
   /** Queues the dead letters for replay; undefined when there is no such webhook. */
