@@ -42,6 +42,7 @@ const environmentSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(600_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_LEASE_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_CHECKPOINT_MS: z.coerce.number().int().positive().default(500),
 });
 
 export interface ApiKeyGrant {
@@ -91,6 +92,8 @@ export interface WebhookSettings {
   timeoutMs: number;
   /** How long an instance holds a webhook without renewing: another takes over after a crash. */
   leaseMs: number;
+  /** How often, at most, a busy webhook's cursor is written (a crash resends what came after it). */
+  checkpointMs: number;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +135,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (e.WEBHOOK_LEASE_MS < 2 * e.WEBHOOK_TIMEOUT_MS) {
     problems.push('WEBHOOK_LEASE_MS must be at least twice WEBHOOK_TIMEOUT_MS');
   }
+  if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
+    problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -163,6 +169,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       leaseMs: e.WEBHOOK_LEASE_MS,
+      checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
     },
   };
 }

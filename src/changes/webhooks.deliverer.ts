@@ -11,9 +11,12 @@
 // has passed, so it never outlives the lease it was sent under.
 //
 // Why at-least-once with a cursor. A 2xx moves the cursor; the batch is sent again until one comes,
-// and its changes become dead letters after the webhook's maxAttempts. Between a receiver's 2xx and
-// the cursor's write the instance may die, so a receiver can see a batch twice: each change's cursor
-// is its idempotency key.
+// and its changes become dead letters after the webhook's maxAttempts. The cursor is written to the
+// graph at most every WEBHOOK_CHECKPOINT_MS while batches keep landing (a write per batch would make
+// the database the bottleneck of every receiver), at once after failures, and when the instance
+// stops. An instance that dies instead may leave the last checkpoint behind what receivers
+// acknowledged, and the next holder sends those batches again: each change's cursor is its
+// idempotency key.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { WebhookSettings } from '../config.js';
@@ -157,21 +160,37 @@ export class WebhookDeliverer {
 
   /** Delivers one webhook while this instance holds its lease. */
   private async deliver(initial: WebhookTarget): Promise<void> {
+    const id = initial.id;
     let webhook: WebhookTarget | undefined = initial;
+    // What was acknowledged, in memory first: written at most every checkpointMs (see checkpoint).
+    let cursor = initial.cursor;
     let position = initial.position;
+    let isDirty = false;
     let renewedAt = Date.now();
     let batch: Batch | undefined;
     let mustRefresh = false;
     const refresh = () => void (mustRefresh = true);
     this.wakers.add(refresh);
+    /** Writes the acknowledged cursor (renewing the lease and reading the settings back). */
+    const checkpoint = async (replayed: number[] = []) => {
+      webhook = await this.repository.delivered(id, this.lease, { cursor, position, replayed });
+      isDirty = false;
+      renewedAt = Date.now();
+    };
     try {
       while (webhook && !this.isStopping) {
         try {
-          if (mustRefresh || Date.now() - renewedAt >= this.renewMs) {
+          const sinceRenewal = Date.now() - renewedAt;
+          if (isDirty && (mustRefresh || sinceRenewal >= this.settings.checkpointMs)) {
             mustRefresh = false;
-            webhook = await this.repository.renew(webhook.id, this.lease, position);
+            await checkpoint();
+            continue;
+          }
+          if (mustRefresh || sinceRenewal >= this.renewMs) {
+            mustRefresh = false;
+            webhook = await this.repository.renew(id, this.lease, position);
             renewedAt = Date.now();
-            if (!webhook) break;
+            continue;
           }
           const dueInMs = webhook.nextAttemptAt ? Date.parse(webhook.nextAttemptAt) - Date.now() : 0;
           if (dueInMs > 0) {
@@ -180,50 +199,57 @@ export class WebhookDeliverer {
           }
           batch ??= await this.nextBatch(webhook, position);
           if (!batch) {
-            await this.idle(this.renewMs - (Date.now() - renewedAt), position);
+            const wakeInMs = (isDirty ? this.settings.checkpointMs : this.renewMs) - sinceRenewal;
+            await this.idle(wakeInMs, position);
             continue;
           }
           if (batch.changes.length === 0) {
-            // Only changes the filter leaves out: read past them (recorded with the next renewal).
+            // Only changes the filter leaves out: read past them (recorded with the next write).
             position = batch.position;
             batch = undefined;
             continue;
           }
           const error = await this.post(webhook, batch);
-          renewedAt = Date.now();
           if (error === undefined) {
-            webhook = await this.repository.delivered(webhook.id, this.lease, {
-              cursor: batch.isReplay ? null : batch.changes[batch.changes.length - 1]!.seq,
-              position: batch.isReplay ? position : batch.position,
-              replayed: batch.isReplay ? batch.changes.map((c) => c.seq) : [],
-            });
-            if (!batch.isReplay) position = batch.position;
+            if (batch.isReplay) {
+              await checkpoint(batch.changes.map((c) => c.seq));
+            } else {
+              cursor = batch.changes[batch.changes.length - 1]!.seq;
+              position = batch.position;
+              isDirty = true;
+              // After failures the graph says so: correct it at once.
+              if (webhook.failures > 0 || webhook.attempts > 0) await checkpoint();
+            }
             batch = undefined;
             continue;
           }
+          if (isDirty) await checkpoint();
+          if (!webhook) break;
           const attempts = webhook.attempts + 1;
           if (attempts < webhook.maxAttempts) {
-            webhook = await this.repository.failed(webhook.id, this.lease, {
+            webhook = await this.repository.failed(id, this.lease, {
               attempts,
               delayMs: backoffMs(attempts, webhook),
               error,
             });
+            renewedAt = Date.now();
             continue;
           }
           this.log(
-            `webhook ${webhook.id}: ${batch.changes.length} change(s) became dead letters after ` +
+            `webhook ${id}: ${batch.changes.length} change(s) became dead letters after ` +
               `${attempts} failed attempts (${error})`,
           );
-          webhook = await this.repository.deadLetter(webhook.id, this.lease, {
+          webhook = await this.repository.deadLetter(id, this.lease, {
             seqs: batch.changes.map((c) => c.seq),
             position: batch.isReplay ? position : batch.position,
             error,
           });
+          renewedAt = Date.now();
           if (!batch.isReplay) position = batch.position;
           batch = undefined;
         } catch (error) {
-          // The database may be restarting: the state in the graph is unchanged, so try again; the
-          // lease may run out meanwhile, and then another instance carries on.
+          // The database may be restarting: what is in memory is kept and written when it answers;
+          // the lease may run out meanwhile, and then another instance carries on from the graph.
           this.report(error);
           await this.idle(errorPauseMs);
           mustRefresh = true;
@@ -231,8 +257,15 @@ export class WebhookDeliverer {
       }
     } finally {
       this.wakers.delete(refresh);
-      if (webhook)
-        await this.repository.release(webhook.id, this.lease.owner, position).catch(() => undefined);
+      if (webhook) {
+        try {
+          if (isDirty) await checkpoint();
+          await this.repository.release(id, this.lease.owner, position);
+        } catch (error) {
+          // The lease runs out instead; another instance resends what was not recorded (at least once).
+          this.report(error);
+        }
+      }
     }
   }
 
