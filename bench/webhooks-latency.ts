@@ -183,6 +183,8 @@ async function main() {
     (line) => console.error(line),
   );
   let server: RunningServer | undefined;
+  // The machine may be shared: the load around the run says how far its figures are its own.
+  const loadAverageBefore = os.loadavg()[0];
   try {
     await migrate(database.graph);
     const [info] = await database.graph.read<{ version: string; edition: string }>('graph/server-info');
@@ -222,6 +224,7 @@ async function main() {
         cpus: os.cpus().length,
         model: os.cpus()[0]?.model,
         memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        loadAverage1m: { before: loadAverageBefore, after: os.loadavg()[0] },
       },
       node: process.version,
       neo4j: `${info?.version} ${info?.edition}`,

@@ -171,8 +171,26 @@ export class WebhookDeliverer {
     let mustRefresh = false;
     const refresh = () => void (mustRefresh = true);
     this.wakers.add(refresh);
-    /** Writes the acknowledged cursor (renewing the lease and reading the settings back). */
+    /** A checkpoint written while delivery goes on: a slow database then delays no receiver. */
+    let background: Promise<void> | undefined;
+    const checkpointInBackground = () => {
+      if (background) return;
+      const acknowledged = { cursor, position, replayed: [] };
+      isDirty = false;
+      renewedAt = Date.now();
+      background = this.repository
+        .delivered(id, this.lease, acknowledged)
+        .then((latest) => void (webhook = latest))
+        .catch((error: unknown) => {
+          isDirty = true;
+          this.report(error);
+        })
+        .finally(() => (background = undefined));
+    };
+    /** Writes the acknowledged cursor now (renewing the lease and reading the settings back). */
     const checkpoint = async (replayed: number[] = []) => {
+      await background;
+      if (!webhook) return;
       webhook = await this.repository.delivered(id, this.lease, { cursor, position, replayed });
       isDirty = false;
       renewedAt = Date.now();
@@ -183,10 +201,11 @@ export class WebhookDeliverer {
           const sinceRenewal = Date.now() - renewedAt;
           if (isDirty && (mustRefresh || sinceRenewal >= this.settings.checkpointMs)) {
             mustRefresh = false;
-            await checkpoint();
-            continue;
+            checkpointInBackground();
           }
           if (mustRefresh || sinceRenewal >= this.renewMs) {
+            await background;
+            if (!webhook) break;
             mustRefresh = false;
             webhook = await this.repository.renew(id, this.lease, position);
             renewedAt = Date.now();
@@ -210,6 +229,8 @@ export class WebhookDeliverer {
             continue;
           }
           const error = await this.post(webhook, batch);
+          // A checkpoint in the background may have found the lease lost or the webhook removed.
+          if (!webhook) break;
           if (error === undefined) {
             if (batch.isReplay) {
               await checkpoint(batch.changes.map((c) => c.seq));
@@ -223,6 +244,7 @@ export class WebhookDeliverer {
             batch = undefined;
             continue;
           }
+          await background;
           if (isDirty) await checkpoint();
           if (!webhook) break;
           const attempts = webhook.attempts + 1;
@@ -259,8 +281,9 @@ export class WebhookDeliverer {
       this.wakers.delete(refresh);
       if (webhook) {
         try {
+          await background;
           if (isDirty) await checkpoint();
-          await this.repository.release(id, this.lease.owner, position);
+          if (webhook) await this.repository.release(id, this.lease.owner, position);
         } catch (error) {
           // The lease runs out instead; another instance resends what was not recorded (at least once).
           this.report(error);
