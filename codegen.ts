@@ -39,6 +39,7 @@ const config: CodegenConfig = {
           Question: '../profile/profile.model.js#QuestionModel',
           QuestionToAsk: '../profile/profile.model.js#QuestionToAskModel',
           Rendering: '../profile/profile.model.js#RenderingModel',
+          Webhook: '../changes/webhooks.model.js#WebhookModel',
         },
       },
     },

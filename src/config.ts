@@ -39,6 +39,13 @@ const environmentSchema = z.object({
   CHANGE_POLL_MS: z.coerce.number().int().positive().default(250),
   CHANGE_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   REDIS_URL: z.string().optional(),
+  WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().positive().default(600_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WEBHOOK_LEASE_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_CHECKPOINT_MS: z.coerce.number().int().positive().default(500),
 });
 
 export interface ApiKeyGrant {
@@ -76,6 +83,24 @@ export interface AppConfig {
     maxKeyLength: number;
   };
   changes: { pollMs: number; retentionDays: number; redisUrl?: string };
+  webhooks: WebhookSettings;
+}
+
+/** How webhooks are delivered (see src/changes/webhooks.deliverer.ts). */
+export interface WebhookSettings {
+  /** Changes per POST. */
+  batchSize: number;
+  /** Failed attempts of one batch before its changes become dead letters. */
+  maxAttempts: number;
+  /** The wait after the first failure; it doubles with each further failure, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a receiver may take to answer one POST. */
+  timeoutMs: number;
+  /** How long an instance holds a webhook without renewing: another takes over after a crash. */
+  leaseMs: number;
+  /** How often, at most, a busy webhook's cursor is written (a crash resends what came after it). */
+  checkpointMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +138,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   }
   const e = result.data;
   const apiKeys = parseApiKeys(e.API_KEYS, problems);
+  // A POST must end while its lease holds, or a second instance could send the same batch meanwhile.
+  if (e.WEBHOOK_LEASE_MS < 2 * e.WEBHOOK_TIMEOUT_MS) {
+    problems.push('WEBHOOK_LEASE_MS must be at least twice WEBHOOK_TIMEOUT_MS');
+  }
+  if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
+    problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -139,5 +171,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxKeyLength: e.MAX_KEY_LENGTH,
     },
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
+    webhooks: {
+      batchSize: e.WEBHOOK_BATCH_SIZE,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      leaseMs: e.WEBHOOK_LEASE_MS,
+      checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
+    },
   };
 }

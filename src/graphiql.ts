@@ -13,6 +13,7 @@ const assets: Record<string, string> = {
 
 const defaultQuery = `# identity-graph: with \`npm run demo\` running, try a resolution from the demo data.
 # Send an API key under Headers as {"authorization": "Bearer <key>"} when API_KEYS is set.
+# Subscriptions run here too, e.g. subscription { changes { cursor type at personaIds data } }
 query SideBusinessPromotion {
   resolve(identifier: { type: "email", value: "joe@office.demo.example" }, useCase: "demo-side-promo") {
     contact { type value }
@@ -37,7 +38,12 @@ const page = `<!doctype html>
     <script src="/graphiql/assets/react-dom.production.min.js"></script>
     <script src="/graphiql/assets/graphiql.min.js"></script>
     <script>
-      const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
+      // Queries and mutations over HTTP, subscriptions over graphql-ws on the same path (the Headers
+      // tab's values travel as the WebSocket's connection params, where the API reads authorization).
+      const url = new URL('/graphql', location.href);
+      const subscriptionUrl = new URL(url);
+      subscriptionUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      const fetcher = GraphiQL.createFetcher({ url: url.href, subscriptionUrl: subscriptionUrl.href });
       ReactDOM.createRoot(document.getElementById('graphiql')).render(
         React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(defaultQuery)} }),
       );

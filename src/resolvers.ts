@@ -3,6 +3,7 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql.js';
 import { graphResolvers } from './graph/graph.resolvers.js';
 import { changesResolvers } from './changes/changes.resolvers.js';
+import { webhooksResolvers } from './changes/webhooks.resolvers.js';
 import { identityResolvers } from './identity/identity.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 import { profileResolvers } from './profile/profile.resolvers.js';
@@ -14,4 +15,5 @@ export const resolvers: Resolvers[] = [
   resolutionResolvers,
   changesResolvers,
   profileResolvers,
+  webhooksResolvers,
 ];

@@ -9,6 +9,7 @@ import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
+import { WebhookDeliverer } from './changes/webhooks.deliverer.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -49,6 +50,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
   await changeFeed.start();
+  // Beside it, the webhooks this instance holds the lease of (src/changes/webhooks.deliverer.ts).
+  const webhookDeliverer = new WebhookDeliverer(graph, changeFeed, config.webhooks);
+  webhookDeliverer.start();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
@@ -110,6 +114,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           return {
             async drainServer() {
               await wsCleanup.dispose();
+              await webhookDeliverer.stop();
               await changeFeed.stop();
             },
           };
@@ -135,6 +140,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   try {
     await apollo.start();
   } catch (error) {
+    await webhookDeliverer.stop();
     await changeFeed.stop();
     throw error;
   }

@@ -2,6 +2,7 @@
 import type { ChangeFeed } from './changes/changes.feed.js';
 import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
+import { WebhooksService } from './changes/webhooks.service.js';
 import type { AuthContext } from './privacy/auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
@@ -21,14 +22,16 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
     profile: createProfileLoaders(new ProfileRepository(graph)),
   };
   const resolution = new ResolutionService(graph, identity, loaders.identity, auth.actor);
+  const changes = new ChangesService(new ChangesRepository(graph), changeFeed);
   return {
     services: {
       health: new HealthService(graph),
       identity,
       ingest: new IngestService(graph, config),
       resolution,
-      changes: new ChangesService(new ChangesRepository(graph), changeFeed),
+      changes,
       profile: new ProfileService(graph, identity, resolution, loaders.identity, auth),
+      webhooks: new WebhooksService(graph, changes, config.webhooks, auth.actor),
     },
     loaders,
   };

@@ -50,7 +50,7 @@ export class ChangesService {
   }
 
   /** Rejects a cursor from before the retained feed, or from beyond its end (another database?). */
-  private async checkCursor(after: number): Promise<void> {
+  async checkCursor(after: number): Promise<void> {
     const { last, prunedThrough } = await this.repository.bounds();
     if (after < prunedThrough) throw cursorPruned(after, prunedThrough);
     if (after > last) {

@@ -5,6 +5,7 @@ import type { UseCaseModel, ResolutionModel } from '../resolution/resolution.mod
 import type { ChangeModel } from '../changes/changes.model.js';
 import type { ChangePage } from '../changes/changes.service.js';
 import type { TermModel, CampaignModel, AssetModel, FactKeyModel, QuestionModel, QuestionToAskModel, RenderingModel } from '../profile/profile.model.js';
+import type { WebhookModel } from '../changes/webhooks.model.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -606,12 +607,21 @@ export type Mutation = {
   defineTerm: Term;
   /** Registers or replaces a use case (a resolution policy stored as data). */
   defineUseCase: UseCase;
+  /** Defines or updates a webhook (role: admin); audited. Delivery starts at once on some instance. */
+  defineWebhook: Webhook;
   /** Removes an identifier wrongly attached to a persona, keeping the record of why. */
   detachIdentifier: Persona;
   /** Stores a batch of events. Idempotent on event id. A bad event is rejected with its reason; the rest land. */
   ingest: IngestResult;
   /** Asserts that two personas are one person, with the evidence for it. */
   linkPersonas: Person;
+  /** Removes a webhook and its dead letters (role: admin); audited. False when there was no such webhook. */
+  removeWebhook: Scalars['Boolean']['output'];
+  /**
+   * Sends a webhook's dead letters again, oldest first, before its next changes (role: admin); audited.
+   * Returns how many were queued. Those that fail maxAttempts times again stay dead letters.
+   */
+  replayDeadLetters: Scalars['Int']['output'];
   /** Removes an asserted link; the person(s) are recomputed from the evidence that remains. */
   unlinkPersonas: Array<Person>;
 };
@@ -660,6 +670,12 @@ export type MutationDefineUseCaseArgs = {
 
 
 /** The entry points for writing. */
+export type MutationDefineWebhookArgs = {
+  input: WebhookInput;
+};
+
+
+/** The entry points for writing. */
 export type MutationDetachIdentifierArgs = {
   identifier: IdentifierInput;
   persona: Scalars['ID']['input'];
@@ -678,6 +694,18 @@ export type MutationLinkPersonasArgs = {
   a: Scalars['ID']['input'];
   b: Scalars['ID']['input'];
   evidence: Scalars['String']['input'];
+};
+
+
+/** The entry points for writing. */
+export type MutationRemoveWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The entry points for writing. */
+export type MutationReplayDeadLettersArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -827,6 +855,8 @@ export type Query = {
   useCase?: Maybe<UseCase>;
   /** Every use case, by name. */
   useCases: Array<UseCase>;
+  /** Every webhook with its delivery state (role: admin). */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -1224,6 +1254,72 @@ export type UseCaseInput = {
   scope: ResolutionScope;
 };
 
+/**
+ * A receiver of the change feed by HTTP POST (role: admin to define, list and remove). Each delivery is
+ * `POST url` with the body `{"changes": [Change…]}` (in feed order, a small batch) and the header
+ * `X-Idgraph-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>`. A 2xx answer
+ * advances the cursor; anything else is retried with exponential backoff, and after `maxAttempts`
+ * failures the batch's changes become dead letters. A receiver de-duplicates by each change's cursor.
+ */
+export type Webhook = {
+  __typename?: 'Webhook';
+  /** The last change delivered (acknowledged with a 2xx); null before the first. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * Changes given up on after maxAttempts failed attempts, in feed order, until replayed
+   * (replayDeadLetters) or pruned with the feed.
+   */
+  deadLetters: Array<Change>;
+  /** When a receiver last acknowledged a delivery. */
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Failed attempts since the last delivery a receiver acknowledged (0: healthy). */
+  failures: Scalars['Int']['output'];
+  /** The webhook's id. */
+  id: Scalars['ID']['output'];
+  /** Seconds since the oldest change this webhook still has to deliver was made; 0 when it is caught up. */
+  lagSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Why the last attempt failed (an HTTP status or a network error); null after a success. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /**
+   * Failed attempts of one batch before its changes become dead letters (WEBHOOK_MAX_ATTEMPTS of the
+   * instance that defined the webhook: every instance retries it alike).
+   */
+  maxAttempts: Scalars['Int']['output'];
+  /** When the next attempt is due after a failure; null when none is waiting. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * True when the receiver gets identifier values unmasked (as a caller with the pii role);
+   * false: they are masked as for a subscriber without it.
+   */
+  pii: Scalars['Boolean']['output'];
+  /** The change types delivered (empty: every type). */
+  types: Array<ChangeType>;
+  /** Where deliveries are POSTed. */
+  url: Scalars['String']['output'];
+};
+
+/** Defines a webhook (or, with id, updates one, keeping its cursor and dead letters). */
+export type WebhookInput = {
+  /**
+   * A new webhook starts right after this cursor (none: with the changes made from now on). Refused
+   * with BAD_USER_INPUT (extensions.reason CURSOR_PRUNED or CURSOR_AHEAD) like a subscription's.
+   */
+  after?: InputMaybe<Scalars['String']['input']>;
+  /** The webhook to update; none: a new webhook. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Deliver identifier values unmasked (default false: masked as for a subscriber without the pii role). */
+  pii?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Signs each delivery: X-Idgraph-Signature: sha256=<hex HMAC-SHA256 of the raw body>. At least 16
+   * characters; never returned by the API.
+   */
+  secret: Scalars['String']['input'];
+  /** Empty or absent: every type. */
+  types?: InputMaybe<Array<ChangeType>>;
+  /** An absolute http(s) URL. */
+  url: Scalars['String']['input'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1370,6 +1466,8 @@ export type ResolversTypes = ResolversObject<{
   UnmappedReport: ResolverTypeWrapper<UnmappedReport>;
   UseCase: ResolverTypeWrapper<UseCaseModel>;
   UseCaseInput: UseCaseInput;
+  Webhook: ResolverTypeWrapper<WebhookModel>;
+  WebhookInput: WebhookInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1438,6 +1536,8 @@ export type ResolversParentTypes = ResolversObject<{
   UnmappedReport: UnmappedReport;
   UseCase: UseCaseModel;
   UseCaseInput: UseCaseInput;
+  Webhook: WebhookModel;
+  WebhookInput: WebhookInput;
 }>;
 
 export type AnswerResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Answer'] = ResolversParentTypes['Answer']> = ResolversObject<{
@@ -1629,9 +1729,12 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   defineQuestion?: Resolver<ResolversTypes['Question'], ParentType, ContextType, RequireFields<MutationDefineQuestionArgs, 'input'>>;
   defineTerm?: Resolver<ResolversTypes['Term'], ParentType, ContextType, RequireFields<MutationDefineTermArgs, 'input'>>;
   defineUseCase?: Resolver<ResolversTypes['UseCase'], ParentType, ContextType, RequireFields<MutationDefineUseCaseArgs, 'input'>>;
+  defineWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationDefineWebhookArgs, 'input'>>;
   detachIdentifier?: Resolver<ResolversTypes['Persona'], ParentType, ContextType, RequireFields<MutationDetachIdentifierArgs, 'identifier' | 'persona' | 'reason'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'events'>>;
   linkPersonas?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationLinkPersonasArgs, 'a' | 'b' | 'evidence'>>;
+  removeWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveWebhookArgs, 'id'>>;
+  replayDeadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'id'>>;
   unlinkPersonas?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUnlinkPersonasArgs, 'a' | 'b' | 'reason'>>;
 }>;
 
@@ -1681,6 +1784,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
   useCases?: Resolver<Array<ResolversTypes['UseCase']>, ParentType, ContextType>;
+  webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
 }>;
 
 export type QuestionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Question'] = ResolversParentTypes['Question']> = ResolversObject<{
@@ -1787,6 +1891,22 @@ export type UseCaseResolvers<ContextType = GraphContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WebhookResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = ResolversObject<{
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deadLetters?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  maxAttempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  pii?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['ChangeType']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Answer?: AnswerResolvers<ContextType>;
   Asset?: AssetResolvers<ContextType>;
@@ -1828,5 +1948,6 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   UnmappedCode?: UnmappedCodeResolvers<ContextType>;
   UnmappedReport?: UnmappedReportResolvers<ContextType>;
   UseCase?: UseCaseResolvers<ContextType>;
+  Webhook?: WebhookResolvers<ContextType>;
 }>;
 
