@@ -63,7 +63,11 @@ export function components(ids: Iterable<string>, edges: [string, string][]): st
  */
 export function assignPersons(groups: string[][], current: Map<string, string | null>) {
   const claimed = new Set<string>();
-  return groups.map((members) => {
+  // Larger components choose first: after a split, the part holding most of a person keeps its id.
+  const bySize = groups
+    .map((members, n) => ({ members, n }))
+    .sort((a, b) => b.members.length - a.members.length || a.n - b.n);
+  const chosen = bySize.map(({ members, n }) => {
     const counts = new Map<string, number>();
     for (const m of members) {
       const p = current.get(m);
@@ -73,8 +77,9 @@ export function assignPersons(groups: string[][], current: Map<string, string | 
     const kept = ranked.find(([p]) => !claimed.has(p))?.[0];
     const personId = kept ?? randomUUID();
     claimed.add(personId);
-    return { members, personId, previous: [...counts.keys()] };
+    return { n, plan: { members, personId, previous: [...counts.keys()] } };
   });
+  return chosen.sort((a, b) => a.n - b.n).map((c) => c.plan);
 }
 
 /**

@@ -104,3 +104,16 @@ describe('transitions between groupings', () => {
     ).toEqual([{ type: 'PERSON_GROUPED', personaIds: ['a', 'b', 'c'], before: ['P', 'R'], after: ['P'] }]);
   });
 });
+
+describe('choosing persons after a split', () => {
+  it('lets the larger part keep the person, whatever the order of ids', () => {
+    const current = new Map<string, string | null>([
+      ['a', 'P1'],
+      ['x', 'P1'],
+      ['y', 'P1'],
+    ]);
+    const plans = assignPersons([['a'], ['x', 'y']], current);
+    expect(plans[1]).toEqual({ members: ['x', 'y'], personId: 'P1', previous: ['P1'] });
+    expect(plans[0]!.personId).not.toBe('P1');
+  });
+});
