@@ -8,6 +8,7 @@ import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';
 import { createIdentityLoaders } from './identity/identity.loaders.js';
+import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
@@ -16,9 +17,10 @@ import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
 
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
-  const identity = new IdentityService(graph, config, auth.actor);
+  const identityRepository = new IdentityRepository(graph);
+  const identity = new IdentityService(graph, config, auth.actor, identityRepository);
   const loaders = {
-    identity: createIdentityLoaders(identity.repo),
+    identity: createIdentityLoaders(identityRepository),
     profile: createProfileLoaders(new ProfileRepository(graph)),
   };
   const resolution = new ResolutionService(graph, identity, loaders.identity, auth.actor);

@@ -42,7 +42,8 @@ export const changesResolvers: Resolvers = {
   Change: {
     cursor: (change) => formatCursor(change.seq),
     // Identifier values (emails, phones) in a change are personal data: only the pii role sees them.
-    data: (change, _, { auth }) => (mayReadPii(auth) ? change.data : maskChangeData(change.data)),
+    data: (change, _, { auth }) =>
+      mayReadPii(auth) ? change.data : maskChangeData(change.type, change.data),
   },
   ChangeConnection: {
     edges: (page) => page.changes.map((change) => ({ cursor: formatCursor(change.seq), node: change })),

@@ -55,7 +55,7 @@ export function toDelivered(change: ChangeModel, pii: boolean): DeliveredChange 
     personaIds: change.personaIds,
     personIds: change.personIds,
     // The same masking as the subscription feed for a subscriber without the pii role.
-    data: pii ? change.data : maskChangeData(change.data),
+    data: pii ? change.data : maskChangeData(change.type, change.data),
   };
 }
 

@@ -3,10 +3,6 @@
 import type { AppConfig } from '../config.js';
 import type { EventInput, PersonaContext, UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
-import { IdentityService } from '../identity/identity.service.js';
-import { IngestService } from '../identity/ingest.service.js';
-import { ResolutionService } from '../resolution/resolution.service.js';
-import { createIdentityLoaders } from '../identity/identity.loaders.js';
 import { loadTaxonomy } from '../profile/taxonomy-file.js';
 import { createServices } from '../services.js';
 import { demoKnowledge } from './demo-knowledge.js';
@@ -200,21 +196,21 @@ export async function loadDemoData(
   log: (line: string) => void,
   options: DemoOptions = demoDefaults,
 ) {
-  const identity = new IdentityService(graph, config, 'demo');
-  const resolution = new ResolutionService(graph, identity, createIdentityLoaders(identity.repo), 'demo');
-  const { events, useCases, assertions } = demoDataset(options);
-  // The taxonomy first, so the knowledge events' facts and answers are checked and filled.
-  const knowledge = demoKnowledge(options.prefix);
+  // The one composition root, acting as an admin named "demo".
   const { services } = createServices(graph, config, {
     actor: 'demo',
     authenticated: true,
-    roles: new Set(['read', 'pii', 'write', 'admin']),
+    roles: new Set(['read', 'pii', 'write', 'admin', 'subscribe']),
   });
+  const { identity, resolution } = services;
+  const { events, useCases, assertions } = demoDataset(options);
+  // The taxonomy first, so the knowledge events' facts and answers are checked and filled.
+  const knowledge = demoKnowledge(options.prefix);
   await loadTaxonomy(services.profile, knowledge.taxonomy);
-  const result = await new IngestService(graph, config).ingest([...events, ...knowledge.events]);
+  const result = await services.ingest.ingest([...events, ...knowledge.events]);
   for (const useCase of [...useCases, ...knowledge.useCases]) await resolution.defineUseCase(useCase);
   for (const { a, b, evidence } of assertions) {
-    const [first, second] = await identity.repo.personasByKeys([a, b]);
+    const [first, second] = await identity.personasByKeys([a, b]);
     if (first && second) await identity.linkPersonas(first.id, second.id, evidence);
   }
   log(

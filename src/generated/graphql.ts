@@ -160,31 +160,54 @@ export type ChangePageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** What changed in a profile. */
+/**
+ * What changed in a profile. Every change's `data` names its cause, `event` (the ingested event's id)
+ * or `action` (the admin operation, e.g. "detachIdentifier"), the other null, and carries the values
+ * described per type (README, "Change payloads"; docs/changes/*.schema.json).
+ */
 export type ChangeType =
   /** A customer answered a question (the fact it fills comes as FACT_RECORDED). */
   | 'ANSWER_RECORDED'
-  /** A consent was given or withdrawn. */
+  /**
+   * A consent was given or withdrawn. data: {event, action, purpose, channel, granted, identifier:
+   * {type, value} or null (every contact point of the channel), previous: the granted of the latest
+   * consent for the same purpose, channel and contact point before it (null: none)}.
+   */
   | 'CONSENT_RECORDED'
-  /** A fact was recorded for a persona. */
+  /**
+   * A fact was recorded for a persona. data: {event, action, key, value, method, previous, sensitive};
+   * previous is the value of the persona's latest fact of that key before it (null: none); value and
+   * previous are masked for a sensitive key without pii.
+   */
   | 'FACT_RECORDED'
-  /** An identifier was attached to a persona. */
+  /** An identifier was attached to a persona. data: {event, action, type, value} (value masked without pii). */
   | 'IDENTIFIER_ATTACHED'
-  /** An identifier was detached from a persona. */
+  /** An identifier was detached from a persona. data: {event, action, type, value, reason}. */
   | 'IDENTIFIER_DETACHED'
-  /** An identifier went over its type's limit and is now shared: it no longer links personas. */
+  /**
+   * An identifier went over its type's limit and is now shared (it no longer links personas), or back
+   * under it (shared false). data: {event, action, type, value, shared}.
+   */
   | 'IDENTIFIER_SHARED'
   /** A campaign, asset, term, fact key or question was mapped or remapped. */
   | 'MAPPING_ADDED'
-  /** A persona was created. */
+  /** A persona was created. data: {event, action, key, context, label}. */
   | 'PERSONA_CREATED'
-  /** A persona's context, label or other attributes changed. */
+  /** A persona's context or label changed. data: {event, action, key, changed: {<field>: {old, new}}}. */
   | 'PERSONA_UPDATED'
   /** A person's data was erased. */
   | 'PERSON_ERASED'
-  /** Personas were grouped into one person. */
+  /**
+   * Personas were grouped into one person: new personas joined it, or persons merged. data: {event,
+   * action, before: [person id], after: [person id]}; `before` are the persons the personas belonged to
+   * (none for new personas), `after` the one person they form, which exists. Said exactly once per
+   * change of grouping, within a batch too.
+   */
   | 'PERSON_GROUPED'
-  /** A person was split: its personas now belong to more than one person. */
+  /**
+   * A person was split: its personas now belong to more than one person. data: {event, action, before,
+   * after}; every person in `after` exists; one in `before` but not in `after` has ended.
+   */
   | 'PERSON_SPLIT';
 
 /** A channel of interaction or contact. */

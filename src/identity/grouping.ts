@@ -1,15 +1,35 @@
 // Persons from evidence: personas are grouped by shared identifiers within their type's limit and by
 // active assertions. Any change to that evidence regroups the personas it touches, undoably: persons
-// are recomputed, never merged destructively.
+// are recomputed, never merged destructively. Reading what a regrouping touches and writing its
+// outcome are one statement each; the rules between them are pure functions.
 import { randomUUID } from 'node:crypto';
 import type { ChangeInput } from '../changes/changes.model.js';
 import type { Tx } from '../graph/run.js';
-import type { IdentityRepository } from './identity.repository.js';
+import type { ClosureRow, IdentityRepository } from './identity.repository.js';
+
+/** What caused a change: the ingested event, or the admin action. */
+export interface ChangeCause {
+  event: string | null;
+  action: string | null;
+}
+
+/** One change in how personas are grouped into persons, among the persons it names. */
+export interface GroupingTransition {
+  type: 'PERSON_GROUPED' | 'PERSON_SPLIT';
+  /** Every persona of the persons before and after. */
+  personaIds: string[];
+  /** The persons these personas belonged to (none for personas new in this transaction). */
+  before: string[];
+  /** The persons they belong to now; every one exists. */
+  after: string[];
+}
 
 export interface Regrouping {
-  changes: ChangeInput[];
+  transitions: GroupingTransition[];
   /** The person of every persona the regrouping looked at, after it. */
   personOf: Map<string, string>;
+  /** One PERSON_GROUPED or PERSON_SPLIT per transition, with the cause the caller gave. */
+  changes: ChangeInput[];
 }
 
 /** Connected components over the grouping edges, in a stable order (by smallest member id). */
@@ -43,7 +63,11 @@ export function components(ids: Iterable<string>, edges: [string, string][]): st
  */
 export function assignPersons(groups: string[][], current: Map<string, string | null>) {
   const claimed = new Set<string>();
-  return groups.map((members) => {
+  // Larger components choose first: after a split, the part holding most of a person keeps its id.
+  const bySize = groups
+    .map((members, n) => ({ members, n }))
+    .sort((a, b) => b.members.length - a.members.length || a.n - b.n);
+  const chosen = bySize.map(({ members, n }) => {
     const counts = new Map<string, number>();
     for (const m of members) {
       const p = current.get(m);
@@ -53,21 +77,102 @@ export function assignPersons(groups: string[][], current: Map<string, string | 
     const kept = ranked.find(([p]) => !claimed.has(p))?.[0];
     const personId = kept ?? randomUUID();
     claimed.add(personId);
-    return { members, personId, previous: [...counts.keys()] };
+    return { n, plan: { members, personId, previous: [...counts.keys()] } };
   });
+  return chosen.sort((a, b) => a.n - b.n).map((c) => c.plan);
+}
+
+/**
+ * The transitions between two groupings of the same personas: personas whose persons before and
+ * after overlap form one transition, so each fact of grouping is said exactly once. Unchanged persons
+ * and a new persona alone in a new person (PERSONA_CREATED says so) are no transition.
+ */
+export function transitions(
+  before: Map<string, string | null>,
+  after: Map<string, string>,
+): GroupingTransition[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    if (!parent.has(x)) parent.set(x, x);
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(x, root);
+    return root;
+  };
+  for (const [persona, person] of after) {
+    const old = before.get(persona);
+    if (old) parent.set(find(`old:${old}`), find(`new:${person}`));
+    else find(`new:${person}`);
+  }
+  const clusters = new Map<string, { personaIds: Set<string>; before: Set<string>; after: Set<string> }>();
+  for (const [persona, person] of after) {
+    const root = find(`new:${person}`);
+    const cluster = clusters.get(root) ?? { personaIds: new Set(), before: new Set(), after: new Set() };
+    clusters.set(root, cluster);
+    cluster.personaIds.add(persona);
+    cluster.after.add(person);
+    const old = before.get(persona);
+    if (old) cluster.before.add(old);
+  }
+  // Personas that left a person are in `after` too, so every member of a person before is counted.
+  const result: GroupingTransition[] = [];
+  for (const cluster of clusters.values()) {
+    const personaIds = [...cluster.personaIds].sort();
+    const [was] = cluster.before;
+    const [is] = cluster.after;
+    const joined = personaIds.some((p) => !before.get(p));
+    const unchanged = cluster.before.size === 1 && cluster.after.size === 1 && was === is && !joined;
+    const lone = cluster.before.size === 0 && personaIds.length === 1;
+    if (unchanged || lone) continue;
+    result.push({
+      type: cluster.after.size === 1 ? 'PERSON_GROUPED' : 'PERSON_SPLIT',
+      personaIds,
+      before: [...cluster.before].sort(),
+      after: [...cluster.after].sort(),
+    });
+  }
+  return result.sort((a, b) => (a.personaIds[0]! < b.personaIds[0]! ? -1 : 1));
+}
+
+/** The whole regrouping decided from what the closure read: pure, so a unit test runs it. */
+export function planRegrouping(rows: ClosureRow[]) {
+  const current = new Map(rows.map((r) => [r.personaId, r.personId]));
+  const edges = rows.flatMap((r) =>
+    r.neighbourIds.filter((n) => current.has(n)).map((n): [string, string] => [r.personaId, n]),
+  );
+  const plan = assignPersons(components(current.keys(), edges), current);
+  const personOf = new Map<string, string>();
+  for (const { members, personId } of plan) for (const m of members) personOf.set(m, personId);
+  const assignments = [...personOf.entries()]
+    .filter(([personaId, personId]) => current.get(personaId) !== personId)
+    .map(([personaId, personId]) => ({ personaId, personId }))
+    .sort((a, b) => (a.personaId < b.personaId ? -1 : 1));
+  const kept = new Set(personOf.values());
+  const emptied = [...new Set([...current.values()])].filter((p): p is string => Boolean(p) && !kept.has(p!));
+  return { assignments, emptied, personOf, transitions: transitions(current, personOf) };
 }
 
 /** The persons of some personas after a regrouping, without repeats: a change's personIds. */
-export function personIdsOf(regrouping: Regrouping, personaIds: string[]): string[] {
+export function personIdsOf(regrouping: Pick<Regrouping, 'personOf'>, personaIds: string[]): string[] {
   return [
     ...new Set(personaIds.map((id) => regrouping.personOf.get(id)).filter((p): p is string => Boolean(p))),
   ];
 }
 
+export function groupingChange(t: GroupingTransition, cause: ChangeCause): ChangeInput {
+  return {
+    type: t.type,
+    personaIds: t.personaIds,
+    personIds: [...new Set([...t.after, ...t.before])],
+    data: { ...cause, before: t.before, after: t.after },
+  };
+}
+
 /** IDENTIFIER_SHARED changes for identifiers whose shared flag flipped (either way). */
 export function sharedFlagChanges(
   rows: { type: string; value: string; shared: boolean; flipped: boolean; holderIds: string[] }[],
-  regrouping: Regrouping,
+  regrouping: Pick<Regrouping, 'personOf'>,
+  cause: (row: { type: string; value: string }) => ChangeCause,
 ): ChangeInput[] {
   return rows
     .filter((r) => r.flipped)
@@ -75,77 +180,35 @@ export function sharedFlagChanges(
       type: 'IDENTIFIER_SHARED',
       personaIds: r.holderIds,
       personIds: personIdsOf(regrouping, r.holderIds),
-      data: { type: r.type, value: r.value, shared: r.shared },
+      data: { ...cause(r), type: r.type, value: r.value, shared: r.shared },
     }));
 }
 
+/**
+ * Regroups the personas that evidence changes touched: takes the grouping lock and reads what they can
+ * reach (one statement, unless a person was left out of date), decides in TypeScript, writes the
+ * outcome (one statement).
+ */
 export async function regroup(
   tx: Tx,
   repo: IdentityRepository,
   seeds: Iterable<string>,
+  cause: ChangeCause = { event: null, action: null },
 ): Promise<Regrouping> {
-  let frontier = [...new Set(seeds)];
-  const personOf = new Map<string, string>();
-  if (frontier.length === 0) return { changes: [], personOf };
-  await repo.lockGrouping(tx);
-
-  const known = new Set<string>();
-  const current = new Map<string, string | null>();
-  const edges: [string, string][] = [];
-  while (frontier.length > 0) {
-    for (const id of frontier) known.add(id);
-    const next = new Set<string>();
-    for (const row of await repo.currentPersons(tx, frontier)) {
-      current.set(row.personaId, row.personId);
-      // The other members of a current person are regrouped too: the change may split them off.
-      for (const member of row.memberIds) if (!known.has(member)) next.add(member);
-    }
-    for (const row of await repo.groupingNeighbours(tx, frontier)) {
-      edges.push([row.id, row.neighbourId]);
-      if (!known.has(row.neighbourId)) next.add(row.neighbourId);
-    }
-    frontier = [...next];
+  let ask = [...new Set(seeds)];
+  if (ask.length === 0) return { transitions: [], personOf: new Map(), changes: [] };
+  const rows = new Map<string, ClosureRow>();
+  while (ask.length > 0) {
+    for (const row of await repo.groupingClosure(tx, ask)) rows.set(row.personaId, row);
+    // Persons are components of the evidence as of their last regrouping, so this stays empty unless
+    // something changed evidence without regrouping; then the closure grows from where it leaked.
+    ask = [...new Set([...rows.values()].flatMap((r) => r.neighbourIds))].filter((id) => !rows.has(id));
   }
-
-  const plan = assignPersons(components(known, edges), current);
-  const assignments = plan.flatMap(({ members, personId }) =>
-    members.filter((m) => current.get(m) !== personId).map((personaId) => ({ personaId, personId })),
-  );
-  await repo.assignPersons(
-    tx,
-    assignments.sort((a, b) => (a.personaId < b.personaId ? -1 : 1)),
-  );
-  const kept = new Set(plan.map((p) => p.personId));
-  const previousPersons = new Set([...current.values()].filter((p): p is string => Boolean(p)));
-  await repo.removeEmptyPersons(
-    tx,
-    [...previousPersons].filter((p) => !kept.has(p)),
-  );
-
-  const changes: ChangeInput[] = [];
-  for (const { members, personId, previous } of plan) {
-    for (const m of members) personOf.set(m, personId);
-    const absorbed = previous.filter((p) => p !== personId);
-    if (absorbed.length > 0 || (previous.length > 0 && members.some((m) => !current.get(m)))) {
-      changes.push({
-        type: 'PERSON_GROUPED',
-        personaIds: members,
-        personIds: [personId, ...absorbed],
-        data: { personId, absorbed },
-      });
-    }
-  }
-  for (const old of previousPersons) {
-    const into = plan.filter((p) => p.previous.includes(old)).map((p) => p.personId);
-    if (into.length > 1) {
-      const personaIds = [...current.entries()].filter(([, p]) => p === old).map(([m]) => m);
-      changes.push({
-        type: 'PERSON_SPLIT',
-        personaIds,
-        personIds: [old, ...into.filter((p) => p !== old)],
-        data: { personId: old, into },
-      });
-    }
-  }
-  return { changes, personOf };
+  const plan = planRegrouping([...rows.values()]);
+  await repo.applyGrouping(tx, plan.assignments, plan.emptied);
+  return {
+    transitions: plan.transitions,
+    personOf: plan.personOf,
+    changes: plan.transitions.map((t) => groupingChange(t, cause)),
+  };
 }

@@ -10,9 +10,8 @@ import type {
   PersonaModel,
   PersonModel,
 } from './identity.model.js';
+import { identifierKey } from './identity.model.js';
 import type { IdentityRepository } from './identity.repository.js';
-
-const identifierCacheKey = (k: IdentifierKey) => `${k.type}\u0000${k.value}`;
 
 function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
   const groups = new Map<K, V[]>();
@@ -88,24 +87,24 @@ export function createIdentityLoaders(repo: IdentityRepository) {
     }),
     identifier: new DataLoader<IdentifierKey, IdentifierModel | null, string>(
       async (keys) => {
-        const found = new Map((await repo.identifiersByKeys(keys)).map((i) => [identifierCacheKey(i), i]));
-        return keys.map((k) => found.get(identifierCacheKey(k)) ?? null);
+        const found = new Map((await repo.identifiersByKeys(keys)).map((i) => [identifierKey(i), i]));
+        return keys.map((k) => found.get(identifierKey(k)) ?? null);
       },
-      { cacheKeyFn: identifierCacheKey },
+      { cacheKeyFn: identifierKey },
     ),
     personasOfIdentifier: new DataLoader<IdentifierKey, PersonaModel[], string>(
       async (keys) => {
-        const groups = groupBy(await repo.personasOfIdentifiers(keys), identifierCacheKey, (r) => r.persona);
-        return keys.map((k) => groups.get(identifierCacheKey(k)) ?? []);
+        const groups = groupBy(await repo.personasOfIdentifiers(keys), identifierKey, (r) => r.persona);
+        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
       },
-      { cacheKeyFn: identifierCacheKey },
+      { cacheKeyFn: identifierKey },
     ),
     devicesOfIdentifier: new DataLoader<IdentifierKey, DeviceModel[], string>(
       async (keys) => {
-        const groups = groupBy(await repo.devicesOfIdentifiers(keys), identifierCacheKey, (r) => r.device);
-        return keys.map((k) => groups.get(identifierCacheKey(k)) ?? []);
+        const groups = groupBy(await repo.devicesOfIdentifiers(keys), identifierKey, (r) => r.device);
+        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
       },
-      { cacheKeyFn: identifierCacheKey },
+      { cacheKeyFn: identifierKey },
     ),
     identifiersOfDevice: new DataLoader<string, IdentifierModel[]>(async (ids) => {
       const groups = groupBy(

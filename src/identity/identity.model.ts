@@ -15,6 +15,16 @@ export interface IdentifierKey {
   value: string;
 }
 
+/** One string per identifier (type and value), for maps, sets and DataLoader cache keys. */
+export const identifierKey = (i: IdentifierKey): string => `${i.type}\u0000${i.value}`;
+
+/** The one order identifiers are locked in, so concurrent writers queue instead of deadlocking. */
+export const compareIdentifiers = (a: IdentifierKey, b: IdentifierKey): number => {
+  const x = identifierKey(a);
+  const y = identifierKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 export interface IdentifierModel extends IdentifierKey {
   shared: boolean;
 }

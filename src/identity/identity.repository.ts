@@ -1,286 +1,398 @@
-// The only code that names identity queries; returns plain models. Write helpers take the caller's
-// transaction so a service can compose one atomic, idempotent unit of work.
+// The only code that names identity queries; returns plain models, each row checked with zod where it
+// enters. Write helpers take the caller's transaction so a service can compose one atomic, idempotent
+// unit of work.
+import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
+import { parseRows } from '../graph/rows.js';
 import type {
-  ConsentModel,
-  DeviceModel,
-  EventModel,
-  FactModel,
-  IdentifierKey,
-  IdentifierModel,
-  IdentifierTypeModel,
-  MentionModel,
-  PersonaModel,
+  Channel,
+  CollectionMethod,
+  DeviceKind,
+  IdentifierKind,
+  PersonaContext,
 } from './identity.model.js';
+import type { EvidenceStepParams, NodesParams, RecordsParams } from './ingest.plan.js';
 
-export interface EventRow {
-  id: string;
-  type: string;
-  occurredAt: string;
-  source: string;
-  channel: string | null;
-  purpose: string | null;
-  authenticated: boolean;
-  personaKey: string | null;
-}
+const channel = z.enum([
+  'APP',
+  'CHAT',
+  'EMAIL',
+  'MAIL',
+  'PHONE',
+  'SMS',
+  'STORE',
+  'WEB',
+]) satisfies z.ZodType<Channel>;
+const personaContext = z.enum([
+  'BUSINESS',
+  'FAMILY',
+  'OTHER',
+  'PERSONAL',
+  'WORK',
+]) satisfies z.ZodType<PersonaContext>;
+const identifierKind = z.enum([
+  'ACCOUNT',
+  'COOKIE',
+  'DEVICE',
+  'EMAIL',
+  'OTHER',
+  'PHONE',
+]) satisfies z.ZodType<IdentifierKind>;
+const deviceKind = z.enum([
+  'DESKTOP',
+  'LAPTOP',
+  'OTHER',
+  'PHONE',
+  'TABLET',
+  'TV',
+  'WEARABLE',
+]) satisfies z.ZodType<DeviceKind>;
+const collectionMethod = z.enum(['DIRECT', 'INDIRECT', 'INFERRED']) satisfies z.ZodType<CollectionMethod>;
 
-export interface FactRow {
-  personaId: string;
-  fact: Omit<FactModel, 'personaId' | 'value'> & { value: string };
-  sensitive: boolean;
-}
+const identifierKey = z.object({ type: z.string(), value: z.string() });
+const identifier = identifierKey.extend({
+  shared: z
+    .boolean()
+    .nullable()
+    .transform((s) => s ?? false),
+});
+const persona = z.object({
+  id: z.string(),
+  key: z.string(),
+  context: personaContext,
+  label: z.string().nullable(),
+});
+const device = z.object({ id: z.string(), kind: deviceKind.nullable() });
+const identifierType = z.object({
+  name: z.string(),
+  kind: identifierKind,
+  contactChannel: channel.nullable(),
+  maxPersonas: z.number(),
+  blockedValues: z.array(z.string()),
+});
+const sharedRow = z.object({
+  type: z.string(),
+  value: z.string(),
+  shared: z.boolean(),
+  flipped: z.boolean(),
+  holderIds: z.array(z.string()),
+});
 
-export function parseFact(row: FactRow): FactModel & { sensitive: boolean } {
-  let value: unknown = row.fact.value;
+/** A stored fact value is JSON text; older ones may be plain text and are returned as they are. */
+export function parseFactValue(text: string): unknown {
   try {
-    value = JSON.parse(row.fact.value);
+    return JSON.parse(text) as unknown;
   } catch {
-    // Stored before values were JSON-encoded: return as is.
+    return text;
   }
-  return { ...row.fact, value, personaId: row.personaId, sensitive: row.sensitive };
 }
+
+const factRow = z
+  .object({
+    personaId: z.string(),
+    fact: z.object({
+      id: z.string(),
+      key: z.string(),
+      value: z.string(),
+      method: collectionMethod,
+      source: z.string(),
+      at: z.string(),
+      confidence: z.number(),
+    }),
+    sensitive: z.boolean(),
+  })
+  .transform((row) => ({
+    ...row.fact,
+    value: parseFactValue(row.fact.value),
+    personaId: row.personaId,
+    sensitive: row.sensitive,
+  }));
+
+const nodesRow = z.object({
+  fresh: z.array(z.string()),
+  personas: z.array(
+    z.object({
+      key: z.string(),
+      id: z.string(),
+      created: z.boolean(),
+      context: personaContext,
+      label: z.string().nullable(),
+      oldContext: personaContext,
+      oldLabel: z.string().nullable(),
+    }),
+  ),
+});
+const evidenceRow = z.object({
+  attached: z.array(identifierKey.extend({ eventId: z.string(), personaId: z.string() })),
+});
+const recordsRow = z.object({
+  shared: z.array(sharedRow),
+  factsBefore: z.array(
+    z.object({
+      personaKey: z.string(),
+      key: z.string(),
+      value: z.string().nullable(),
+      at: z.string().nullable(),
+    }),
+  ),
+  facts: z.array(
+    z.object({ n: z.number(), personaId: z.string(), unmapped: z.boolean(), sensitive: z.boolean() }),
+  ),
+  consentsBefore: z.array(
+    z.object({
+      personaKey: z.string(),
+      purpose: z.string(),
+      channel: z.string(),
+      type: z.string(),
+      value: z.string(),
+      granted: z.boolean().nullable(),
+      at: z.string().nullable(),
+    }),
+  ),
+  consents: z.array(z.object({ n: z.number(), personaId: z.string() })),
+  unmappedTags: z.array(z.object({ kind: z.string(), code: z.string(), vocabulary: z.string().nullable() })),
+});
+export type EvidenceResult = z.output<typeof nodesRow> &
+  z.output<typeof evidenceRow> &
+  z.output<typeof recordsRow>;
+
+const closureRow = z.object({
+  personaId: z.string(),
+  personId: z.string().nullable(),
+  neighbourIds: z.array(z.string()),
+});
+export type ClosureRow = z.output<typeof closureRow>;
 
 export class IdentityRepository {
   constructor(private readonly graph: Graph) {}
 
+  private async read<S extends z.ZodType>(name: string, schema: S, params: Record<string, unknown> = {}) {
+    return parseRows(name, schema, await this.graph.read(name, params));
+  }
+
+  private static async run<S extends z.ZodType>(
+    tx: Tx,
+    name: string,
+    schema: S,
+    params: Record<string, unknown> = {},
+  ) {
+    return parseRows(name, schema, await tx.run(name, params));
+  }
+
   // ---- identifier types
-  async identifierTypes(): Promise<IdentifierTypeModel[]> {
-    const rows = await this.graph.read<{ type: IdentifierTypeModel }>('identity/identifier-types');
+  async identifierTypes() {
+    const rows = await this.read('identity/identifier-types', z.object({ type: identifierType }));
     return rows.map((r) => r.type);
   }
 
-  async defineIdentifierType(tx: Tx, type: IdentifierTypeModel): Promise<IdentifierTypeModel> {
-    const [row] = await tx.run<{ type: IdentifierTypeModel }>('identity/define-identifier-type', { ...type });
-    return row!.type;
-  }
-
-  async identifiersOfType(tx: Tx, type: string): Promise<IdentifierKey[]> {
-    return tx.run<{ type: string; value: string }>('identity/identifiers-of-type', { type });
-  }
-
-  // ---- ingestion steps (one write transaction)
-  async createEvents(tx: Tx, txId: string, events: EventRow[]): Promise<Set<string>> {
-    const rows = await tx.run<{ id: string }>('identity/create-events', { txId, events });
-    return new Set(rows.map((r) => r.id));
-  }
-
-  async mergeIdentifiers(tx: Tx, txId: string, identifiers: IdentifierKey[]): Promise<void> {
-    if (identifiers.length) await tx.run('identity/merge-identifiers', { txId, identifiers });
-  }
-
-  async mergeDevices(tx: Tx, devices: Record<string, unknown>[]): Promise<void> {
-    if (devices.length) await tx.run('identity/merge-devices', { devices });
-  }
-
-  async mergePersonas(
-    tx: Tx,
-    txId: string,
-    personas: { key: string; context: string | null; label: string | null; at: string }[],
-  ) {
-    if (!personas.length) return [];
-    return tx.run<{ key: string; id: string; created: boolean; changed: boolean }>(
-      'identity/merge-personas',
+  async defineIdentifierType(tx: Tx, type: z.input<typeof identifierType>) {
+    const rows = await IdentityRepository.run(
+      tx,
+      'identity/define-identifier-type',
+      z.object({ type: identifierType }),
       {
-        txId,
-        personas,
+        ...type,
       },
     );
+    return rows[0]!.type;
   }
 
-  async connectEventsBy(tx: Tx, rows: Record<string, unknown>[]): Promise<void> {
-    if (rows.length) await tx.run('identity/event-by', { rows });
+  async identifiersOfType(tx: Tx, type: string) {
+    return IdentityRepository.run(tx, 'identity/identifiers-of-type', identifierKey, { type });
   }
 
-  async attachIdentifiers(tx: Tx, txId: string, rows: Record<string, unknown>[]) {
-    if (!rows.length) return [];
-    return tx.run<{ personaId: string; type: string; value: string; created: boolean }>(
-      'identity/attach-identifiers',
-      { txId, rows },
-    );
+  // ---- ingestion: three statements for a batch's evidence (cypher/identity/ingest-*.cypher)
+  async storeNodes(tx: Tx, params: NodesParams) {
+    const [row] = await IdentityRepository.run(tx, 'identity/ingest-nodes', nodesRow, { ...params });
+    return row!;
   }
 
-  async linkIdentifiers(tx: Tx, rows: Record<string, unknown>[]): Promise<void> {
-    if (rows.length) await tx.run('identity/link-identifiers', { rows });
+  async storeEvidence(tx: Tx, params: EvidenceStepParams) {
+    const [row] = await IdentityRepository.run(tx, 'identity/ingest-evidence', evidenceRow, { ...params });
+    return row!;
   }
 
-  async observe(tx: Tx, observations: Record<string, unknown>[], uses: Record<string, unknown>[]) {
-    if (observations.length || uses.length)
-      await tx.run('identity/observe-identifiers', { observations, uses });
+  async storeRecords(tx: Tx, params: RecordsParams) {
+    const [row] = await IdentityRepository.run(tx, 'identity/ingest-records', recordsRow, { ...params });
+    return row!;
   }
 
-  async recordMentions(tx: Tx, rows: Record<string, unknown>[]): Promise<void> {
-    if (rows.length) await tx.run('identity/record-mentions', { rows });
-  }
-
-  async recordFacts(tx: Tx, rows: Record<string, unknown>[]) {
-    if (!rows.length) return [];
-    return tx.run<{ key: string; unmapped: boolean; personaId: string }>('identity/record-facts', { rows });
-  }
-
-  async recordConsents(tx: Tx, rows: Record<string, unknown>[]) {
-    if (!rows.length) return [];
-    return tx.run<{ personaId: string }>('identity/record-consents', { rows });
-  }
-
-  async tagEvents(tx: Tx, rows: Record<string, unknown>[]) {
-    if (!rows.length) return [];
-    return tx.run<{ kind: string; code: string; vocabulary: string | null; unmapped: boolean }>(
-      'identity/tag-events',
-      { rows },
-    );
-  }
-
-  async refreshShared(tx: Tx, identifiers: IdentifierKey[]) {
+  async refreshShared(tx: Tx, identifiers: z.input<typeof identifierKey>[]) {
     if (!identifiers.length) return [];
-    return tx.run<{ type: string; value: string; shared: boolean; flipped: boolean; holderIds: string[] }>(
-      'identity/refresh-shared',
-      { identifiers },
-    );
+    return IdentityRepository.run(tx, 'identity/refresh-shared', sharedRow, { identifiers });
   }
 
   // ---- grouping
-  async lockGrouping(tx: Tx): Promise<void> {
-    await tx.run('identity/lock-grouping');
+  /** Takes the grouping lock and reads what a regrouping from these seeds can touch. */
+  async groupingClosure(tx: Tx, seeds: string[]): Promise<ClosureRow[]> {
+    return IdentityRepository.run(tx, 'identity/grouping-closure', closureRow, { seeds });
   }
 
-  async groupingNeighbours(tx: Tx, ids: string[]) {
-    return tx.run<{ id: string; neighbourId: string }>('identity/grouping-neighbours', { ids });
+  async applyGrouping(tx: Tx, assignments: { personaId: string; personId: string }[], emptied: string[]) {
+    if (assignments.length || emptied.length)
+      await tx.run('identity/apply-grouping', { assignments, emptied });
   }
 
   async currentPersons(tx: Tx, ids: string[]) {
-    return tx.run<{ personaId: string; personId: string | null; memberIds: string[] }>(
+    return IdentityRepository.run(
+      tx,
       'identity/current-persons',
+      z.object({ personaId: z.string(), personId: z.string().nullable(), memberIds: z.array(z.string()) }),
       { ids },
     );
   }
 
-  async assignPersons(tx: Tx, assignments: { personaId: string; personId: string }[]): Promise<void> {
-    if (assignments.length) await tx.run('identity/assign-persons', { assignments });
-  }
-
-  async removeEmptyPersons(tx: Tx, personIds: string[]): Promise<void> {
-    if (personIds.length) await tx.run('identity/remove-empty-persons', { personIds });
-  }
-
   async assertSamePerson(tx: Tx, a: string, b: string, evidence: string, actor: string): Promise<boolean> {
-    const [row] = await tx.run<{ found: number }>('identity/assert-same-person', { a, b, evidence, actor });
+    const [row] = await IdentityRepository.run(
+      tx,
+      'identity/assert-same-person',
+      z.object({ found: z.number() }),
+      {
+        a,
+        b,
+        evidence,
+        actor,
+      },
+    );
     return (row?.found ?? 0) > 0;
   }
 
   async revokeSamePerson(tx: Tx, a: string, b: string, reason: string, actor: string): Promise<number> {
-    const [row] = await tx.run<{ revoked: number }>('identity/revoke-same-person', { a, b, reason, actor });
+    const [row] = await IdentityRepository.run(
+      tx,
+      'identity/revoke-same-person',
+      z.object({ revoked: z.number() }),
+      {
+        a,
+        b,
+        reason,
+        actor,
+      },
+    );
     return row?.revoked ?? 0;
   }
 
-  async detachIdentifier(tx: Tx, personaId: string, key: IdentifierKey, reason: string, actor: string) {
-    const [row] = await tx.run<{ detached: number }>('identity/detach-identifier', {
-      personaId,
-      ...key,
-      reason,
-      actor,
-    });
+  async detachIdentifier(
+    tx: Tx,
+    personaId: string,
+    key: z.input<typeof identifierKey>,
+    reason: string,
+    actor: string,
+  ) {
+    const [row] = await IdentityRepository.run(
+      tx,
+      'identity/detach-identifier',
+      z.object({ detached: z.number() }),
+      {
+        personaId,
+        ...key,
+        reason,
+        actor,
+      },
+    );
     return (row?.detached ?? 0) > 0;
   }
 
   // ---- reads (batched by the loaders)
-  async personasByIds(ids: readonly string[]): Promise<PersonaModel[]> {
-    return (await this.graph.read<{ persona: PersonaModel }>('identity/personas-by-ids', { ids })).map(
+  async personasByIds(ids: readonly string[]) {
+    return (await this.read('identity/personas-by-ids', z.object({ persona }), { ids })).map(
       (r) => r.persona,
     );
   }
 
-  async personasByKeys(keys: readonly string[]): Promise<PersonaModel[]> {
-    const rows = await this.graph.read<{ persona: PersonaModel }>('identity/personas-by-keys', { keys });
-    return rows.map((r) => r.persona);
+  async personasByKeys(keys: readonly string[]) {
+    return (await this.read('identity/personas-by-keys', z.object({ persona }), { keys })).map(
+      (r) => r.persona,
+    );
   }
 
   async personsByIds(ids: readonly string[]): Promise<string[]> {
-    return (await this.graph.read<{ id: string }>('identity/persons-by-ids', { ids })).map((r) => r.id);
+    return (await this.read('identity/persons-by-ids', z.object({ id: z.string() }), { ids })).map(
+      (r) => r.id,
+    );
   }
 
   async personOfPersonas(ids: readonly string[]) {
-    return this.graph.read<{ personaId: string; personId: string }>('identity/person-of-personas', { ids });
+    return this.read(
+      'identity/person-of-personas',
+      z.object({ personaId: z.string(), personId: z.string() }),
+      {
+        ids,
+      },
+    );
   }
 
   async personasOfPersons(ids: readonly string[]) {
-    return this.graph.read<{ personId: string; persona: PersonaModel }>('identity/personas-of-persons', {
-      ids,
-    });
+    return this.read('identity/personas-of-persons', z.object({ personId: z.string(), persona }), { ids });
   }
 
   async identifiersOfPersonas(ids: readonly string[]) {
-    return this.graph.read<{ personaId: string; identifier: IdentifierModel }>(
-      'identity/identifiers-of-personas',
-      {
-        ids,
-      },
-    );
+    return this.read('identity/identifiers-of-personas', z.object({ personaId: z.string(), identifier }), {
+      ids,
+    });
   }
 
   async devicesOfPersonas(ids: readonly string[]) {
-    return this.graph.read<{ personaId: string; device: DeviceModel }>('identity/devices-of-personas', {
-      ids,
-    });
+    return this.read('identity/devices-of-personas', z.object({ personaId: z.string(), device }), { ids });
   }
 
   async factsOfPersonas(ids: readonly string[]) {
-    return (await this.graph.read<FactRow>('identity/facts-of-personas', { ids })).map(parseFact);
+    return this.read('identity/facts-of-personas', factRow, { ids });
   }
 
-  async consentsOfPersonas(ids: readonly string[]): Promise<ConsentModel[]> {
-    const rows = await this.graph.read<{
-      personaId: string;
-      consent: Omit<ConsentModel, 'personaId' | 'identifier'>;
-      identifier: IdentifierKey | null;
-    }>('identity/consents-of-personas', { ids });
+  async consentsOfPersonas(ids: readonly string[]) {
+    const rows = await this.read(
+      'identity/consents-of-personas',
+      z.object({
+        personaId: z.string(),
+        consent: z.object({
+          id: z.string(),
+          purpose: z.string(),
+          channel,
+          granted: z.boolean(),
+          at: z.string(),
+        }),
+        identifier: identifierKey.nullable(),
+      }),
+      { ids },
+    );
     return rows.map((r) => ({ ...r.consent, personaId: r.personaId, identifier: r.identifier }));
   }
 
-  async identifiersByKeys(keys: readonly IdentifierKey[]): Promise<IdentifierModel[]> {
-    const rows = await this.graph.read<{ identifier: IdentifierModel }>('identity/identifiers-by-keys', {
-      keys,
-    });
+  async identifiersByKeys(keys: readonly z.input<typeof identifierKey>[]) {
+    const rows = await this.read('identity/identifiers-by-keys', z.object({ identifier }), { keys });
     return rows.map((r) => r.identifier);
   }
 
-  async personasOfIdentifiers(keys: readonly IdentifierKey[]) {
-    return this.graph.read<{ type: string; value: string; persona: PersonaModel }>(
-      'identity/personas-of-identifiers',
-      { keys },
-    );
+  async personasOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
+    return this.read('identity/personas-of-identifiers', identifierKey.extend({ persona }), { keys });
   }
 
-  async devicesOfIdentifiers(keys: readonly IdentifierKey[]) {
-    return this.graph.read<{ type: string; value: string; device: DeviceModel }>(
-      'identity/devices-of-identifiers',
-      {
-        keys,
-      },
-    );
+  async devicesOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
+    return this.read('identity/devices-of-identifiers', identifierKey.extend({ device }), { keys });
   }
 
   async identifiersOfDevices(ids: readonly string[]) {
-    return this.graph.read<{ deviceId: string; identifier: IdentifierModel }>(
-      'identity/identifiers-of-devices',
-      {
-        ids,
-      },
-    );
-  }
-
-  async personasOfDevices(ids: readonly string[]) {
-    return this.graph.read<{ deviceId: string; persona: PersonaModel }>('identity/personas-of-devices', {
+    return this.read('identity/identifiers-of-devices', z.object({ deviceId: z.string(), identifier }), {
       ids,
     });
   }
 
+  async personasOfDevices(ids: readonly string[]) {
+    return this.read('identity/personas-of-devices', z.object({ deviceId: z.string(), persona }), { ids });
+  }
+
   async eventById(id: string) {
-    const [row] = await this.graph.read<{
-      event: EventModel;
-      personaId: string | null;
-      identifiers: IdentifierModel[];
-      mentions: MentionModel[];
-    }>('identity/event-by-id', { id });
+    const [row] = await this.read(
+      'identity/event-by-id',
+      z.object({
+        event: z.object({ id: z.string(), type: z.string(), occurredAt: z.string(), source: z.string() }),
+        personaId: z.string().nullable(),
+        identifiers: z.array(identifier),
+        mentions: z.array(z.object({ role: z.string(), identifier })),
+      }),
+      { id },
+    );
     return row ?? null;
   }
 }

@@ -23,10 +23,7 @@ export const identityResolvers: Resolvers = {
     },
     event: async (_, { id }, { services, auth }) => {
       requireRole(auth, 'read');
-      const row = await services.identity.repo.eventById(id);
-      return row
-        ? { ...row.event, personaId: row.personaId, identifiers: row.identifiers, mentions: row.mentions }
-        : null;
+      return services.identity.event(id);
     },
     identifierTypes: (_, __, { services, auth }) => {
       requireRole(auth, 'read');

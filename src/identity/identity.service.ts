@@ -20,21 +20,22 @@ import { defaultMaxPersonas, normalizeIdentifier } from './normalize.js';
 const typeNamePattern = /^[a-z][a-z0-9_-]{0,39}$/;
 
 export class IdentityService {
-  readonly repo: IdentityRepository;
-
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
     private readonly actor: string,
-  ) {
-    this.repo = new IdentityRepository(graph);
-  }
+    private readonly repo: IdentityRepository = new IdentityRepository(graph),
+  ) {}
 
   async event(id: string): Promise<EventModel | null> {
     const row = await this.repo.eventById(id);
     return row
       ? { ...row.event, personaId: row.personaId, identifiers: row.identifiers, mentions: row.mentions }
       : null;
+  }
+
+  personasByKeys(keys: string[]): Promise<PersonaModel[]> {
+    return this.repo.personasByKeys(keys);
   }
 
   identifierTypes(): Promise<IdentifierTypeModel[]> {
@@ -94,12 +95,17 @@ export class IdentityService {
       const identifiers = await this.repo.identifiersOfType(tx, type.name);
       const refreshed = await this.repo.refreshShared(tx, identifiers);
       const flipped = refreshed.filter((r) => r.flipped);
+      const cause = { event: null, action: 'defineIdentifierType' };
       const regrouping = await regroup(
         tx,
         this.repo,
         flipped.flatMap((r) => r.holderIds),
+        cause,
       );
-      await recordChanges(tx, [...sharedFlagChanges(refreshed, regrouping), ...regrouping.changes]);
+      await recordChanges(tx, [
+        ...sharedFlagChanges(refreshed, regrouping, () => cause),
+        ...regrouping.changes,
+      ]);
       await recordAudit(tx, 'defineIdentifierType', this.actor, { ...type });
       return stored;
     });
@@ -125,7 +131,7 @@ export class IdentityService {
     const [first, second] = a < b ? [a, b] : [b, a];
     return this.graph.writeTx('linkPersonas', async (tx) => {
       await this.repo.assertSamePerson(tx, first, second, evidence.trim(), this.actor);
-      const regrouping = await regroup(tx, this.repo, [a, b]);
+      const regrouping = await regroup(tx, this.repo, [a, b], { event: null, action: 'linkPersonas' });
       await recordChanges(tx, regrouping.changes);
       await recordAudit(tx, 'linkPersonas', this.actor, { a, b, evidence });
       const [person] = await this.personsOf(tx, [a]);
@@ -143,7 +149,7 @@ export class IdentityService {
           'No active assertion links these personas. Personas grouped by a shared identifier are separated by detachIdentifier.',
         );
       }
-      const regrouping = await regroup(tx, this.repo, [a, b]);
+      const regrouping = await regroup(tx, this.repo, [a, b], { event: null, action: 'unlinkPersonas' });
       await recordChanges(tx, regrouping.changes);
       await recordAudit(tx, 'unlinkPersonas', this.actor, { a, b, reason });
       return this.personsOf(tx, [a, b]);
@@ -158,14 +164,16 @@ export class IdentityService {
       const detached = await this.repo.detachIdentifier(tx, personaId, key, reason.trim(), this.actor);
       if (!detached) throw notFound(`Persona ${personaId} does not hold ${key.type} ${key.value}`);
       const [shared] = await this.repo.refreshShared(tx, [key]);
-      const regrouping = await regroup(tx, this.repo, [personaId, ...(shared?.holderIds ?? [])]);
+      const cause = { event: null, action: 'detachIdentifier' };
+      const regrouping = await regroup(tx, this.repo, [personaId, ...(shared?.holderIds ?? [])], cause);
       await recordChanges(tx, [
         {
           type: 'IDENTIFIER_DETACHED',
           personaIds: [personaId],
           personIds: personIdsOf(regrouping, [personaId]),
-          data: { ...key, reason },
+          data: { ...cause, ...key, reason },
         },
+        ...(shared ? sharedFlagChanges([shared], regrouping, () => cause) : []),
         ...regrouping.changes,
       ]);
       await recordAudit(tx, 'detachIdentifier', this.actor, { personaId, ...key, reason });

@@ -1,47 +1,31 @@
 // Ingestion under the rules of evidence: validates and normalizes each event on its own (a bad one is
 // rejected with its reason, the rest land), then stores the batch in one idempotent write transaction.
 import { randomUUID } from 'node:crypto';
-import type { ChangeInput } from '../changes/changes.model.js';
 import { recordChanges } from '../changes/changes.repository.js';
 import { changesToRecord, type ChangeRecording } from './change-recording.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
 import type { EventInput, IngestResult } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
-import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
-import type { IdentifierKey, IdentifierTypeModel, Strength } from './identity.model.js';
-import { IdentityRepository, type EventRow } from './identity.repository.js';
+import { personIdsOf, regroup } from './grouping.js';
+import { identifierKey, type IdentifierKey, type IdentifierTypeModel } from './identity.model.js';
+import { IdentityRepository } from './identity.repository.js';
+import { ingestChanges } from './ingest.changes.js';
+import {
+  evidenceParams,
+  nodesParams,
+  planEvidence,
+  recordsParams,
+  type PreparedEvent,
+} from './ingest.plan.js';
 import { normalizeIdentifier } from './normalize.js';
-import { KnowledgeRejected, ProfileIngest, type PreparedKnowledge } from '../profile/profile.ingest.js';
+import { KnowledgeRejected, ProfileIngest } from '../profile/profile.ingest.js';
 import type { KnowledgeRules } from '../profile/profile.model.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
 
-/** One event after validation: every value normalized, ready to be written. */
-interface PreparedEvent {
-  row: EventRow;
-  identifiers: IdentifierKey[];
-  mentions: { role: string; identifier: IdentifierKey }[];
-  device: {
-    id: string;
-    kind: string | null;
-    os: string | null;
-    browser: string | null;
-    hardwareId: string | null;
-  } | null;
-  persona: { key: string; context: string | null; label: string | null } | null;
-  facts: { key: string; value: string; method: string; confidence: number }[];
-  consents: { purpose: string; channel: string; granted: boolean; identifier: IdentifierKey | null }[];
-  tags: { kind: 'campaign' | 'asset' | 'term'; code: string; vocabulary: string | null }[];
-  knowledge: PreparedKnowledge;
-}
-
 class EventRejected extends Error {}
-
-const keyOf = (i: IdentifierKey) => `${i.type}\u0000${i.value}`;
-const byKey = (a: IdentifierKey, b: IdentifierKey) =>
-  keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0;
 
 export class IngestService {
   private readonly repo: IdentityRepository;
@@ -113,7 +97,7 @@ export class IngestService {
     const identifiers: IdentifierKey[] = [];
     for (const [i, input] of (actor.identifiers ?? []).entries()) {
       const key = normalize(input, `actor.identifiers[${i}]`, true);
-      if (key && !identifiers.some((k) => keyOf(k) === keyOf(key))) identifiers.push(key);
+      if (key && !identifiers.some((k) => identifierKey(k) === identifierKey(key))) identifiers.push(key);
     }
     const device = actor.device
       ? {
@@ -169,6 +153,7 @@ export class IngestService {
     // Fact values against their keys; questions asked and answers, which become DIRECT facts.
     const knowledge = this.profile.prepare(event, rules, { maxLength, maxKeyLength });
     return {
+      index,
       row: {
         id: key(event.id, 'id', true)!,
         type: key(event.type, 'type', true)!,
@@ -228,190 +213,54 @@ export class IngestService {
     };
   }
 
-  /** The write transaction: idempotent, so the driver may retry it after a deadlock or a leader change. */
+  /**
+   * The write transaction, idempotent so the driver may retry it: three statements store the evidence
+   * (nodes; evidence of the new events; facts, consents and tags), the personas it touched are
+   * regrouped (one statement under the grouping lock, one to write the outcome), and the changes are
+   * recorded (one statement): the same seven round trips, with the registry read, for any batch size. The Node work between them is small and
+   * pure (ingest.plan.ts, grouping.ts, ingest.changes.ts).
+   */
   private async store(tx: Tx, prepared: PreparedEvent[]) {
-    const txId = randomUUID();
-    const repo = this.repo;
-    const createdIds = await repo.createEvents(
-      tx,
-      txId,
-      prepared.map((p) => p.row),
-    );
-    const fresh = prepared.filter((p) => createdIds.has(p.row.id));
+    const params = planEvidence(randomUUID(), prepared);
+    const nodes = await this.repo.storeNodes(tx, nodesParams(params));
+    const freshIds = new Set(nodes.fresh);
+    const fresh = prepared.filter((p) => freshIds.has(p.row.id));
     if (fresh.length === 0) return { created: 0, unmapped: [] };
+    const evidence = await this.repo.storeEvidence(tx, evidenceParams(params));
+    const gained = new Map(
+      evidence.attached.map((a) => [identifierKey(a), { type: a.type, value: a.value }]),
+    );
+    const records = await this.repo.storeRecords(tx, recordsParams(params, [...gained.values()]));
+    const result = { ...nodes, ...evidence, ...records };
 
-    const allIdentifiers = new Map<string, IdentifierKey>();
-    for (const p of fresh) {
-      for (const i of [...p.identifiers, ...p.mentions.map((m) => m.identifier)])
-        allIdentifiers.set(keyOf(i), i);
-      for (const c of p.consents) if (c.identifier) allIdentifiers.set(keyOf(c.identifier), c.identifier);
-    }
-    await repo.mergeIdentifiers(tx, txId, [...allIdentifiers.values()].sort(byKey));
-
-    const evidence = (p: PreparedEvent) => ({
-      eventId: p.row.id,
-      source: p.row.source,
-      at: p.row.occurredAt,
-    });
-    const strength = (p: PreparedEvent): Strength => (p.row.authenticated ? 'STRONG' : 'WEAK');
-    await repo.mergeDevices(
-      tx,
-      fresh.flatMap((p) => (p.device ? [{ ...p.device, ...evidence(p) }] : [])),
-    );
-
-    // The latest event's context and label win for a persona named several times in one batch.
-    const personas = new Map<
-      string,
-      { key: string; context: string | null; label: string | null; at: string }
-    >();
-    for (const p of [...fresh].sort((a, b) => (a.row.occurredAt < b.row.occurredAt ? -1 : 1))) {
-      if (!p.persona) continue;
-      const before = personas.get(p.persona.key);
-      personas.set(p.persona.key, {
-        key: p.persona.key,
-        context: p.persona.context ?? before?.context ?? null,
-        label: p.persona.label ?? before?.label ?? null,
-        at: before?.at ?? p.row.occurredAt,
-      });
-    }
-    const personaRows = await repo.mergePersonas(
-      tx,
-      txId,
-      [...personas.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
-    );
-
-    await repo.connectEventsBy(
-      tx,
-      fresh.map((p) => ({
-        eventId: p.row.id,
-        personaKey: p.persona?.key ?? null,
-        identifiers: p.identifiers,
-        deviceId: p.device?.id ?? null,
-      })),
-    );
-    const attached = await repo.attachIdentifiers(
-      tx,
-      txId,
-      fresh.flatMap((p) =>
-        p.persona
-          ? p.identifiers.map((i) => ({
-              personaKey: p.persona!.key,
-              ...i,
-              ...evidence(p),
-              strength: strength(p),
-            }))
-          : [],
-      ),
-    );
-    const links = fresh.flatMap((p) => {
-      const sorted = [...p.identifiers].sort(byKey);
-      return sorted.flatMap((a, i) =>
-        sorted.slice(i + 1).map((b) => ({
-          aType: a.type,
-          aValue: a.value,
-          bType: b.type,
-          bValue: b.value,
-          strength: strength(p),
-          ...evidence(p),
-        })),
-      );
-    });
-    await repo.linkIdentifiers(tx, links);
-    await repo.observe(
-      tx,
-      fresh.flatMap((p) =>
-        p.device ? p.identifiers.map((i) => ({ deviceId: p.device!.id, ...i, ...evidence(p) })) : [],
-      ),
-      fresh.flatMap((p) =>
-        p.device && p.persona
-          ? [{ personaKey: p.persona.key, deviceId: p.device.id, strength: strength(p), ...evidence(p) }]
-          : [],
-      ),
-    );
-    await repo.recordMentions(
-      tx,
-      fresh.flatMap((p) => p.mentions.map((m) => ({ eventId: p.row.id, role: m.role, ...m.identifier }))),
-    );
-    const facts = await repo.recordFacts(
-      tx,
-      fresh.flatMap((p) => p.facts.map((f) => ({ ...f, personaKey: p.persona!.key, ...evidence(p) }))),
-    );
-    const consents = await repo.recordConsents(
-      tx,
-      fresh.flatMap((p) =>
-        p.consents.map((c) => ({
-          purpose: c.purpose,
-          channel: c.channel,
-          granted: c.granted,
-          type: c.identifier?.type ?? null,
-          value: c.identifier?.value ?? null,
-          personaKey: p.persona!.key,
-          ...evidence(p),
-        })),
-      ),
-    );
-    const tags = await repo.tagEvents(
-      tx,
-      fresh.flatMap((p) => p.tags.map((t) => ({ eventId: p.row.id, ...t }))),
-    );
-
-    const newlyAttached = attached.filter((a) => a.created);
-    const touchedIdentifiers = new Map(
-      newlyAttached.map((a) => [keyOf(a), { type: a.type, value: a.value }]),
-    );
-    const sharedRows = await repo.refreshShared(tx, [...touchedIdentifiers.values()].sort(byKey));
-    const seeds = new Set<string>([
-      ...personaRows.filter((r) => r.created).map((r) => r.id),
-      ...newlyAttached.map((a) => a.personaId),
-      ...sharedRows.filter((r) => r.flipped).flatMap((r) => r.holderIds),
-    ]);
-    const regrouping = await regroup(tx, repo, seeds);
-    const personIds = (personaId: string) => personIdsOf(regrouping, [personaId]);
+    const seeds = [
+      ...result.personas.filter((p) => p.created).map((p) => p.id),
+      ...result.attached.map((a) => a.personaId),
+      ...result.shared.filter((r) => r.flipped).flatMap((r) => r.holderIds),
+    ];
+    const regrouping = await regroup(tx, this.repo, seeds);
     const learned = await this.profile.store(
       tx,
       fresh.map((p) => ({ eventId: p.row.id, ...p.knowledge })),
-      personIds,
+      (personaId) => personIdsOf(regrouping, [personaId]),
+    );
+    await recordChanges(
+      tx,
+      changesToRecord(
+        [...ingestChanges(fresh, params, result, regrouping), ...learned.changes],
+        this.recording,
+      ),
     );
 
-    const changes: ChangeInput[] = [
-      ...personaRows
-        .filter((r) => r.created || r.changed)
-        .map((r): ChangeInput => ({
-          type: r.created ? 'PERSONA_CREATED' : 'PERSONA_UPDATED',
-          personaIds: [r.id],
-          personIds: personIds(r.id),
-          data: { key: r.key },
-        })),
-      ...newlyAttached.map((a): ChangeInput => ({
-        type: 'IDENTIFIER_ATTACHED',
-        personaIds: [a.personaId],
-        personIds: personIds(a.personaId),
-        data: { type: a.type, value: a.value },
-      })),
-      ...sharedFlagChanges(sharedRows, regrouping),
-      ...regrouping.changes,
-      ...facts.map((f): ChangeInput => ({
-        type: 'FACT_RECORDED',
-        personaIds: [f.personaId],
-        personIds: personIds(f.personaId),
-        data: { key: f.key },
-      })),
-      ...consents.map((c): ChangeInput => ({
-        type: 'CONSENT_RECORDED',
-        personaIds: [c.personaId],
-        personIds: personIds(c.personaId),
-      })),
-      ...learned.changes,
-    ];
-    await recordChanges(tx, changesToRecord(changes, this.recording));
-
     const unmapped = new Map<string, { kind: string; code: string }>();
-    for (const t of tags.filter((t) => t.unmapped)) {
+    for (const t of result.unmappedTags) {
       const kind = t.kind === 'term' ? `term:${t.vocabulary}` : t.kind;
       unmapped.set(`${kind}/${t.code}`, { kind, code: t.code });
     }
-    for (const f of facts.filter((f) => f.unmapped))
-      unmapped.set(`fact-key/${f.key}`, { kind: 'fact-key', code: f.key });
+    for (const f of result.facts.filter((f) => f.unmapped)) {
+      const key = params.facts[f.n]!.key;
+      unmapped.set(`fact-key/${key}`, { kind: 'fact-key', code: key });
+    }
     for (const u of learned.unmapped) unmapped.set(`${u.kind}/${u.code}`, u);
     return { created: fresh.length, unmapped: [...unmapped.values()] };
   }

@@ -20,8 +20,20 @@ export function maskIdentifier({ type, value }: { type: string; value: string })
 export const isFactMasked = (fact: FactModel, auth: AuthContext) =>
   Boolean(fact.sensitive) && !mayReadPii(auth);
 
-/** Change data that names an identifier ({type, value, …}) with the value masked. */
-export function maskChangeData(data: unknown): unknown {
-  if (!data || typeof data !== 'object' || !('value' in data)) return data;
-  return { ...data, value: maskedValue, masked: true };
+/**
+ * Change data with its personal values masked: the identifier value of IDENTIFIER_* changes, the
+ * contact point of a consent, the values of a sensitive fact. Other fields stay as they are.
+ */
+export function maskChangeData(type: string, data: unknown): unknown {
+  if (!data || typeof data !== 'object') return data;
+  const fields: Record<string, unknown> = { ...data };
+  if (type === 'CONSENT_RECORDED') {
+    if (!fields.identifier || typeof fields.identifier !== 'object') return data;
+    return { ...fields, identifier: { ...fields.identifier, value: maskedValue }, masked: true };
+  }
+  if (type === 'FACT_RECORDED') {
+    return fields.sensitive ? { ...fields, value: maskedValue, previous: maskedValue, masked: true } : data;
+  }
+  if (!('value' in fields)) return data;
+  return { ...fields, value: maskedValue, masked: true };
 }

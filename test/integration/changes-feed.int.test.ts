@@ -416,8 +416,15 @@ describe('access to the change feed', () => {
       }
       throw new Error('the change never arrived');
     };
-    expect(await attached('pii-integrator-key')).toEqual({ type: 'email', value: `${tag}@example.org` });
+    expect(await attached('pii-integrator-key')).toEqual({
+      event: tag,
+      action: null,
+      type: 'email',
+      value: `${tag}@example.org`,
+    });
     expect(await attached('integrator-key')).toEqual({
+      event: tag,
+      action: null,
       type: 'email',
       value: expect.stringMatching(/masked/),
       masked: true,

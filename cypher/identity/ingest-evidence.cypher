@@ -1,0 +1,92 @@
+// Ingest, step 2 of 3: the evidence of the events this transaction created (e.ingestTx = $txId):
+// what each was by and whom it mentions, persona membership, identifier links, device observations.
+// $txId: String; $eventRows: [{eventId, personaKey, identifiers: [{type, value}], deviceId,
+// mentions: [{role, type, value}]}]; $attachments: [{eventId, personaKey, type, value, source, at,
+// strength}] in batch order; $links: [{eventId, aType, aValue, bType, bValue, strength, source, at}];
+// $observations: [{eventId, deviceId, type, value, source, at}]; $uses: [{eventId, personaKey,
+// deviceId, strength, source, at}]
+// → attached: [{eventId, personaId, type, value}] (memberships this transaction created)
+CALL {
+  // What each fresh event was by, and whom it mentions (never linked to the actor).
+  UNWIND $eventRows AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  CALL {
+    WITH e, row
+    MATCH (p:Persona {key: row.personaKey})
+    CREATE (e)-[:BY]->(p)
+  }
+  CALL {
+    WITH e, row
+    UNWIND row.identifiers AS key
+    MATCH (i:Identifier {type: key.type, value: key.value})
+    CREATE (e)-[:BY]->(i)
+  }
+  CALL {
+    WITH e, row
+    MATCH (d:Device {id: row.deviceId})
+    CREATE (e)-[:BY]->(d)
+  }
+  CALL {
+    WITH e, row
+    UNWIND row.mentions AS m
+    MATCH (i:Identifier {type: m.type, value: m.value})
+    CREATE (e)-[:MENTIONS {role: m.role}]->(i)
+  }
+  RETURN count(*) AS connected
+}
+CALL {
+  // Membership from evidence; an identifier detached from a persona for a reason stays detached.
+  WITH connected
+  UNWIND $attachments AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (p:Persona {key: row.personaKey})
+  MATCH (i:Identifier {type: row.type, value: row.value})
+  WHERE NOT (p)-[:DETACHED]->(i)
+  MERGE (p)-[h:HAS_IDENTIFIER]->(i)
+  ON CREATE SET h.eventId = row.eventId, h.source = row.source, h.since = datetime(row.at),
+                h.strength = row.strength, h.createdTx = $txId
+  SET h.lastEventId = CASE WHEN h.lastAt IS NULL OR datetime(row.at) >= h.lastAt THEN row.eventId ELSE h.lastEventId END,
+      h.lastAt = CASE WHEN h.lastAt IS NULL OR datetime(row.at) >= h.lastAt THEN datetime(row.at) ELSE h.lastAt END,
+      h.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE h.strength END
+  WITH row, p, i, h WHERE h.createdTx = $txId
+  RETURN collect({eventId: row.eventId, personaId: p.id, type: i.type, value: i.value}) AS attached
+}
+CALL {
+  // Identifiers that go together: STRONG when an authenticated actor used them in one event, WEAK
+  // when they merely co-occurred. One edge per pair (a before b), upgraded, never downgraded.
+  WITH attached
+  UNWIND $links AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (a:Identifier {type: row.aType, value: row.aValue})
+  MATCH (b:Identifier {type: row.bType, value: row.bValue})
+  MERGE (a)-[l:LINKED]->(b)
+  ON CREATE SET l.strength = row.strength, l.eventId = row.eventId, l.source = row.source, l.since = datetime(row.at)
+  SET l.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE l.strength END,
+      l.lastEventId = row.eventId, l.lastAt = datetime(row.at)
+  RETURN count(*) AS linked
+}
+CALL {
+  // The device framework: identifiers observed on a device (WEAK).
+  WITH linked
+  UNWIND $observations AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (d:Device {id: row.deviceId})
+  MATCH (i:Identifier {type: row.type, value: row.value})
+  MERGE (d)-[o:OBSERVED]->(i)
+  ON CREATE SET o.strength = 'WEAK', o.eventId = row.eventId, o.source = row.source, o.since = datetime(row.at)
+  SET o.lastAt = datetime(row.at)
+  RETURN count(*) AS observed
+}
+CALL {
+  // The persona using a device (STRONG when the actor was authenticated).
+  WITH observed
+  UNWIND $uses AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (p:Persona {key: row.personaKey})
+  MATCH (d:Device {id: row.deviceId})
+  MERGE (p)-[u:USES]->(d)
+  ON CREATE SET u.strength = row.strength, u.eventId = row.eventId, u.source = row.source, u.since = datetime(row.at)
+  SET u.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE u.strength END, u.lastAt = datetime(row.at)
+  RETURN count(*) AS used
+}
+RETURN attached

@@ -1,0 +1,56 @@
+// Ingest, step 1 of 3: the nodes a batch names, locked in sorted order (identifiers, then events,
+// devices and personas by key), so concurrent batches queue instead of deadlocking. Only events this
+// transaction created (e.ingestTx = $txId) count: a replayed or concurrent duplicate adds nothing.
+// $txId: String; $identifiers: [{type, value}] sorted; $events: [{id, type, occurredAt, source,
+// channel, purpose, authenticated}] sorted by id; $devices: [{id, kind, os, browser, hardwareId,
+// eventId, source, at}] sorted by id; $personas: [{key, updates: [{eventId, context, label, at}]
+// oldest first}] sorted by key
+// → fresh: [id], personas: [{key, id, created, context, label, oldContext, oldLabel}]
+CALL {
+  UNWIND $identifiers AS key
+  MERGE (i:Identifier {type: key.type, value: key.value})
+  ON CREATE SET i.shared = false, i.firstSeen = datetime()
+  SET i.lastTx = $txId
+  RETURN count(*) AS identifiersLocked
+}
+CALL {
+  WITH identifiersLocked
+  UNWIND $events AS row
+  MERGE (e:Event {id: row.id})
+  ON CREATE SET e.type = row.type, e.occurredAt = datetime(row.occurredAt), e.source = row.source,
+                e.channel = row.channel, e.purpose = row.purpose, e.authenticated = row.authenticated,
+                e.ingestedAt = datetime(), e.ingestTx = $txId
+  WITH row, e WHERE e.ingestTx = $txId
+  RETURN collect(row.id) AS fresh
+}
+CALL {
+  WITH fresh
+  UNWIND $devices AS row
+  WITH row WHERE row.eventId IN fresh
+  MERGE (d:Device {id: row.id})
+  SET d.kind = coalesce(row.kind, d.kind), d.os = coalesce(row.os, d.os), d.browser = coalesce(row.browser, d.browser)
+  WITH d, row WHERE row.hardwareId IS NOT NULL
+  MERGE (h:Device {id: row.hardwareId})
+  ON CREATE SET h.isHardware = true
+  MERGE (d)-[r:ON_HARDWARE]->(h)
+  ON CREATE SET r.strength = 'WEAK', r.eventId = row.eventId, r.source = row.source, r.since = datetime(row.at)
+  RETURN count(*) AS devicesMerged
+}
+CALL {
+  // The latest fresh event's context and label win for a persona named several times in one batch.
+  WITH fresh, devicesMerged
+  UNWIND $personas AS row
+  WITH row, [u IN row.updates WHERE u.eventId IN fresh] AS updates
+  WHERE size(updates) > 0
+  WITH row, updates,
+       reduce(c = null, u IN updates | coalesce(u.context, c)) AS context,
+       reduce(l = null, u IN updates | coalesce(u.label, l)) AS label
+  MERGE (p:Persona {key: row.key})
+  ON CREATE SET p.id = randomUUID(), p.context = coalesce(context, 'OTHER'), p.label = label,
+                p.createdAt = datetime(updates[0].at), p.createdTx = $txId
+  WITH p, row, context, label, p.createdTx = $txId AS created, p.context AS oldContext, p.label AS oldLabel
+  SET p.context = coalesce(context, p.context), p.label = coalesce(label, p.label)
+  RETURN collect({key: row.key, id: p.id, created: created, context: p.context, label: p.label,
+                  oldContext: oldContext, oldLabel: oldLabel}) AS personas
+}
+RETURN fresh, personas

@@ -1,0 +1,206 @@
+// Ingest's pure middle step: a batch of prepared events becomes the rows of the one evidence statement
+// (cypher/identity/ingest-evidence.cypher), each list in the order that statement locks or reads in.
+import type { PreparedKnowledge } from '../profile/profile.ingest.js';
+import { compareIdentifiers, identifierKey, type IdentifierKey, type Strength } from './identity.model.js';
+
+/** One event after validation: every value normalized, ready to be written. */
+export interface PreparedEvent {
+  /** Its place in the batch as sent: changes are ordered by it. */
+  index: number;
+  row: {
+    id: string;
+    type: string;
+    occurredAt: string;
+    source: string;
+    channel: string | null;
+    purpose: string | null;
+    authenticated: boolean;
+    personaKey: string | null;
+  };
+  identifiers: IdentifierKey[];
+  mentions: { role: string; identifier: IdentifierKey }[];
+  device: {
+    id: string;
+    kind: string | null;
+    os: string | null;
+    browser: string | null;
+    hardwareId: string | null;
+  } | null;
+  persona: { key: string; context: string | null; label: string | null } | null;
+  /** Questions asked and answers given (src/profile/profile.ingest.ts). */
+  knowledge: PreparedKnowledge;
+  facts: { key: string; value: string; method: string; confidence: number }[];
+  consents: { purpose: string; channel: string; granted: boolean; identifier: IdentifierKey | null }[];
+  tags: { kind: 'campaign' | 'asset' | 'term'; code: string; vocabulary: string | null }[];
+}
+
+const byString =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/** Where a consent applies, as the evidence statement compares it ('' for every contact point). */
+export const consentSlotKey = (personaKey: string, c: PreparedEvent['consents'][number]) =>
+  [personaKey, c.purpose, c.channel, c.identifier?.type ?? '', c.identifier?.value ?? ''].join('\u0000');
+
+export function planEvidence(txId: string, events: PreparedEvent[]) {
+  const evidence = (p: PreparedEvent) => ({ eventId: p.row.id, source: p.row.source, at: p.row.occurredAt });
+  const strength = (p: PreparedEvent): Strength => (p.row.authenticated ? 'STRONG' : 'WEAK');
+  const byTime = [...events].sort((a, b) =>
+    a.row.occurredAt < b.row.occurredAt ? -1 : a.row.occurredAt > b.row.occurredAt ? 1 : a.index - b.index,
+  );
+
+  const identifiers = new Map<string, IdentifierKey>();
+  for (const p of events) {
+    for (const i of [...p.identifiers, ...p.mentions.map((m) => m.identifier)])
+      identifiers.set(identifierKey(i), i);
+    for (const c of p.consents) if (c.identifier) identifiers.set(identifierKey(c.identifier), c.identifier);
+  }
+  const personas = new Map<string, { key: string; updates: Record<string, unknown>[] }>();
+  for (const p of byTime) {
+    if (!p.persona) continue;
+    const persona = personas.get(p.persona.key) ?? { key: p.persona.key, updates: [] };
+    personas.set(p.persona.key, persona);
+    persona.updates.push({
+      eventId: p.row.id,
+      context: p.persona.context,
+      label: p.persona.label,
+      at: p.row.occurredAt,
+    });
+  }
+  const factSlots = new Map<string, { personaKey: string; key: string }>();
+  const consentSlots = new Map<string, Record<string, string>>();
+  for (const p of events) {
+    if (!p.persona) continue;
+    const personaKey = p.persona.key;
+    for (const f of p.facts) factSlots.set(`${personaKey}\u0000${f.key}`, { personaKey, key: f.key });
+    for (const c of p.consents) {
+      consentSlots.set(consentSlotKey(personaKey, c), {
+        personaKey,
+        purpose: c.purpose,
+        channel: c.channel,
+        type: c.identifier?.type ?? '',
+        value: c.identifier?.value ?? '',
+      });
+    }
+  }
+
+  return {
+    txId,
+    identifiers: [...identifiers.values()].sort(compareIdentifiers),
+    events: events
+      .map(({ row }) => ({
+        id: row.id,
+        type: row.type,
+        occurredAt: row.occurredAt,
+        source: row.source,
+        channel: row.channel,
+        purpose: row.purpose,
+        authenticated: row.authenticated,
+      }))
+      .sort(byString((e) => e.id)),
+    devices: byTime
+      .flatMap((p) => (p.device ? [{ ...p.device, ...evidence(p) }] : []))
+      .sort(byString((d) => d.id)),
+    personas: [...personas.values()].sort(byString((p) => p.key)),
+    eventRows: events.map((p) => ({
+      eventId: p.row.id,
+      personaKey: p.persona?.key ?? null,
+      identifiers: p.identifiers,
+      deviceId: p.device?.id ?? null,
+      mentions: [
+        ...new Map(
+          p.mentions.map((m) => [
+            `${m.role}\u0000${identifierKey(m.identifier)}`,
+            { role: m.role, ...m.identifier },
+          ]),
+        ).values(),
+      ],
+    })),
+    attachments: events.flatMap((p) =>
+      p.persona
+        ? p.identifiers.map((i) => ({
+            personaKey: p.persona!.key,
+            ...i,
+            ...evidence(p),
+            strength: strength(p),
+          }))
+        : [],
+    ),
+    links: events.flatMap((p) => {
+      const sorted = [...p.identifiers].sort(compareIdentifiers);
+      return sorted.flatMap((a, n) =>
+        sorted.slice(n + 1).map((b) => ({
+          aType: a.type,
+          aValue: a.value,
+          bType: b.type,
+          bValue: b.value,
+          strength: strength(p),
+          ...evidence(p),
+        })),
+      );
+    }),
+    observations: events.flatMap((p) =>
+      p.device ? p.identifiers.map((i) => ({ deviceId: p.device!.id, ...i, ...evidence(p) })) : [],
+    ),
+    uses: events.flatMap((p) =>
+      p.device && p.persona
+        ? [{ personaKey: p.persona.key, deviceId: p.device.id, strength: strength(p), ...evidence(p) }]
+        : [],
+    ),
+    factSlots: [...factSlots.values()],
+    facts: events
+      .flatMap((p) => p.facts.map((f) => ({ ...f, personaKey: p.persona!.key, ...evidence(p) })))
+      .map((f, n) => ({ ...f, n })),
+    consentSlots: [...consentSlots.values()],
+    consents: events
+      .flatMap((p) =>
+        p.consents.map((c) => ({
+          purpose: c.purpose,
+          channel: c.channel,
+          granted: c.granted,
+          type: c.identifier?.type ?? null,
+          value: c.identifier?.value ?? null,
+          personaKey: p.persona!.key,
+          ...evidence(p),
+        })),
+      )
+      .map((c, n) => ({ ...c, n })),
+    tags: events
+      .flatMap((p) => p.tags.map((t) => ({ eventId: p.row.id, ...t })))
+      .sort(byString((t) => `${t.kind}\u0000${t.vocabulary ?? ''}\u0000${t.code}`)),
+  };
+}
+
+export type EvidenceParams = ReturnType<typeof planEvidence>;
+
+/** The rows of each of the three statements, from the batch's plan. */
+export const nodesParams = ({ txId, identifiers, events, devices, personas }: EvidenceParams) => ({
+  txId,
+  identifiers,
+  events,
+  devices,
+  personas,
+});
+export type NodesParams = ReturnType<typeof nodesParams>;
+export const evidenceParams = ({
+  txId,
+  eventRows,
+  attachments,
+  links,
+  observations,
+  uses,
+}: EvidenceParams) => ({
+  txId,
+  eventRows,
+  attachments,
+  links,
+  observations,
+  uses,
+});
+export type EvidenceStepParams = ReturnType<typeof evidenceParams>;
+export const recordsParams = (
+  { txId, factSlots, facts, consentSlots, consents, tags }: EvidenceParams,
+  attached: IdentifierKey[],
+) => ({ txId, factSlots, facts, consentSlots, consents, tags, attached });
+export type RecordsParams = ReturnType<typeof recordsParams>;
