@@ -33,6 +33,8 @@ const environmentSchema = z.object({
   CHANGE_POLL_MS: z.coerce.number().int().positive().default(250),
   CHANGE_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   REDIS_URL: z.string().optional(),
+  SHOW_STACK_TRACES: z.enum(['true', 'false']).optional(),
+  ERASURE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface ApiKeyGrant {
@@ -60,7 +62,16 @@ export interface AppConfig {
   apiKeys: ApiKeyGrant[] | null;
   limits: { maxQueryDepth: number; maxBatchSize: number; maxStringLength: number };
   changes: { pollMs: number; retentionDays: number; redisUrl?: string };
+  privacy: {
+    /** Stack traces in error responses: only when NODE_ENV=development is set explicitly, or asked for. */
+    showStackTraces: boolean;
+    /** The HMAC key of erased identifiers' hashes (see src/privacy/erased.ts). */
+    erasureSecret: string;
+  };
 }
+
+/** For local runs only: a production deployment sets its own ERASURE_SECRET (the README says so). */
+const developmentErasureSecret = 'identity-graph-local-erasure-secret';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -120,5 +131,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxStringLength: e.MAX_STRING_LENGTH,
     },
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
+    privacy: {
+      // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
+      showStackTraces:
+        e.SHOW_STACK_TRACES === 'true' ||
+        (e.SHOW_STACK_TRACES === undefined && environment.NODE_ENV === 'development'),
+      erasureSecret: e.ERASURE_SECRET ?? developmentErasureSecret,
+    },
   };
 }

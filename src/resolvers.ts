@@ -4,6 +4,7 @@ import type { Resolvers } from './generated/graphql.js';
 import { graphResolvers } from './graph/graph.resolvers.js';
 import { changesResolvers } from './changes/changes.resolvers.js';
 import { identityResolvers } from './identity/identity.resolvers.js';
+import { privacyResolvers } from './privacy/privacy.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 
 export const resolvers: Resolvers[] = [
@@ -12,4 +13,5 @@ export const resolvers: Resolvers[] = [
   identityResolvers,
   resolutionResolvers,
   changesResolvers,
+  privacyResolvers,
 ];

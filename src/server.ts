@@ -34,8 +34,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const schema = buildSchema();
   const app = express();
   const httpServer = http.createServer(app);
-  const isDevelopment = config.env === 'development';
-  const formatError = createErrorFormatter(isDevelopment);
+  const showStackTraces = config.privacy.showStackTraces;
+  const formatError = createErrorFormatter(showStackTraces);
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
@@ -84,7 +84,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     schema,
     formatError,
     validationRules: [depthLimit(config.limits.maxQueryDepth)],
-    includeStacktraceInErrorResponses: isDevelopment,
+    includeStacktraceInErrorResponses: showStackTraces,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -9,6 +9,7 @@ import type { Graph } from './graph/run.js';
 import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
+import { PrivacyService } from './privacy/privacy.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
@@ -21,6 +22,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       ingest: new IngestService(graph, config),
       resolution: new ResolutionService(graph, identity, loaders.identity, auth.actor),
       changes: new ChangesService(new ChangesRepository(graph), changeFeed),
+      privacy: new PrivacyService(graph, config, identity.repo, auth.actor),
     },
     loaders,
   };

@@ -39,6 +39,39 @@ export type ActorInput = {
   persona?: InputMaybe<PersonaInput>;
 };
 
+/** A page of the audit log. */
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  /** The entries, newest first. */
+  edges: Array<AuditEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+};
+
+/** One audit entry and its cursor. */
+export type AuditEdge = {
+  __typename?: 'AuditEdge';
+  /** Pass as `after` to read the entries older than this one. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
+/** One admin action. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** What was done: the mutation's name (linkPersonas, erasePerson, …). */
+  action: Scalars['String']['output'];
+  /** Why, as the admin gave it (evidence or reason). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** What it was done to: ids or names, never personal data. */
+  target?: Maybe<Scalars['String']['output']>;
+  /** When it was done. */
+  when: Scalars['DateTime']['output'];
+  /** Who did it: the API key's or token subject's name. */
+  who: Scalars['String']['output'];
+};
+
 /** One profile change, in its place in the feed. */
 export type Change = {
   __typename?: 'Change';
@@ -212,6 +245,23 @@ export type DeviceKind =
   | 'TV'
   /** A wearable. */
   | 'WEARABLE';
+
+/** What an erasure removed (zero everywhere when there was nothing left to remove). */
+export type Erasure = {
+  __typename?: 'Erasure';
+  /** Consent records removed. */
+  consents: Scalars['Int']['output'];
+  /** Devices removed (those still used by another persona are kept and not counted). */
+  devices: Scalars['Int']['output'];
+  /** Events removed. */
+  events: Scalars['Int']['output'];
+  /** Facts removed. */
+  facts: Scalars['Int']['output'];
+  /** Identifiers removed (those still held by another persona are kept and not counted). */
+  identifiers: Scalars['Int']['output'];
+  /** Personas removed. */
+  personas: Scalars['Int']['output'];
+};
 
 /** An interaction stored by ingest. */
 export type Event = {
@@ -445,6 +495,15 @@ export type Mutation = {
   defineUseCase: UseCase;
   /** Removes an identifier wrongly attached to a persona, keeping the record of why. */
   detachIdentifier: Persona;
+  /**
+   * Erases a person: every node that belongs only to its personas goes (an identifier or device still
+   * held by another persona stays for them), earlier changes lose their personal data, PERSON_ERASED is
+   * emitted without personal data, and later events naming an erased identifier are ignored (ERASED)
+   * unless they grant a consent. Needs the admin role.
+   */
+  erasePerson: Erasure;
+  /** Erases one persona, as erasePerson does for all of a person's personas. Needs the admin role. */
+  erasePersona: Erasure;
   /** Stores a batch of events. Idempotent on event id. A bad event is rejected with its reason; the rest land. */
   ingest: IngestResult;
   /** Asserts that two personas are one person, with the evidence for it. */
@@ -475,6 +534,20 @@ export type MutationDetachIdentifierArgs = {
 
 
 /** The entry points for writing. */
+export type MutationErasePersonArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The entry points for writing. */
+export type MutationErasePersonaArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The entry points for writing. */
 export type MutationIngestArgs = {
   events: Array<EventInput>;
 };
@@ -493,6 +566,15 @@ export type MutationUnlinkPersonasArgs = {
   a: Scalars['ID']['input'];
   b: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+/** Where a page ends. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The last item's cursor (null on an empty page). */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow. */
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** A grouping of personas that the evidence says are one human being. Holds no copied attributes. */
@@ -575,6 +657,11 @@ export type PressureCapInput = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Every admin action (links, unlinks, detachments, erasures, identifier type and use-case changes),
+   * newest first: who, when, what and why. Needs the admin role.
+   */
+  auditLog: AuditConnection;
+  /**
    * Replays the change feed (role: subscribe): the changes after a cursor, oldest first. Without a cursor, from the oldest
    * change kept (changes are pruned after the retention period). Sees every change committed before
    * the request. A cursor older than the pruned part of the feed is rejected with BAD_USER_INPUT and
@@ -583,6 +670,16 @@ export type Query = {
   changes: ChangeConnection;
   /** An event by id, with the identifiers it was by and those it merely mentions. */
   event?: Maybe<Event>;
+  /**
+   * Everything held about a person, as one JSON document: personas, identifiers, devices, facts with
+   * provenance, consent history, events, links and their evidence. Needs the pii role.
+   */
+  exportPerson: Scalars['JSON']['output'];
+  /**
+   * Everything held about one persona, as one JSON document (the same shape as exportPerson, with one
+   * persona). Needs the pii role.
+   */
+  exportPersona: Scalars['JSON']['output'];
   /** The service and the database it runs on, read from the database itself. */
   health: Health;
   /** An identifier by type and value; the value is normalized before lookup (emails lower-cased, phones to E.164). */
@@ -608,6 +705,13 @@ export type Query = {
 
 
 /** The entry points for reading. */
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The entry points for reading. */
 export type QueryChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -617,6 +721,18 @@ export type QueryChangesArgs = {
 
 /** The entry points for reading. */
 export type QueryEventArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryExportPersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryExportPersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -913,6 +1029,9 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   ActorInput: ActorInput;
+  AuditConnection: ResolverTypeWrapper<AuditConnection>;
+  AuditEdge: ResolverTypeWrapper<AuditEdge>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Change: ResolverTypeWrapper<ChangeModel>;
   ChangeConnection: ResolverTypeWrapper<ChangePage>;
@@ -927,6 +1046,7 @@ export type ResolversTypes = ResolversObject<{
   Device: ResolverTypeWrapper<DeviceModel>;
   DeviceInput: DeviceInput;
   DeviceKind: DeviceKind;
+  Erasure: ResolverTypeWrapper<Erasure>;
   Event: ResolverTypeWrapper<EventModel>;
   EventInput: EventInput;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
@@ -948,6 +1068,7 @@ export type ResolversTypes = ResolversObject<{
   Mention: ResolverTypeWrapper<MentionModel>;
   MentionInput: MentionInput;
   Mutation: ResolverTypeWrapper<{}>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<PersonModel>;
   Persona: ResolverTypeWrapper<PersonaModel>;
   PersonaContext: PersonaContext;
@@ -971,6 +1092,9 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ActorInput: ActorInput;
+  AuditConnection: AuditConnection;
+  AuditEdge: AuditEdge;
+  AuditEntry: AuditEntry;
   Boolean: Scalars['Boolean']['output'];
   Change: ChangeModel;
   ChangeConnection: ChangePage;
@@ -981,6 +1105,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceModel;
   DeviceInput: DeviceInput;
+  Erasure: Erasure;
   Event: EventModel;
   EventInput: EventInput;
   ExplanationStep: ExplanationStep;
@@ -1000,6 +1125,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mention: MentionModel;
   MentionInput: MentionInput;
   Mutation: {};
+  PageInfo: PageInfo;
   Person: PersonModel;
   Persona: PersonaModel;
   PersonaInput: PersonaInput;
@@ -1015,6 +1141,27 @@ export type ResolversParentTypes = ResolversObject<{
   UnmappedCode: UnmappedCode;
   UseCase: UseCaseModel;
   UseCaseInput: UseCaseInput;
+}>;
+
+export type AuditConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditEdge'] = ResolversParentTypes['AuditEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  when?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  who?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChangeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
@@ -1064,6 +1211,16 @@ export type DeviceResolvers<ContextType = GraphContext, ParentType extends Resol
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['DeviceKind']>, ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Erasure'] = ResolversParentTypes['Erasure']> = ResolversObject<{
+  consents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  devices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  facts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  identifiers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  personas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1153,9 +1310,17 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   defineIdentifierType?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType, RequireFields<MutationDefineIdentifierTypeArgs, 'input'>>;
   defineUseCase?: Resolver<ResolversTypes['UseCase'], ParentType, ContextType, RequireFields<MutationDefineUseCaseArgs, 'input'>>;
   detachIdentifier?: Resolver<ResolversTypes['Persona'], ParentType, ContextType, RequireFields<MutationDetachIdentifierArgs, 'identifier' | 'persona' | 'reason'>>;
+  erasePerson?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationErasePersonArgs, 'id' | 'reason'>>;
+  erasePersona?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationErasePersonaArgs, 'id' | 'reason'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'events'>>;
   linkPersonas?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationLinkPersonasArgs, 'a' | 'b' | 'evidence'>>;
   unlinkPersonas?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUnlinkPersonasArgs, 'a' | 'b' | 'reason'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PersonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
@@ -1185,8 +1350,11 @@ export type PressureCapResolvers<ContextType = GraphContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'id'>>;
+  exportPersona?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonaArgs, 'id'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType, RequireFields<QueryIdentifierArgs, 'type' | 'value'>>;
   identifierTypes?: Resolver<Array<ResolversTypes['IdentifierType']>, ParentType, ContextType>;
@@ -1254,6 +1422,9 @@ export type UseCaseResolvers<ContextType = GraphContext, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = GraphContext> = ResolversObject<{
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditEdge?: AuditEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
   Change?: ChangeResolvers<ContextType>;
   ChangeConnection?: ChangeConnectionResolvers<ContextType>;
   ChangeEdge?: ChangeEdgeResolvers<ContextType>;
@@ -1261,6 +1432,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Consent?: ConsentResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
+  Erasure?: ErasureResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
@@ -1272,6 +1444,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Mention?: MentionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Persona?: PersonaResolvers<ContextType>;
   PressureCap?: PressureCapResolvers<ContextType>;

@@ -11,6 +11,7 @@ import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type { IdentifierKey, IdentifierTypeModel, Strength } from './identity.model.js';
 import { IdentityRepository, type EventRow } from './identity.repository.js';
 import { normalizeIdentifier } from './normalize.js';
+import { dropErasedIdentifiers } from '../privacy/erased.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
@@ -179,6 +180,7 @@ export class IngestService {
     const rejected: Rejection[] = [];
     const ignored: Ignored[] = [];
     const prepared: PreparedEvent[] = [];
+    const indexes: number[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
@@ -190,11 +192,26 @@ export class IngestService {
         }
         seen.add(ready.row.id);
         prepared.push(ready);
+        indexes.push(index);
       } catch (error) {
         if (!(error instanceof EventRejected)) throw error;
         rejected.push({ index, id: event.id || null, code: 'BAD_USER_INPUT', message: error.message });
       }
     }
+    // Erased identifiers stay erased (src/privacy/erased.ts): one read for the batch.
+    ignored.push(
+      ...(await dropErasedIdentifiers(
+        this.graph,
+        this.config.privacy.erasureSecret,
+        prepared.map((p, i) => ({
+          index: indexes[i]!,
+          id: p.row.id,
+          identifiers: p.identifiers,
+          mentions: p.mentions,
+          grantsConsent: p.consents.some((c) => c.granted),
+        })),
+      )),
+    );
     if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
 
     const outcome = await this.graph.writeTx('ingest', (tx) => this.store(tx, prepared));
