@@ -46,7 +46,10 @@ async function identifier(type: string, value: string) {
 
 async function nodesNaming(values: string[]): Promise<number> {
   const [row] = await api.db.graph.runText(
-    `MATCH (n) WHERE any(k IN keys(n) WHERE any(v IN $values WHERE toString(n[k]) CONTAINS v))
+    `MATCH (n) WHERE any(k IN keys(n) WHERE any(v IN $values WHERE
+       CASE WHEN valueType(n[k]) STARTS WITH 'STRING' THEN n[k] CONTAINS v
+            WHEN valueType(n[k]) STARTS WITH 'LIST<STRING' THEN any(x IN n[k] WHERE x CONTAINS v)
+            ELSE false END))
      RETURN count(n) AS count`,
     { values },
     'READ',
@@ -217,7 +220,7 @@ describe('erasing a persona whose identifiers others share', () => {
       value: phone.value,
       personas: [{ key: `${prefix}:food:sam-b` }],
     });
-    const order = await resolve(api, phone, `${prefix}-order-preparation`);
+    const order = await resolve(api, { type: phone.type, value: phone.value }, `${prefix}-order-preparation`);
     expect(order.personas.map((p) => p.key)).toEqual([`${prefix}:food:sam-b`]);
     expect(order.facts).toEqual([]);
   });
