@@ -28,8 +28,12 @@ const environmentSchema = z.object({
     .default('US'),
   API_KEYS: z.string().optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(1_000),
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
   MAX_STRING_LENGTH: z.coerce.number().int().positive().default(10_000),
+  // Neo4j cannot index a property of more than about 8 KB; keys are bounded well below, in characters
+  // of up to 4 UTF-8 bytes each, so an over-long key rejects its event instead of failing the batch.
+  MAX_KEY_LENGTH: z.coerce.number().int().positive().max(1_500).default(1_000),
   CHANGE_POLL_MS: z.coerce.number().int().positive().default(250),
   CHANGE_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   REDIS_URL: z.string().optional(),
@@ -60,7 +64,15 @@ export interface AppConfig {
   defaultRegion: string;
   /** Null when API_KEYS is unset: every caller gets every role (local development and demo). */
   apiKeys: ApiKeyGrant[] | null;
-  limits: { maxQueryDepth: number; maxBatchSize: number; maxStringLength: number };
+  limits: {
+    maxQueryDepth: number;
+    /** See costLimit in src/limits.ts for what a field costs. */
+    maxQueryCost: number;
+    maxBatchSize: number;
+    maxStringLength: number;
+    /** For indexed values: identifier values, persona keys, event and device ids, codes. */
+    maxKeyLength: number;
+  };
   changes: { pollMs: number; retentionDays: number; redisUrl?: string };
   privacy: {
     /** Stack traces in error responses: only when NODE_ENV=development is set explicitly, or asked for. */
@@ -127,8 +139,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     apiKeys,
     limits: {
       maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxQueryCost: e.MAX_QUERY_COST,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxStringLength: e.MAX_STRING_LENGTH,
+      maxKeyLength: e.MAX_KEY_LENGTH,
     },
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
     privacy: {

@@ -56,16 +56,23 @@ export class IngestService {
     types: Map<string, IdentifierTypeModel>,
     ignored: Ignored[],
   ): PreparedEvent {
-    const maxLength = this.config.limits.maxStringLength;
-    const text = (value: string | null | undefined, field: string, required = false): string | null => {
+    const { maxStringLength: maxLength, maxKeyLength } = this.config.limits;
+    const text = (
+      value: string | null | undefined,
+      field: string,
+      required = false,
+      limit = maxLength,
+    ): string | null => {
       if (value === null || value === undefined || value.trim() === '') {
         if (required) throw new EventRejected(`${field} is required`);
         return null;
       }
-      if (value.length > maxLength)
-        throw new EventRejected(`${field} is longer than ${maxLength} characters`);
+      if (value.length > limit) throw new EventRejected(`${field} is longer than ${limit} characters`);
       return value.trim();
     };
+    // Indexed values have a tighter bound: Neo4j fails the whole transaction on an over-long index key.
+    const key = (value: string | null | undefined, field: string, required = false) =>
+      text(value, field, required, maxKeyLength);
     const normalize = (input: { type: string; value: string }, field: string, ignore: boolean) => {
       const type = types.get(input.type);
       if (!type) {
@@ -73,8 +80,8 @@ export class IngestService {
           `${field}: unknown identifier type "${input.type}"; known types: ${[...types.keys()].join(', ')} (register others with defineIdentifierType)`,
         );
       }
-      if (input.value.length > maxLength)
-        throw new EventRejected(`${field}: value is longer than ${maxLength} characters`);
+      if (input.value.length > maxKeyLength)
+        throw new EventRejected(`${field}: value is longer than ${maxKeyLength} characters`);
       const result = normalizeIdentifier(input.value, type, this.config.defaultRegion);
       if (result.outcome === 'invalid') throw new EventRejected(`${field}: ${result.reason}`);
       if (result.outcome === 'blocked') {
@@ -90,7 +97,7 @@ export class IngestService {
     const actor = event.actor;
     const persona = actor.persona
       ? {
-          key: text(actor.persona.key, 'actor.persona.key', true)!,
+          key: key(actor.persona.key, 'actor.persona.key', true)!,
           context: actor.persona.context ?? null,
           label: text(actor.persona.label, 'actor.persona.label'),
         }
@@ -102,11 +109,11 @@ export class IngestService {
     }
     const device = actor.device
       ? {
-          id: text(actor.device.id, 'actor.device.id', true)!,
+          id: key(actor.device.id, 'actor.device.id', true)!,
           kind: actor.device.kind ?? null,
           os: text(actor.device.os, 'actor.device.os'),
           browser: text(actor.device.browser, 'actor.device.browser'),
-          hardwareId: text(actor.device.hardwareId, 'actor.device.hardwareId'),
+          hardwareId: key(actor.device.hardwareId, 'actor.device.hardwareId'),
         }
       : null;
     if (!persona && identifiers.length === 0 && !device) {
@@ -131,34 +138,34 @@ export class IngestService {
       if (value === undefined) throw new EventRejected(`facts[${i}].value is not JSON`);
       if (value.length > maxLength)
         throw new EventRejected(`facts[${i}].value is longer than ${maxLength} characters`);
-      return { key: text(f.key, `facts[${i}].key`, true)!, value, method: f.method ?? 'DIRECT', confidence };
+      return { key: key(f.key, `facts[${i}].key`, true)!, value, method: f.method ?? 'DIRECT', confidence };
     });
     const consents = (event.consents ?? []).map((c, i) => ({
-      purpose: text(c.purpose, `consents[${i}].purpose`, true)!,
+      purpose: key(c.purpose, `consents[${i}].purpose`, true)!,
       channel: c.channel,
       granted: c.granted,
       identifier: c.identifier ? normalize(c.identifier, `consents[${i}].identifier`, false) : null,
     }));
     const tags: PreparedEvent['tags'] = [];
-    const campaign = text(event.campaign, 'campaign');
+    const campaign = key(event.campaign, 'campaign');
     if (campaign) tags.push({ kind: 'campaign', code: campaign, vocabulary: null });
-    const asset = text(event.asset, 'asset');
+    const asset = key(event.asset, 'asset');
     if (asset) tags.push({ kind: 'asset', code: asset, vocabulary: null });
     for (const [i, t] of (event.terms ?? []).entries()) {
       tags.push({
         kind: 'term',
-        code: text(t.key, `terms[${i}].key`, true)!,
-        vocabulary: text(t.vocabulary, `terms[${i}].vocabulary`, true),
+        code: key(t.key, `terms[${i}].key`, true)!,
+        vocabulary: key(t.vocabulary, `terms[${i}].vocabulary`, true),
       });
     }
     return {
       row: {
-        id: text(event.id, 'id', true)!,
-        type: text(event.type, 'type', true)!,
+        id: key(event.id, 'id', true)!,
+        type: key(event.type, 'type', true)!,
         occurredAt: occurredAt.toISOString(),
         source: text(event.source, 'source', true)!,
         channel: event.channel ?? null,
-        purpose: text(event.purpose, 'purpose'),
+        purpose: key(event.purpose, 'purpose'),
         authenticated: actor.authenticated ?? false,
         personaKey: persona?.key ?? null,
       },

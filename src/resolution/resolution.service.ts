@@ -149,13 +149,12 @@ export class ResolutionService {
         detail: 'the identifier given and nothing else: no persona, no link',
       });
       result.confidence = 1;
-      await this.chooseContact(
-        result,
-        useCase,
-        channels,
-        [anchor.anchor],
-        anchor.holders.map((h) => h.persona),
+      const holders = anchor.holders.map((h) => h.persona);
+      const holding = heldBy(
+        holders,
+        holders.map(() => [anchor.anchor]),
       );
+      await this.chooseContact(result, useCase, channels, [anchor.anchor], holders, holding);
       return result;
     }
 
@@ -275,13 +274,15 @@ export class ResolutionService {
     result.personas = inScope;
     result.confidence = confidence;
     const anchorFirst = inScope.some((p) => reach.some((r) => r.id === p.id)) ? [anchor.anchor] : [];
+    // load, not loadMany: a failed batch must fail the resolution (SERVICE_UNAVAILABLE), never read
+    // as "no identifiers" or "no facts".
     const [held, facts] = await Promise.all([
-      this.loaders.identifiersOfPersona.loadMany(inScope.map((p) => p.id)),
-      this.loaders.factsOfPersona.loadMany(inScope.map((p) => p.id)),
+      Promise.all(inScope.map((p) => this.loaders.identifiersOfPersona.load(p.id))),
+      Promise.all(inScope.map((p) => this.loaders.factsOfPersona.load(p.id))),
     ]);
-    const identifiers = [...anchorFirst, ...held.flatMap((list) => (list instanceof Error ? [] : list))];
-    await this.chooseContact(result, useCase, channels, identifiers, inScope);
-    result.facts = chooseFacts(facts.flatMap((list) => (list instanceof Error ? [] : list)));
+    const identifiers = [...anchorFirst, ...held.flat()];
+    await this.chooseContact(result, useCase, channels, identifiers, inScope, heldBy(inScope, held));
+    result.facts = chooseFacts(facts.flat());
     const missing = useCase.requiredFacts.filter((k) => !result.facts.some((f) => f.key === k));
     if (useCase.requiredFacts.length) {
       explanation.push({
@@ -318,13 +319,14 @@ export class ResolutionService {
     channels: Map<string, string | null>,
     identifiers: IdentifierModel[],
     consentGivers: PersonaModel[],
+    holders: Map<string, Set<string>>,
   ): Promise<void> {
     const { explanation, suppressions } = result;
     if (useCase.contactTypes.length === 0) {
       explanation.push({ rule: 'contact.none', detail: 'the use case names no contact types' });
       return;
     }
-    const unique = new Map(identifiers.map((i) => [`${i.type}\u0000${i.value}`, i]));
+    const unique = new Map(identifiers.map((i) => [identifierKey(i), i]));
     const ordered = useCase.contactTypes.flatMap((type) =>
       [...unique.values()].filter((i) => i.type === type),
     );
@@ -360,10 +362,17 @@ export class ResolutionService {
             ),
           );
         }
-        // The latest consent that covers this contact point (given for it, or for the whole channel) wins.
+        // The latest consent that covers this contact point wins: one given for it, or one given for the
+        // whole channel by a persona that holds it. Another persona's channel-wide consent never
+        // covers it: a withdrawal in one account is not overridden by a grant in another.
+        const ownedBy = holders.get(identifierKey(candidate)) ?? new Set<string>();
         const latest = consentCache
           .get(cacheKey)!
-          .find((c) => c.type === null || (c.type === candidate.type && c.value === candidate.value));
+          .find((c) =>
+            c.type === null
+              ? ownedBy.has(c.personaId)
+              : c.type === candidate.type && c.value === candidate.value,
+          );
         if (!latest?.granted) {
           refusedForConsent = true;
           explanation.push({
@@ -427,6 +436,20 @@ export class ResolutionService {
       });
     }
   }
+}
+
+const identifierKey = (i: IdentifierKey) => `${i.type}\u0000${i.value}`;
+
+/** Which personas hold each identifier: `lists[n]` are the identifiers of `personas[n]`. */
+function heldBy(personas: PersonaModel[], lists: IdentifierKey[][]): Map<string, Set<string>> {
+  const holders = new Map<string, Set<string>>();
+  personas.forEach((persona, n) => {
+    for (const identifier of lists[n] ?? []) {
+      const key = identifierKey(identifier);
+      holders.set(key, (holders.get(key) ?? new Set()).add(persona.id));
+    }
+  });
+  return holders;
 }
 
 /** Several personas or persons where the use case needs one: list them, pick none. */
