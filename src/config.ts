@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_LEASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_CHECKPOINT_MS: z.coerce.number().int().positive().default(500),
+  SHOW_STACK_TRACES: z.enum(['true', 'false']).optional(),
+  ERASURE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface ApiKeyGrant {
@@ -83,6 +85,12 @@ export interface AppConfig {
     maxKeyLength: number;
   };
   changes: { pollMs: number; retentionDays: number; redisUrl?: string };
+  privacy: {
+    /** Stack traces in error responses: only when NODE_ENV=development is set explicitly, or asked for. */
+    showStackTraces: boolean;
+    /** The HMAC key of erased identifiers' hashes (see src/privacy/erased.ts). */
+    erasureSecret: string;
+  };
   webhooks: WebhookSettings;
 }
 
@@ -102,6 +110,9 @@ export interface WebhookSettings {
   /** How often, at most, a busy webhook's cursor is written (a crash resends what came after it). */
   checkpointMs: number;
 }
+
+/** For local runs only: a production deployment sets its own ERASURE_SECRET (the README says so). */
+const developmentErasureSecret = 'identity-graph-local-erasure-secret';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -179,6 +190,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       leaseMs: e.WEBHOOK_LEASE_MS,
       checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
+    },
+    privacy: {
+      // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
+      showStackTraces:
+        e.SHOW_STACK_TRACES === 'true' ||
+        (e.SHOW_STACK_TRACES === undefined && environment.NODE_ENV === 'development'),
+      erasureSecret: e.ERASURE_SECRET ?? developmentErasureSecret,
     },
   };
 }

@@ -5,6 +5,7 @@ import { graphResolvers } from './graph/graph.resolvers.js';
 import { changesResolvers } from './changes/changes.resolvers.js';
 import { webhooksResolvers } from './changes/webhooks.resolvers.js';
 import { identityResolvers } from './identity/identity.resolvers.js';
+import { privacyResolvers } from './privacy/privacy.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 import { profileResolvers } from './profile/profile.resolvers.js';
 
@@ -16,4 +17,5 @@ export const resolvers: Resolvers[] = [
   changesResolvers,
   profileResolvers,
   webhooksResolvers,
+  privacyResolvers,
 ];

@@ -40,8 +40,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const schema = buildSchema();
   const app = express();
   const httpServer = http.createServer(app);
-  const isDevelopment = config.env === 'development';
-  const formatError = createErrorFormatter(isDevelopment);
+  const showStackTraces = config.privacy.showStackTraces;
+  const formatError = createErrorFormatter(showStackTraces);
   // Refused before anything runs, over HTTP and WebSocket alike.
   const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
   const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
@@ -106,7 +106,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     formatError,
     validationRules: limitRules,
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
-    includeStacktraceInErrorResponses: isDevelopment,
+    includeStacktraceInErrorResponses: showStackTraces,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -11,6 +11,7 @@ import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
+import { PrivacyService } from './privacy/privacy.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 import { createProfileLoaders } from './profile/profile.loaders.js';
 import { ProfileRepository } from './profile/profile.repository.js';
@@ -34,6 +35,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       changes,
       profile: new ProfileService(graph, identity, resolution, loaders.identity, auth),
       webhooks: new WebhooksService(graph, changes, config.webhooks, auth.actor),
+      privacy: new PrivacyService(graph, config, identityRepository, auth.actor),
     },
     loaders,
   };

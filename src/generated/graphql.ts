@@ -83,6 +83,39 @@ export type AssetInput = {
   topics?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** A page of the audit log. */
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  /** The entries, newest first. */
+  edges: Array<AuditEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+};
+
+/** One audit entry and its cursor. */
+export type AuditEdge = {
+  __typename?: 'AuditEdge';
+  /** Pass as `after` to read the entries older than this one. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
+/** One admin action. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** What was done: the mutation's name (linkPersonas, erasePerson, …). */
+  action: Scalars['String']['output'];
+  /** Why, as the admin gave it (evidence or reason). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** What it was done to: ids or names, never personal data. */
+  target?: Maybe<Scalars['String']['output']>;
+  /** When it was done. */
+  when: Scalars['DateTime']['output'];
+  /** Who did it: the API key's or token subject's name. */
+  who: Scalars['String']['output'];
+};
+
 /** A campaign, decoded from its code. */
 export type Campaign = {
   __typename?: 'Campaign';
@@ -328,6 +361,23 @@ export type DeviceKind =
   | 'TV'
   /** A wearable. */
   | 'WEARABLE';
+
+/** What an erasure removed (zero everywhere when there was nothing left to remove). */
+export type Erasure = {
+  __typename?: 'Erasure';
+  /** Consent records removed. */
+  consents: Scalars['Int']['output'];
+  /** Devices removed (those still used by another persona are kept and not counted). */
+  devices: Scalars['Int']['output'];
+  /** Events removed. */
+  events: Scalars['Int']['output'];
+  /** Facts removed. */
+  facts: Scalars['Int']['output'];
+  /** Identifiers removed (those still held by another persona are kept and not counted). */
+  identifiers: Scalars['Int']['output'];
+  /** Personas removed. */
+  personas: Scalars['Int']['output'];
+};
 
 /** An interaction stored by ingest. */
 export type Event = {
@@ -634,6 +684,15 @@ export type Mutation = {
   defineWebhook: Webhook;
   /** Removes an identifier wrongly attached to a persona, keeping the record of why. */
   detachIdentifier: Persona;
+  /**
+   * Erases a person: every node that belongs only to its personas goes (an identifier or device still
+   * held by another persona stays for them), earlier changes lose their personal data, PERSON_ERASED is
+   * emitted without personal data, and later events naming an erased identifier are ignored (ERASED)
+   * unless they grant a consent. Needs the admin role.
+   */
+  erasePerson: Erasure;
+  /** Erases one persona, as erasePerson does for all of a person's personas. Needs the admin role. */
+  erasePersona: Erasure;
   /** Stores a batch of events. Idempotent on event id. A bad event is rejected with its reason; the rest land. */
   ingest: IngestResult;
   /** Asserts that two personas are one person, with the evidence for it. */
@@ -707,6 +766,20 @@ export type MutationDetachIdentifierArgs = {
 
 
 /** The entry points for writing. */
+export type MutationErasePersonArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The entry points for writing. */
+export type MutationErasePersonaArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+/** The entry points for writing. */
 export type MutationIngestArgs = {
   events: Array<EventInput>;
 };
@@ -737,6 +810,15 @@ export type MutationUnlinkPersonasArgs = {
   a: Scalars['ID']['input'];
   b: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+/** Where a page ends. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The last item's cursor (null on an empty page). */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow. */
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** A grouping of personas that the evidence says are one human being. Holds no copied attributes. */
@@ -818,6 +900,11 @@ export type PressureCapInput = {
 /** The entry points for reading. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Every admin action (links, unlinks, detachments, erasures, identifier type and use-case changes),
+   * newest first: who, when, what and why. Needs the admin role.
+   */
+  auditLog: AuditConnection;
   /** A campaign by code; its name is null while the code is unmapped. */
   campaign?: Maybe<Campaign>;
   /**
@@ -834,6 +921,16 @@ export type Query = {
   completeness: Completeness;
   /** An event by id, with the identifiers it was by and those it merely mentions. */
   event?: Maybe<Event>;
+  /**
+   * Everything held about a person, as one JSON document: personas, identifiers, devices, facts with
+   * provenance, consent history, events, links and their evidence. Needs the pii role.
+   */
+  exportPerson: Scalars['JSON']['output'];
+  /**
+   * Everything held about one persona, as one JSON document (the same shape as exportPerson, with one
+   * persona). Needs the pii role.
+   */
+  exportPersona: Scalars['JSON']['output'];
   /** Every registered fact key, by key. */
   factKeys: Array<FactKey>;
   /** The service and the database it runs on, read from the database itself. */
@@ -884,6 +981,13 @@ export type Query = {
 
 
 /** The entry points for reading. */
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The entry points for reading. */
 export type QueryCampaignArgs = {
   code: Scalars['String']['input'];
 };
@@ -907,6 +1011,18 @@ export type QueryCompletenessArgs = {
 
 /** The entry points for reading. */
 export type QueryEventArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryExportPersonArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryExportPersonaArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1420,6 +1536,9 @@ export type ResolversTypes = ResolversObject<{
   AnswerInput: AnswerInput;
   Asset: ResolverTypeWrapper<AssetModel>;
   AssetInput: AssetInput;
+  AuditConnection: ResolverTypeWrapper<AuditConnection>;
+  AuditEdge: ResolverTypeWrapper<AuditEdge>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Campaign: ResolverTypeWrapper<CampaignModel>;
   CampaignInput: CampaignInput;
@@ -1438,6 +1557,7 @@ export type ResolversTypes = ResolversObject<{
   Device: ResolverTypeWrapper<DeviceModel>;
   DeviceInput: DeviceInput;
   DeviceKind: DeviceKind;
+  Erasure: ResolverTypeWrapper<Erasure>;
   Event: ResolverTypeWrapper<EventModel>;
   EventInput: EventInput;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
@@ -1462,6 +1582,7 @@ export type ResolversTypes = ResolversObject<{
   Mention: ResolverTypeWrapper<MentionModel>;
   MentionInput: MentionInput;
   Mutation: ResolverTypeWrapper<{}>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<PersonModel>;
   Persona: ResolverTypeWrapper<PersonaModel>;
   PersonaContext: PersonaContext;
@@ -1500,6 +1621,9 @@ export type ResolversParentTypes = ResolversObject<{
   AnswerInput: AnswerInput;
   Asset: AssetModel;
   AssetInput: AssetInput;
+  AuditConnection: AuditConnection;
+  AuditEdge: AuditEdge;
+  AuditEntry: AuditEntry;
   Boolean: Scalars['Boolean']['output'];
   Campaign: CampaignModel;
   CampaignInput: CampaignInput;
@@ -1514,6 +1638,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceModel;
   DeviceInput: DeviceInput;
+  Erasure: Erasure;
   Event: EventModel;
   EventInput: EventInput;
   ExplanationStep: ExplanationStep;
@@ -1535,6 +1660,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mention: MentionModel;
   MentionInput: MentionInput;
   Mutation: {};
+  PageInfo: PageInfo;
   Person: PersonModel;
   Persona: PersonaModel;
   PersonaInput: PersonaInput;
@@ -1574,6 +1700,27 @@ export type AssetResolvers<ContextType = GraphContext, ParentType extends Resolv
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   topics?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditEdge'] = ResolversParentTypes['AuditEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  when?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  who?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1645,6 +1792,16 @@ export type DeviceResolvers<ContextType = GraphContext, ParentType extends Resol
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['DeviceKind']>, ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ErasureResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Erasure'] = ResolversParentTypes['Erasure']> = ResolversObject<{
+  consents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  devices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  facts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  identifiers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  personas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1754,11 +1911,19 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   defineUseCase?: Resolver<ResolversTypes['UseCase'], ParentType, ContextType, RequireFields<MutationDefineUseCaseArgs, 'input'>>;
   defineWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationDefineWebhookArgs, 'input'>>;
   detachIdentifier?: Resolver<ResolversTypes['Persona'], ParentType, ContextType, RequireFields<MutationDetachIdentifierArgs, 'identifier' | 'persona' | 'reason'>>;
+  erasePerson?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationErasePersonArgs, 'id' | 'reason'>>;
+  erasePersona?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationErasePersonaArgs, 'id' | 'reason'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'events'>>;
   linkPersonas?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationLinkPersonasArgs, 'a' | 'b' | 'evidence'>>;
   removeWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveWebhookArgs, 'id'>>;
   replayDeadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'id'>>;
   unlinkPersonas?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUnlinkPersonasArgs, 'a' | 'b' | 'reason'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PersonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
@@ -1788,10 +1953,13 @@ export type PressureCapResolvers<ContextType = GraphContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'code'>>;
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
   completeness?: Resolver<ResolversTypes['Completeness'], ParentType, ContextType, RequireFields<QueryCompletenessArgs, 'identifier'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'id'>>;
+  exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'id'>>;
+  exportPersona?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonaArgs, 'id'>>;
   factKeys?: Resolver<Array<ResolversTypes['FactKey']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType, RequireFields<QueryIdentifierArgs, 'type' | 'value'>>;
@@ -1933,6 +2101,9 @@ export type WebhookResolvers<ContextType = GraphContext, ParentType extends Reso
 export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Answer?: AnswerResolvers<ContextType>;
   Asset?: AssetResolvers<ContextType>;
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditEdge?: AuditEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
   Campaign?: CampaignResolvers<ContextType>;
   Change?: ChangeResolvers<ContextType>;
   ChangeConnection?: ChangeConnectionResolvers<ContextType>;
@@ -1943,6 +2114,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Coverage?: CoverageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
+  Erasure?: ErasureResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
@@ -1955,6 +2127,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Mention?: MentionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Persona?: PersonaResolvers<ContextType>;
   PressureCap?: PressureCapResolvers<ContextType>;

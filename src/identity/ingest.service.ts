@@ -21,6 +21,7 @@ import {
 import { normalizeIdentifier } from './normalize.js';
 import { KnowledgeRejected, ProfileIngest } from '../profile/profile.ingest.js';
 import type { KnowledgeRules } from '../profile/profile.model.js';
+import { dropErasedIdentifiers } from '../privacy/erased.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
@@ -184,6 +185,7 @@ export class IngestService {
     const rejected: Rejection[] = [];
     const ignored: Ignored[] = [];
     const prepared: PreparedEvent[] = [];
+    const indexes: number[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
     for (const [index, event] of events.entries()) {
@@ -195,12 +197,27 @@ export class IngestService {
         }
         seen.add(ready.row.id);
         prepared.push(ready);
+        indexes.push(index);
       } catch (error) {
         if (!(error instanceof EventRejected || error instanceof KnowledgeRejected)) throw error;
         const code = error instanceof KnowledgeRejected ? error.code : 'BAD_USER_INPUT';
         rejected.push({ index, id: event.id || null, code, message: error.message });
       }
     }
+    // Erased identifiers stay erased (src/privacy/erased.ts): one read for the batch.
+    ignored.push(
+      ...(await dropErasedIdentifiers(
+        this.graph,
+        this.config.privacy.erasureSecret,
+        prepared.map((p, i) => ({
+          index: indexes[i]!,
+          id: p.row.id,
+          identifiers: p.identifiers,
+          mentions: p.mentions,
+          grantsConsent: p.consents.some((c) => c.granted),
+        })),
+      )),
+    );
     if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
 
     const outcome = await this.graph.writeTx('ingest', (tx) => this.store(tx, prepared));
