@@ -5,6 +5,7 @@ import { graphResolvers } from './graph/graph.resolvers.js';
 import { changesResolvers } from './changes/changes.resolvers.js';
 import { identityResolvers } from './identity/identity.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
+import { searchResolvers } from './identity/search.resolvers.js';
 
 export const resolvers: Resolvers[] = [
   { DateTime: DateTimeResolver, JSON: JSONResolver },
@@ -12,4 +13,5 @@ export const resolvers: Resolvers[] = [
   identityResolvers,
   resolutionResolvers,
   changesResolvers,
+  searchResolvers,
 ];

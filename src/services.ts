@@ -10,6 +10,7 @@ import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
+import { SearchService } from './identity/search.service.js';
 
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
   const identity = new IdentityService(graph, config, auth.actor);
@@ -21,6 +22,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       ingest: new IngestService(graph, config),
       resolution: new ResolutionService(graph, identity, loaders.identity, auth.actor),
       changes: new ChangesService(new ChangesRepository(graph), changeFeed),
+      search: new SearchService(graph, config),
     },
     loaders,
   };

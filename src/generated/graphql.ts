@@ -151,6 +151,8 @@ export type Consent = {
   channel: Channel;
   /** Given (true) or withdrawn (false). */
   granted: Scalars['Boolean']['output'];
+  /** Its stable id. */
+  id: Scalars['ID']['output'];
   /** The contact point it applies to; null: every contact point of that channel in the persona. */
   identifier?: Maybe<Identifier>;
   /** The purpose. */
@@ -232,6 +234,24 @@ export type Event = {
   type: Scalars['String']['output'];
 };
 
+/** A page of a persona's events, newest first. */
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  /** The events, each with its cursor. */
+  edges: Array<EventEdge>;
+  /** Where to continue. */
+  pageInfo: PageInfo;
+};
+
+/** An event and its cursor. */
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  /** Opaque: pass it as `after` to continue right after this event. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: Event;
+};
+
 /** An interaction to store: a transaction, a visit, an email open or click, a message sent. */
 export type EventInput = {
   /** The customer the event is by or about (for message_sent: the recipient). */
@@ -278,6 +298,8 @@ export type Fact = {
   at: Scalars['DateTime']['output'];
   /** How sure the source is, from 0 to 1. */
   confidence: Scalars['Float']['output'];
+  /** Its stable id. */
+  id: Scalars['ID']['output'];
   /** The attribute. */
   key: Scalars['String']['output'];
   /** True when the value is hidden because it is sensitive (health, diet, …) and the caller lacks the pii role. */
@@ -320,6 +342,13 @@ export type Identifier = {
   __typename?: 'Identifier';
   /** The devices it was observed on. */
   devices: Array<Device>;
+  /**
+   * Stable and opaque, the same for every caller: derived from type and value with a key held in the
+   * database, so it never reveals the value. Two masked values that read alike have different ids.
+   */
+  id: Scalars['ID']['output'];
+  /** True when `value` is masked because the caller lacks the pii role. */
+  masked: Scalars['Boolean']['output'];
   /** The personas holding it. */
   personas: Array<Persona>;
   /** True when more personas hold it than its type allows: kept, but never used to link personas. */
@@ -495,6 +524,15 @@ export type MutationUnlinkPersonasArgs = {
   reason: Scalars['String']['input'];
 };
 
+/** Where a page ends (Relay). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The last edge's cursor; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /** A grouping of personas that the evidence says are one human being. Holds no copied attributes. */
 export type Person = {
   __typename?: 'Person';
@@ -513,6 +551,8 @@ export type Persona = {
   context: PersonaContext;
   /** The devices it uses. */
   devices: Array<Device>;
+  /** Newest first, Relay-style cursor pages. */
+  events: EventConnection;
   /** The facts recorded for it, with their provenance. */
   facts: Array<Fact>;
   /** Its id. */
@@ -525,6 +565,13 @@ export type Persona = {
   label?: Maybe<Scalars['String']['output']>;
   /** The person it is grouped into. */
   person?: Maybe<Person>;
+};
+
+
+/** A person acting in one context: an account, a role. */
+export type PersonaEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The context a persona acts in. */
@@ -600,6 +647,12 @@ export type Query = {
   persona?: Maybe<Persona>;
   /** Resolves an identifier for a use case: who is in scope, how to reach them, and why. */
   resolve: Resolution;
+  /**
+   * Personas found by text: a normalized identifier value (prefix; emails lower-cased, phones in E.164), a
+   * persona key (prefix) or a word of a label (prefix, any case). One hit per persona, exact matches first.
+   * Callers without the pii role search by key and label only, never by identifier value.
+   */
+  search: Array<SearchHit>;
   /** A use case (resolution policy) by name. */
   useCase?: Maybe<UseCase>;
   /** Every use case, by name. */
@@ -645,6 +698,13 @@ export type QueryPersonaArgs = {
 export type QueryResolveArgs = {
   identifier: IdentifierInput;
   useCase: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QuerySearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
 };
 
 
@@ -701,6 +761,28 @@ export type ResolutionScope =
   | 'PERSON'
   /** The persona(s) it belongs to. */
   | 'PERSONA';
+
+/** What a search hit matched on. */
+export type SearchField =
+  /** An identifier the persona holds. */
+  | 'IDENTIFIER'
+  /** The persona's key. */
+  | 'KEY'
+  /** The persona's label. */
+  | 'LABEL';
+
+/** A persona found by search, and what matched. */
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  /** Which of the persona's attributes matched. */
+  field: SearchField;
+  /** The identifier that matched, when field is IDENTIFIER. */
+  identifier?: Maybe<Identifier>;
+  /** The text that matched: the identifier's value (masked without the pii role), the key or the label. */
+  matched: Scalars['String']['output'];
+  /** The persona found. */
+  persona: Persona;
+};
 
 /**
  * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
@@ -928,6 +1010,8 @@ export type ResolversTypes = ResolversObject<{
   DeviceInput: DeviceInput;
   DeviceKind: DeviceKind;
   Event: ResolverTypeWrapper<EventModel>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventInput: EventInput;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
   Fact: ResolverTypeWrapper<FactModel>;
@@ -948,6 +1032,7 @@ export type ResolversTypes = ResolversObject<{
   Mention: ResolverTypeWrapper<MentionModel>;
   MentionInput: MentionInput;
   Mutation: ResolverTypeWrapper<{}>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<PersonModel>;
   Persona: ResolverTypeWrapper<PersonaModel>;
   PersonaContext: PersonaContext;
@@ -958,6 +1043,8 @@ export type ResolversTypes = ResolversObject<{
   Rejection: ResolverTypeWrapper<Rejection>;
   Resolution: ResolverTypeWrapper<ResolutionModel>;
   ResolutionScope: ResolutionScope;
+  SearchField: SearchField;
+  SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversTypes['Identifier']>, persona: ResolversTypes['Persona'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   Suppression: ResolverTypeWrapper<Suppression>;
@@ -982,6 +1069,8 @@ export type ResolversParentTypes = ResolversObject<{
   Device: DeviceModel;
   DeviceInput: DeviceInput;
   Event: EventModel;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
   ExplanationStep: ExplanationStep;
   Fact: FactModel;
@@ -1000,6 +1089,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mention: MentionModel;
   MentionInput: MentionInput;
   Mutation: {};
+  PageInfo: PageInfo;
   Person: PersonModel;
   Persona: PersonaModel;
   PersonaInput: PersonaInput;
@@ -1008,6 +1098,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: {};
   Rejection: Rejection;
   Resolution: ResolutionModel;
+  SearchHit: Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversParentTypes['Identifier']>, persona: ResolversParentTypes['Persona'] };
   String: Scalars['String']['output'];
   Subscription: {};
   Suppression: Suppression;
@@ -1050,6 +1141,7 @@ export type ConsentResolvers<ContextType = GraphContext, ParentType extends Reso
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1078,6 +1170,18 @@ export type EventResolvers<ContextType = GraphContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type EventConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EventEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ExplanationStepResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ExplanationStep'] = ResolversParentTypes['ExplanationStep']> = ResolversObject<{
   detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1087,6 +1191,7 @@ export type ExplanationStepResolvers<ContextType = GraphContext, ParentType exte
 export type FactResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Fact'] = ResolversParentTypes['Fact']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['CollectionMethod'], ParentType, ContextType>;
@@ -1105,6 +1210,8 @@ export type HealthResolvers<ContextType = GraphContext, ParentType extends Resol
 
 export type IdentifierResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = ResolversObject<{
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
   shared?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1158,6 +1265,12 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   unlinkPersonas?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUnlinkPersonasArgs, 'a' | 'b' | 'reason'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PersonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
@@ -1168,6 +1281,7 @@ export type PersonaResolvers<ContextType = GraphContext, ParentType extends Reso
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   context?: Resolver<ResolversTypes['PersonaContext'], ParentType, ContextType>;
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<PersonaEventsArgs, 'first'>>;
   facts?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
@@ -1194,6 +1308,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
+  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
   useCases?: Resolver<Array<ResolversTypes['UseCase']>, ParentType, ContextType>;
 }>;
@@ -1218,6 +1333,14 @@ export type ResolutionResolvers<ContextType = GraphContext, ParentType extends R
   scope?: Resolver<ResolversTypes['ResolutionScope'], ParentType, ContextType>;
   suppressions?: Resolver<Array<ResolversTypes['Suppression']>, ParentType, ContextType>;
   useCase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SearchHitResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['SearchField'], ParentType, ContextType>;
+  identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
+  matched?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1262,6 +1385,8 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
@@ -1272,12 +1397,14 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   Mention?: MentionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Persona?: PersonaResolvers<ContextType>;
   PressureCap?: PressureCapResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rejection?: RejectionResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   UnmappedCode?: UnmappedCodeResolvers<ContextType>;
