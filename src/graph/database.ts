@@ -1,8 +1,8 @@
 // Opens the graph: the Neo4j named by NEO4J_URI, or an embedded one the project starts itself.
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Config, type Driver } from 'neo4j-driver';
 import type { AppConfig } from '../config.js';
 import { loadCypherCatalog } from './cypher-files.js';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
+import { readBoltAddress, startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
 import { Graph } from './run.js';
 import { disableNagleForDriverSockets } from './tcp-nodelay.js';
 
@@ -12,6 +12,8 @@ export interface Database {
   uri: string;
   /** Set when this process started the database; it stops it on close. */
   embedded?: EmbeddedNeo4j;
+  /** True when the database is the embedded one a running service started (see attachRunning). */
+  attached?: boolean;
   close(): Promise<void>;
 }
 
@@ -27,14 +29,35 @@ async function startTestcontainer(): Promise<{ uri: string; stop(): Promise<void
   return { uri: container.getBoltUri(), stop: async () => void (await container.stop()) };
 }
 
+export interface OpenOptions {
+  /**
+   * Use the embedded Neo4j a running service started on the same store (its published Bolt address)
+   * instead of starting one, which would fail on the store lock. For the data engineer's commands.
+   */
+  attachRunning?: boolean;
+}
+
 export async function openDatabase(
   config: AppConfig,
   log: (line: string) => void = console.error,
+  options: OpenOptions = {},
 ): Promise<Database> {
   const catalog = loadCypherCatalog();
   let uri = config.neo4j.uri;
   let embedded: EmbeddedNeo4j | undefined;
   let stopContainer: (() => Promise<void>) | undefined;
+  const running = !uri && options.attachRunning ? await runningEmbedded(config) : null;
+  if (running) {
+    log(`Using the running service's Neo4j at ${running.uri} (store: ${config.neo4j.home})`);
+    const graph = new Graph(running.driver, catalog, config.neo4j.database, false);
+    return {
+      driver: running.driver,
+      graph,
+      uri: running.uri,
+      attached: true,
+      close: () => running.driver.close(),
+    };
+  }
   if (!uri && config.neo4j.provider === 'testcontainers') {
     const container = await startTestcontainer();
     uri = container.uri;
@@ -74,4 +97,24 @@ export async function openDatabase(
       await stopContainer?.();
     },
   };
+}
+
+/** The embedded Neo4j a service runs on this store, when its published address answers. */
+async function runningEmbedded(config: AppConfig): Promise<{ uri: string; driver: Driver } | null> {
+  const published = readBoltAddress(config.neo4j.home);
+  if (!published) return null;
+  disableNagleForDriverSockets();
+  const driver = neo4j.driver(published.uri, undefined, {
+    userAgent: 'identity-graph',
+    connectionTimeout: 2_000,
+    maxConnectionRetryTime: 0,
+  } as Config);
+  try {
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+    return { uri: published.uri, driver };
+  } catch {
+    // Left behind by a process that was killed: nobody answers there, so the store is free.
+    await driver.close();
+    return null;
+  }
 }

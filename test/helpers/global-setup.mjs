@@ -15,5 +15,7 @@ export default async function globalSetup() {
   await migrate(db.graph);
   // Workers start after this hook and inherit the environment: they all reach this database.
   process.env.NEO4J_URI = db.uri;
+  // The CLI tests find this database the way a data engineer's commands find a running service's.
+  if (store) process.env.IDGRAPH_TEST_NEO4J_HOME = store;
   globalThis.__IDGRAPH_TEST_DB__ = { db, store };
 }
