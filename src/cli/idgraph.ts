@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // The idgraph command: serve, migrate, import, cypher, prune-changes. Every command opens the same graph the API uses.
-import fs from 'node:fs';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
+import { importCommand, importUsage } from './import-command.js';
 // The server, the schema and the ingest rules are imported by the commands that need them, so
 // `idgraph cypher` starts in a fraction of a second.
 
@@ -15,8 +14,7 @@ const usage = `Usage: idgraph <command> [options]
 Commands:
   serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
-  import <file.jsonl>       load events, one JSON EventInput a line, through the ingest rules
-                            (--batch N, default 500; --rejects FILE, default <file>.rejects.jsonl)
+  ${importUsage}
   ${cypherUsage}
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
@@ -90,56 +88,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'import': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { batch: { type: 'string', default: '500' }, rejects: { type: 'string' } },
-      });
-      const file = positionals[0];
-      if (!file) throw new Error('import needs a file: idgraph import events.jsonl');
-      const batchSize = Math.min(Number(values.batch), config.limits.maxBatchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new Error('--batch must be a whole number from 1');
-      const rejectsFile = values.rejects ?? `${file}.rejects.jsonl`;
-      if (!fs.existsSync(file)) throw new Error(`no such file: ${file}`);
-      const [{ importEvents }, { IngestService }, { buildSchema }] = await Promise.all([
-        import('../identity/import.js'),
-        import('../identity/ingest.service.js'),
-        import('../schema.js'),
-      ]);
-      const input = fs.createReadStream(file, 'utf8');
-      // Opened at the first rejection: a run that fails early leaves no empty rejects file behind.
-      let rejectsStream: fs.WriteStream | undefined;
-      const rejects = {
-        write: (text: string) => (rejectsStream ??= fs.createWriteStream(rejectsFile)).write(text),
-        end: (done: () => void) => (rejectsStream ? rejectsStream.end(done) : done()),
-      };
-      const summary = await withDatabase(
-        config,
-        (db) =>
-          importEvents(
-            readline.createInterface({ input, crlfDelay: Infinity }),
-            buildSchema(),
-            new IngestService(db.graph, config),
-            {
-              batchSize,
-              onRejection: (r) => rejects.write(`${JSON.stringify(r)}\n`),
-              onProgress: (p) =>
-                log(
-                  `${p.lines} lines: ${p.accepted} stored, ${p.duplicates} already there, ${p.rejected} rejected (${p.eventsPerSecond} events/s)`,
-                ),
-            },
-          ),
-        { attachRunning: true },
-      );
-      await new Promise<void>((resolve) => rejects.end(resolve));
-      if (summary.rejected === 0) fs.rmSync(rejectsFile, { force: true });
-      if (summary.unmapped.length) {
-        log(
-          `unmapped codes, stored and waiting for a mapping: ${summary.unmapped.map((u) => `${u.kind} ${u.code}`).join(', ')}`,
-        );
-      }
-      console.log(JSON.stringify({ ...summary, rejectsFile: summary.rejected ? rejectsFile : null }));
+      await importCommand(rest, config, withDatabase, log);
       return;
     }
     case 'cypher': {

@@ -48,7 +48,7 @@ function parseLine(text: string, eventType: GraphQLInputType): EventInput {
 export async function importEvents(
   lines: AsyncIterable<string>,
   schema: GraphQLSchema,
-  ingest: IngestService,
+  ingest: Pick<IngestService, 'ingest'>,
   options: ImportOptions,
 ): Promise<ImportProgress> {
   const eventType = schema.getType('EventInput') as GraphQLInputType;
