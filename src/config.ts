@@ -28,6 +28,7 @@ const environmentSchema = z.object({
     .default('US'),
   API_KEYS: z.string().optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(1_000),
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
   MAX_STRING_LENGTH: z.coerce.number().int().positive().default(10_000),
   // Neo4j cannot index a property of more than about 8 KB; keys are bounded well below, in characters
@@ -63,6 +64,8 @@ export interface AppConfig {
   apiKeys: ApiKeyGrant[] | null;
   limits: {
     maxQueryDepth: number;
+    /** See costLimit in src/limits.ts for what a field costs. */
+    maxQueryCost: number;
     maxBatchSize: number;
     maxStringLength: number;
     /** For indexed values: identifier values, persona keys, event and device ids, codes. */
@@ -125,6 +128,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     apiKeys,
     limits: {
       maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxQueryCost: e.MAX_QUERY_COST,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxStringLength: e.MAX_STRING_LENGTH,
       maxKeyLength: e.MAX_KEY_LENGTH,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -15,7 +15,8 @@ import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
 import { mountGraphiQL } from './graphiql.js';
 import { HealthService } from './graph/graph.service.js';
-import { depthLimit } from './limits.js';
+import { costLimit, depthLimit } from './limits.js';
+import { authenticate } from './privacy/auth.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -30,12 +31,17 @@ export interface ServerDeps {
   graph: Graph;
 }
 
+/** The largest request body read: a full ingest batch fits with room to spare. */
+const maxBody = '5mb';
+
 export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
   const schema = buildSchema();
   const app = express();
   const httpServer = http.createServer(app);
   const isDevelopment = config.env === 'development';
   const formatError = createErrorFormatter(isDevelopment);
+  // Refused before anything runs, over HTTP and WebSocket alike.
+  const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
@@ -46,8 +52,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const wsCleanup = useServer(
     {
       schema,
-      validate: (schema, document) =>
-        validate(schema, document, [...specifiedRules, depthLimit(config.limits.maxQueryDepth)]),
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
       // A subscription's context lives as long as the subscription; resolvers that read must not
       // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
       context: (ctx) =>
@@ -83,7 +88,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const apollo = new ApolloServer<GraphContext>({
     schema,
     formatError,
-    validationRules: [depthLimit(config.limits.maxQueryDepth)],
+    validationRules: limitRules,
     includeStacktraceInErrorResponses: isDevelopment,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -133,12 +138,34 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   });
   app.use(
     '/graphql',
-    express.json({ limit: '5mb' }),
+    express.json({ limit: maxBody }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext({ graph, config, changeFeed, authorization: req.headers.authorization }),
+      context: async ({ req }) => {
+        // With keys configured, a request without a valid one is refused whole, with HTTP 401.
+        if (config.apiKeys !== null && !authenticate(config, req.headers.authorization).authenticated) {
+          throw new GraphQLError('Send Authorization: Bearer <api key>', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        return createContext({ graph, config, changeFeed, authorization: req.headers.authorization });
+      },
     }),
   );
+  // Bodies express could not read (malformed JSON, over the size limit) get a GraphQL-shaped JSON
+  // error with their HTTP status, not express's HTML error page.
+  app.use('/graphql', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const { status, type } = error as { status?: number; type?: string };
+    const message =
+      type === 'entity.too.large'
+        ? `The request body is over the limit of ${maxBody}`
+        : type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : 'The request body could not be read';
+    res.status(status && status >= 400 && status < 500 ? status : 400).json({
+      errors: [{ message, extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {

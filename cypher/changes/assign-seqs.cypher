@@ -4,10 +4,11 @@
 // committed: a reader that has passed place N is never overtaken by a change landing at or below N.
 // $last: Integer (the last place given), $limit: Integer,
 // $horizon: String (ISO date-time from changes/sequencing-horizon, same transaction) → assigned: Integer
-// Scans the Unsequenced label only (a few nodes), never the whole feed.
-MATCH (c:Change:Unsequenced)
-USING SCAN c:Unsequenced
-WHERE c.seq IS NULL AND c.at <= datetime($horizon)
+// Reads the waiting changes in the order of their index (migration 005) and stops after $limit: a
+// batch costs the same whatever the backlog, so numbering a backlog is linear in its size.
+MATCH (c:Unsequenced)
+USING INDEX c:Unsequenced(at, txKey, ordinal)
+WHERE c.at <= datetime($horizon) AND c.txKey IS NOT NULL AND c.ordinal IS NOT NULL AND c.seq IS NULL
 WITH c
 ORDER BY c.at, c.txKey, c.ordinal
 LIMIT $limit

@@ -39,6 +39,8 @@ export interface ChangeFeedOptions {
 
 /** Changes numbered per sequencer transaction: short enough to hold the lock briefly. */
 const sequenceBatchSize = 1000;
+/** A backlog at least this long is reported while it is numbered (progress on long work). */
+const backlogReportSize = 10_000;
 /** Changes read per tail query. */
 const tailPageSize = 1000;
 /** How soon a gap in the places is looked at again. */
@@ -105,7 +107,9 @@ export class ChangeFeed {
     this.head = await this.repository.lastUnderLock();
     this.graph.committed.on(changesCommittedTopic, this.onCommitted);
     if (this.redisUrl) this.wakeUp = connectRedisWakeUp(this.redisUrl, this.onWakeUp, this.log);
-    await this.cycle();
+    // Not awaited: a backlog (a million imported events) is numbered in the background while the
+    // service already answers; subscribers simply see the feed move as it is numbered.
+    void this.cycle();
   }
 
   async stop(): Promise<void> {
@@ -196,12 +200,22 @@ export class ChangeFeed {
     // Cleared before numbering: a commit that lands meanwhile sets it again for the queued cycle.
     const hasLocalCommits = this.hasLocalCommits;
     this.hasLocalCommits = false;
-    if (!hasLocalCommits && (await this.repository.countUnsequenced()) === 0) return;
+    const waiting = hasLocalCommits ? 0 : await this.repository.countUnsequenced();
+    if (!hasLocalCommits && waiting === 0) return;
+    const isBacklog = waiting >= backlogReportSize;
+    if (isBacklog) this.log(`change feed: numbering a backlog of ${waiting} changes in the background…`);
+    const started = Date.now();
     let last = 0;
-    for (;;) {
+    let numbered = 0;
+    for (let batches = 1; ; batches++) {
       const batch = await this.repository.sequenceBatch(sequenceBatchSize);
       if (batch.assigned > 0) last = batch.last;
+      numbered += batch.assigned;
+      if (isBacklog && batches % 50 === 0) this.log(`change feed: numbered ${numbered} of ${waiting}…`);
       if (batch.assigned < sequenceBatchSize) break;
+    }
+    if (isBacklog) {
+      this.log(`change feed: numbered ${numbered} changes in ${Math.round((Date.now() - started) / 1000)} s`);
     }
     if (last > 0) await this.wakeUp?.publish(last);
   }

@@ -151,3 +151,79 @@ describe('a read that fails', () => {
     ).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
   });
 });
+
+describe('requests refused before they run', () => {
+  it('refuses 2,000 aliased resolve fields with a clear error', async () => {
+    const fields = Array.from(
+      { length: 2_000 },
+      (_, i) =>
+        `r${i}: resolve(identifier: {type: "email", value: "a${i}@x.example"}, useCase: "${newsletter}") { confidence }`,
+    );
+    const body = await api.gql(`{ ${fields.join('\n')} }`);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message:
+          'Query cost exceeds the limit of 1000 (each field costs 1, each root field 10, resolve and ingest 25): split the request',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      }),
+    ]);
+  });
+
+  it('refuses 2,000 aliased identifier fields too', async () => {
+    const fields = Array.from(
+      { length: 2_000 },
+      (_, i) => `i${i}: identifier(type: "email", value: "b${i}@x.example") { value }`,
+    );
+    const body = await api.gql(`{ ${fields.join('\n')} }`);
+    expect(body.errors?.[0]?.message).toMatch(/^Query cost exceeds the limit of 1000/);
+  });
+
+  it('answers malformed JSON with a GraphQL-shaped 400', async () => {
+    const response = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ useCases { name } }"',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('answers an oversized body with a GraphQL-shaped 413', async () => {
+    const response = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ useCases { name } }',
+        variables: { pad: 'x'.repeat(6 * 1024 * 1024) },
+      }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is over the limit of 5mb', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('answers a missing or wrong API key with HTTP 401', async () => {
+    const guarded = await startTestApi({ API_KEYS: 'right-key=read' });
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-key']) {
+        const response = await fetch(guarded.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ query: '{ useCases { name } }' }),
+        });
+        expect(response.status).toBe(401);
+        const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+        expect(body.errors.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
+      }
+      const allowed = await guarded.gql('{ useCases { name } }', {}, { key: 'right-key' });
+      expect(allowed.errors).toBeUndefined();
+    } finally {
+      await guarded.close();
+    }
+  });
+});
