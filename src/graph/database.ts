@@ -12,21 +12,28 @@ export interface Database {
   uri: string;
   /** Set when this process started the database; it stops it on close. */
   embedded?: EmbeddedNeo4j;
+  /** The credentials of a database this process started in a container (tests pass them to workers). */
+  credentials?: { user: string; password: string };
   /** True when the database is the embedded one a running service started (see attachRunning). */
   attached?: boolean;
   close(): Promise<void>;
 }
 
-async function startTestcontainer(): Promise<{ uri: string; stop(): Promise<void> }> {
-  // Only where a Docker engine answers; the module is optional and not installed by default.
-  const moduleName = '@testcontainers/neo4j';
-  const { Neo4jContainer } = (await import(moduleName)) as {
-    Neo4jContainer: new (image: string) => {
-      withoutAuthentication(): { start(): Promise<{ getBoltUri(): string; stop(): Promise<unknown> }> };
-    };
+async function startTestcontainer(): Promise<{
+  uri: string;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}> {
+  // Only where a Docker engine answers (NEO4J_PROVIDER=testcontainers); a devDependency, loaded on demand.
+  const { Neo4jContainer } = await import('@testcontainers/neo4j');
+  const container = await new Neo4jContainer('neo4j:5.26-community').start();
+  return {
+    uri: container.getBoltUri(),
+    user: container.getUsername(),
+    password: container.getPassword(),
+    stop: async () => void (await container.stop()),
   };
-  const container = await new Neo4jContainer('neo4j:5.26-community').withoutAuthentication().start();
-  return { uri: container.getBoltUri(), stop: async () => void (await container.stop()) };
 }
 
 export interface OpenOptions {
@@ -46,6 +53,9 @@ export async function openDatabase(
   let uri = config.neo4j.uri;
   let embedded: EmbeddedNeo4j | undefined;
   let stopContainer: (() => Promise<void>) | undefined;
+  let credentials = config.neo4j.password
+    ? { user: config.neo4j.user, password: config.neo4j.password }
+    : null;
   const running = !uri && options.attachRunning ? await runningEmbedded(config) : null;
   if (running) {
     log(`Using the running service's Neo4j at ${running.uri} (store: ${config.neo4j.home})`);
@@ -62,6 +72,7 @@ export async function openDatabase(
     const container = await startTestcontainer();
     uri = container.uri;
     stopContainer = container.stop;
+    credentials = { user: container.user, password: container.password };
   } else if (!uri) {
     log(`Starting the embedded Neo4j (store: ${config.neo4j.home})…`);
     embedded = await startEmbeddedNeo4j({
@@ -73,7 +84,7 @@ export async function openDatabase(
     });
     uri = embedded.uri;
   }
-  const auth = config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined;
+  const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
   disableNagleForDriverSockets();
   const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: false, userAgent: 'identity-graph' });
   try {
@@ -91,6 +102,7 @@ export async function openDatabase(
     graph,
     uri,
     embedded,
+    credentials: stopContainer && credentials ? credentials : undefined,
     async close() {
       await driver.close();
       await embedded?.stop();
