@@ -8,6 +8,7 @@ import { identityResolvers } from './identity/identity.resolvers.js';
 import { privacyResolvers } from './privacy/privacy.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 import { profileResolvers } from './profile/profile.resolvers.js';
+import { searchResolvers } from './identity/search.resolvers.js';
 
 export const resolvers: Resolvers[] = [
   { DateTime: DateTimeResolver, JSON: JSONResolver },
@@ -18,4 +19,5 @@ export const resolvers: Resolvers[] = [
   profileResolvers,
   webhooksResolvers,
   privacyResolvers,
+  searchResolvers,
 ];

@@ -16,6 +16,7 @@ import { ResolutionService } from './resolution/resolution.service.js';
 import { createProfileLoaders } from './profile/profile.loaders.js';
 import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
+import { SearchService } from './identity/search.service.js';
 
 export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
   const identityRepository = new IdentityRepository(graph);
@@ -36,6 +37,7 @@ export function createServices(graph: Graph, config: AppConfig, auth: AuthContex
       profile: new ProfileService(graph, identity, resolution, loaders.identity, auth),
       webhooks: new WebhooksService(graph, changes, config.webhooks, auth.actor),
       privacy: new PrivacyService(graph, config, identityRepository, auth.actor),
+      search: new SearchService(graph, config),
     },
     loaders,
   };

@@ -1,26 +1,21 @@
 #!/usr/bin/env node
 // The idgraph command: serve, migrate, import, cypher, prune-changes. Every command opens the same graph the API uses.
-import fs from 'node:fs';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ChangesRepository } from '../changes/changes.repository.js';
-import { pruneChanges } from '../changes/changes.retention.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
-import { importEvents } from '../identity/import.js';
-import { IngestService } from '../identity/ingest.service.js';
-import { buildSchema } from '../schema.js';
-import { startServer } from '../server.js';
+import { cypherCommand, cypherUsage } from './cypher-command.js';
+import { importCommand, importUsage } from './import-command.js';
+// The server, the schema and the ingest rules are imported by the commands that need them, so
+// `idgraph cypher` starts in a fraction of a second.
 
 const usage = `Usage: idgraph <command> [options]
 
 Commands:
   serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
-  import <file.jsonl>       load events, one JSON EventInput a line, through the ingest rules
-                            (--batch N, default 500; --rejects FILE, default <file>.rejects.jsonl)
-  cypher <statement>        run one Cypher statement (--params '{"k":1}', --read) and print JSON rows
+  ${importUsage}
+  ${cypherUsage}
   taxonomy load <file>      define campaigns, assets and terms from a CSV (kind,code,name,channel,campaign,
                             topics,vocabulary,broader) or a JSON file ({terms, factKeys, campaigns, assets,
                             questions}); definitions already in place are skipped
@@ -28,14 +23,20 @@ Commands:
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
 
-Without NEO4J_URI every command starts (and stops) the embedded Neo4j in NEO4J_HOME.`;
+Without NEO4J_URI every command starts (and stops) the embedded Neo4j in NEO4J_HOME; cypher and
+import use the one a running service started there (it publishes its Bolt address in the store).`;
 
 const log = (line: string) => console.error(line);
 
-async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config, log);
+async function withDatabase<T>(
+  config: AppConfig,
+  work: (db: Database) => Promise<T>,
+  options: { attachRunning?: boolean } = {},
+): Promise<T> {
+  const db = await openDatabase(config, log, options);
   try {
-    await migrate(db.graph, log);
+    // The running service applied its migrations when it started.
+    if (!db.attached) await migrate(db.graph, log);
     return await work(db);
   } finally {
     await db.close();
@@ -46,6 +47,7 @@ async function withDatabase<T>(config: AppConfig, work: (db: Database) => Promis
 const lostGraceMs = 2000;
 
 async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
+  const { startServer } = await import('../server.js');
   const db = await openDatabase(config, log);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -104,52 +106,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'import': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { batch: { type: 'string', default: '500' }, rejects: { type: 'string' } },
-      });
-      const file = positionals[0];
-      if (!file) throw new Error('import needs a file: idgraph import events.jsonl');
-      const batchSize = Math.min(Number(values.batch), config.limits.maxBatchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new Error('--batch must be a whole number from 1');
-      const rejectsFile = values.rejects ?? `${file}.rejects.jsonl`;
-      const input = fs.createReadStream(file, 'utf8');
-      const rejects = fs.createWriteStream(rejectsFile);
-      const summary = await withDatabase(config, (db) =>
-        importEvents(
-          readline.createInterface({ input, crlfDelay: Infinity }),
-          buildSchema(),
-          new IngestService(db.graph, config, 'import'),
-          {
-            batchSize,
-            onRejection: (r) => rejects.write(`${JSON.stringify(r)}\n`),
-            onProgress: (p) =>
-              log(
-                `${p.lines} lines: ${p.accepted} stored, ${p.duplicates} already there, ${p.rejected} rejected (${p.eventsPerSecond} events/s)`,
-              ),
-          },
-        ),
-      );
-      await new Promise((resolve) => rejects.end(resolve));
-      if (summary.rejected === 0) fs.rmSync(rejectsFile, { force: true });
-      console.log(JSON.stringify({ ...summary, rejectsFile: summary.rejected ? rejectsFile : null }));
+      await importCommand(rest, config, withDatabase, log);
       return;
     }
     case 'cypher': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { params: { type: 'string', default: '{}' }, read: { type: 'boolean', default: false } },
-      });
-      const statement = positionals.join(' ');
-      if (!statement)
-        throw new Error('cypher needs a statement, e.g. idgraph cypher "MATCH (n) RETURN count(n)"');
-      const params = JSON.parse(values.params ?? '{}') as Record<string, unknown>;
-      await withDatabase(config, async (db) => {
-        const rows = await db.graph.runText(statement, params, values.read ? 'READ' : 'WRITE');
-        console.log(JSON.stringify(rows, null, 2));
+      const command = cypherCommand(rest);
+      await withDatabase(config, (db) => command.run(db.graph, (text) => console.log(text)), {
+        attachRunning: true,
       });
       return;
     }
@@ -169,6 +132,10 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(days) || days < 0) {
         throw new Error(`--older-than-days must be a whole number of days (0 or more), not "${raw}"`);
       }
+      const [{ ChangesRepository }, { pruneChanges }] = await Promise.all([
+        import('../changes/changes.repository.js'),
+        import('../changes/changes.retention.js'),
+      ]);
       await withDatabase(config, async (db) => {
         const report = await pruneChanges(new ChangesRepository(db.graph), days);
         console.log(

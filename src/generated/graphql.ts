@@ -291,6 +291,8 @@ export type Consent = {
   channel: Channel;
   /** Given (true) or withdrawn (false). */
   granted: Scalars['Boolean']['output'];
+  /** Its stable id. */
+  id: Scalars['ID']['output'];
   /** The contact point it applies to; null: every contact point of that channel in the persona. */
   identifier?: Maybe<Identifier>;
   /** The purpose. */
@@ -408,6 +410,24 @@ export type Event = {
   type: Scalars['String']['output'];
 };
 
+/** A page of a persona's events, newest first. */
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  /** The events, each with its cursor. */
+  edges: Array<EventEdge>;
+  /** Where to continue. */
+  pageInfo: PageInfo;
+};
+
+/** An event and its cursor. */
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  /** Opaque: pass it as `after` to continue right after this event. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: Event;
+};
+
 /** An interaction to store: a transaction, a visit, an email open or click, a message sent. */
 export type EventInput = {
   /** The customer the event is by or about (for message_sent: the recipient). */
@@ -458,6 +478,8 @@ export type Fact = {
   at: Scalars['DateTime']['output'];
   /** How sure the source is, from 0 to 1. */
   confidence: Scalars['Float']['output'];
+  /** Its stable id. */
+  id: Scalars['ID']['output'];
   /** The attribute. */
   key: Scalars['String']['output'];
   /** True when the value is hidden because it is sensitive (health, diet, …) and the caller lacks the pii role. */
@@ -544,6 +566,13 @@ export type Identifier = {
   __typename?: 'Identifier';
   /** The devices it was observed on. */
   devices: Array<Device>;
+  /**
+   * Stable and opaque, the same for every caller: derived from type and value with a key held in the
+   * database, so it never reveals the value. Two masked values that read alike have different ids.
+   */
+  id: Scalars['ID']['output'];
+  /** True when `value` is masked because the caller lacks the pii role. */
+  masked: Scalars['Boolean']['output'];
   /** The personas holding it. */
   personas: Array<Persona>;
   /** True when more personas hold it than its type allows: kept, but never used to link personas. */
@@ -812,10 +841,10 @@ export type MutationUnlinkPersonasArgs = {
   reason: Scalars['String']['input'];
 };
 
-/** Where a page ends. */
+/** Where a page ends (Relay). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The last item's cursor (null on an empty page). */
+  /** The last edge's cursor; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   /** True when more items follow. */
   hasNextPage: Scalars['Boolean']['output'];
@@ -839,6 +868,8 @@ export type Persona = {
   context: PersonaContext;
   /** The devices it uses. */
   devices: Array<Device>;
+  /** Newest first, Relay-style cursor pages. */
+  events: EventConnection;
   /** The facts recorded for it, with their provenance. */
   facts: Array<Fact>;
   /** Its id. */
@@ -851,6 +882,13 @@ export type Persona = {
   label?: Maybe<Scalars['String']['output']>;
   /** The person it is grouped into. */
   person?: Maybe<Person>;
+};
+
+
+/** A person acting in one context: an account, a role. */
+export type PersonaEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The context a persona acts in. */
@@ -964,6 +1002,12 @@ export type Query = {
   render: Rendering;
   /** Resolves an identifier for a use case: who is in scope, how to reach them, and why. */
   resolve: Resolution;
+  /**
+   * Personas found by text: a normalized identifier value (prefix; emails lower-cased, phones in E.164), a
+   * persona key (prefix) or a word of a label (prefix, any case). One hit per persona, exact matches first.
+   * Callers without the pii role search by key and label only, never by identifier value.
+   */
+  search: Array<SearchHit>;
   /** The terms of a vocabulary (topic, call-reason, sentiment, outcome, lifecycle-stage, …), mapped ones only, by key. */
   terms: Array<Term>;
   /**
@@ -1068,6 +1112,13 @@ export type QueryRenderArgs = {
 export type QueryResolveArgs = {
   identifier: IdentifierInput;
   useCase: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QuerySearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
 };
 
 
@@ -1214,6 +1265,28 @@ export type ResolutionScope =
   | 'PERSON'
   /** The persona(s) it belongs to. */
   | 'PERSONA';
+
+/** What a search hit matched on. */
+export type SearchField =
+  /** An identifier the persona holds. */
+  | 'IDENTIFIER'
+  /** The persona's key. */
+  | 'KEY'
+  /** The persona's label. */
+  | 'LABEL';
+
+/** A persona found by search, and what matched. */
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  /** Which of the persona's attributes matched. */
+  field: SearchField;
+  /** The identifier that matched, when field is IDENTIFIER. */
+  identifier?: Maybe<Identifier>;
+  /** The text that matched: the identifier's value (masked without the pii role), the key or the label. */
+  matched: Scalars['String']['output'];
+  /** The persona found. */
+  persona: Persona;
+};
 
 /**
  * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
@@ -1559,6 +1632,8 @@ export type ResolversTypes = ResolversObject<{
   DeviceKind: DeviceKind;
   Erasure: ResolverTypeWrapper<Erasure>;
   Event: ResolverTypeWrapper<EventModel>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventInput: EventInput;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
   Fact: ResolverTypeWrapper<FactModel>;
@@ -1599,6 +1674,8 @@ export type ResolversTypes = ResolversObject<{
   Rendering: ResolverTypeWrapper<RenderingModel>;
   Resolution: ResolverTypeWrapper<ResolutionModel>;
   ResolutionScope: ResolutionScope;
+  SearchField: SearchField;
+  SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversTypes['Identifier']>, persona: ResolversTypes['Persona'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   Suppression: ResolverTypeWrapper<Suppression>;
@@ -1640,6 +1717,8 @@ export type ResolversParentTypes = ResolversObject<{
   DeviceInput: DeviceInput;
   Erasure: Erasure;
   Event: EventModel;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
   ExplanationStep: ExplanationStep;
   Fact: FactModel;
@@ -1675,6 +1754,7 @@ export type ResolversParentTypes = ResolversObject<{
   Rejection: Rejection;
   Rendering: RenderingModel;
   Resolution: ResolutionModel;
+  SearchHit: Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversParentTypes['Identifier']>, persona: ResolversParentTypes['Persona'] };
   String: Scalars['String']['output'];
   Subscription: {};
   Suppression: Suppression;
@@ -1772,6 +1852,7 @@ export type ConsentResolvers<ContextType = GraphContext, ParentType extends Reso
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1821,6 +1902,18 @@ export type EventResolvers<ContextType = GraphContext, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type EventConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EventEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ExplanationStepResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ExplanationStep'] = ResolversParentTypes['ExplanationStep']> = ResolversObject<{
   detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1830,6 +1923,7 @@ export type ExplanationStepResolvers<ContextType = GraphContext, ParentType exte
 export type FactResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Fact'] = ResolversParentTypes['Fact']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['CollectionMethod'], ParentType, ContextType>;
@@ -1857,6 +1951,8 @@ export type HealthResolvers<ContextType = GraphContext, ParentType extends Resol
 
 export type IdentifierResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = ResolversObject<{
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
   shared?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1936,6 +2032,7 @@ export type PersonaResolvers<ContextType = GraphContext, ParentType extends Reso
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   context?: Resolver<ResolversTypes['PersonaContext'], ParentType, ContextType>;
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<PersonaEventsArgs, 'first'>>;
   facts?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
@@ -1971,6 +2068,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   questions?: Resolver<Array<ResolversTypes['Question']>, ParentType, ContextType>;
   render?: Resolver<ResolversTypes['Rendering'], ParentType, ContextType, RequireFields<QueryRenderArgs, 'identifier' | 'template' | 'useCase'>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
+  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;
   unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
@@ -2030,6 +2128,14 @@ export type ResolutionResolvers<ContextType = GraphContext, ParentType extends R
   scope?: Resolver<ResolversTypes['ResolutionScope'], ParentType, ContextType>;
   suppressions?: Resolver<Array<ResolversTypes['Suppression']>, ParentType, ContextType>;
   useCase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SearchHitResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['SearchField'], ParentType, ContextType>;
+  identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
+  matched?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2116,6 +2222,8 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Device?: DeviceResolvers<ContextType>;
   Erasure?: ErasureResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
   FactKey?: FactKeyResolvers<ContextType>;
@@ -2138,6 +2246,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Rejection?: RejectionResolvers<ContextType>;
   Rendering?: RenderingResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   Term?: TermResolvers<ContextType>;

@@ -26,7 +26,8 @@ export function loadCypherCatalog(dir: string = cypherDir): CypherCatalog {
       .relative(dir, file)
       .replace(/\\/g, '/')
       .replace(/\.cypher$/, '');
-    if (name.startsWith('schema/')) continue;
+    // Migrations run once; analytics are the data engineer's reports (:param lines), run by idgraph cypher.
+    if (name.startsWith('schema/') || name.startsWith('analytics/')) continue;
     const text = fs.readFileSync(file, 'utf8').trim();
     if (!stripComments(text)) throw new Error(`cypher/${name}.cypher holds no statement`);
     catalog[name] = text;

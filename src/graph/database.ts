@@ -1,8 +1,8 @@
 // Opens the graph: the Neo4j named by NEO4J_URI, or an embedded one the project starts itself.
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Config, type Driver } from 'neo4j-driver';
 import type { AppConfig } from '../config.js';
 import { loadCypherCatalog } from './cypher-files.js';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
+import { readBoltAddress, startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
 import { Graph } from './run.js';
 import { disableNagleForDriverSockets } from './tcp-nodelay.js';
 
@@ -17,33 +17,69 @@ export interface Database {
    * every query with SERVICE_UNAVAILABLE. Never called for a database named by NEO4J_URI.
    */
   onLost(listener: (description: string) => void): void;
+  /** The credentials of a database this process started in a container (tests pass them to workers). */
+  credentials?: { user: string; password: string };
+  /** True when the database is the embedded one a running service started (see attachRunning). */
+  attached?: boolean;
   close(): Promise<void>;
 }
 
-async function startTestcontainer(): Promise<{ uri: string; stop(): Promise<void> }> {
-  // Only where a Docker engine answers; the module is optional and not installed by default.
-  const moduleName = '@testcontainers/neo4j';
-  const { Neo4jContainer } = (await import(moduleName)) as {
-    Neo4jContainer: new (image: string) => {
-      withoutAuthentication(): { start(): Promise<{ getBoltUri(): string; stop(): Promise<unknown> }> };
-    };
+async function startTestcontainer(): Promise<{
+  uri: string;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}> {
+  // Only where a Docker engine answers (NEO4J_PROVIDER=testcontainers); a devDependency, loaded on demand.
+  const { Neo4jContainer } = await import('@testcontainers/neo4j');
+  const container = await new Neo4jContainer('neo4j:5.26-community').start();
+  return {
+    uri: container.getBoltUri(),
+    user: container.getUsername(),
+    password: container.getPassword(),
+    stop: async () => void (await container.stop()),
   };
-  const container = await new Neo4jContainer('neo4j:5.26-community').withoutAuthentication().start();
-  return { uri: container.getBoltUri(), stop: async () => void (await container.stop()) };
+}
+
+export interface OpenOptions {
+  /**
+   * Use the embedded Neo4j a running service started on the same store (its published Bolt address)
+   * instead of starting one, which would fail on the store lock. For the data engineer's commands.
+   */
+  attachRunning?: boolean;
 }
 
 export async function openDatabase(
   config: AppConfig,
   log: (line: string) => void = console.error,
+  options: OpenOptions = {},
 ): Promise<Database> {
   const catalog = loadCypherCatalog();
   let uri = config.neo4j.uri;
   let embedded: EmbeddedNeo4j | undefined;
   let stopContainer: (() => Promise<void>) | undefined;
+  let credentials = config.neo4j.password
+    ? { user: config.neo4j.user, password: config.neo4j.password }
+    : null;
+  const running = !uri && options.attachRunning ? await runningEmbedded(config) : null;
+  if (running) {
+    log(`Using the running service's Neo4j at ${running.uri} (store: ${config.neo4j.home})`);
+    const graph = new Graph(running.driver, catalog, config.neo4j.database, false);
+    return {
+      driver: running.driver,
+      graph,
+      uri: running.uri,
+      attached: true,
+      // Not this process's database: the service that started it watches it.
+      onLost: () => {},
+      close: () => running.driver.close(),
+    };
+  }
   if (!uri && config.neo4j.provider === 'testcontainers') {
     const container = await startTestcontainer();
     uri = container.uri;
     stopContainer = container.stop;
+    credentials = { user: container.user, password: container.password };
   } else if (!uri) {
     log(`Starting the embedded Neo4j (store: ${config.neo4j.home})…`);
     embedded = await startEmbeddedNeo4j({
@@ -55,7 +91,7 @@ export async function openDatabase(
     });
     uri = embedded.uri;
   }
-  const auth = config.neo4j.password ? neo4j.auth.basic(config.neo4j.user, config.neo4j.password) : undefined;
+  const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
   disableNagleForDriverSockets();
   const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: false, userAgent: 'identity-graph' });
   try {
@@ -81,10 +117,31 @@ export async function openDatabase(
     onLost(listener) {
       lostListeners.push(listener);
     },
+    credentials: stopContainer && credentials ? credentials : undefined,
     async close() {
       await driver.close();
       await embedded?.stop();
       await stopContainer?.();
     },
   };
+}
+
+/** The embedded Neo4j a service runs on this store, when its published address answers. */
+async function runningEmbedded(config: AppConfig): Promise<{ uri: string; driver: Driver } | null> {
+  const published = readBoltAddress(config.neo4j.home);
+  if (!published) return null;
+  disableNagleForDriverSockets();
+  const driver = neo4j.driver(published.uri, undefined, {
+    userAgent: 'identity-graph',
+    connectionTimeout: 2_000,
+    maxConnectionRetryTime: 0,
+  } as Config);
+  try {
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+    return { uri: published.uri, driver };
+  } catch {
+    // Left behind by a process that was killed: nobody answers there, so the store is free.
+    await driver.close();
+    return null;
+  }
 }

@@ -31,6 +31,39 @@ export interface EmbeddedNeo4j {
 
 export class EmbeddedNeo4jError extends Error {}
 
+/**
+ * A running embedded Neo4j publishes its Bolt address in its store folder, so `idgraph cypher` and
+ * `idgraph import` use the service's database instead of failing on the store lock. Removed on stop;
+ * a file left by a killed process names a port nobody answers on, and readers check that.
+ */
+export const boltAddressFile = (home: string) => path.join(home, 'idgraph-bolt.json');
+
+export interface PublishedBolt {
+  uri: string;
+  pid: number;
+  ownerPid: number;
+}
+
+function publishBoltAddress(home: string, published: PublishedBolt): void {
+  const file = boltAddressFile(home);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(published));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function withdrawBoltAddress(home: string, uri: string): void {
+  // Only our own: a later start on the same store may have published its address since.
+  if (readBoltAddress(home)?.uri === uri) fs.rmSync(boltAddressFile(home), { force: true });
+}
+
+export function readBoltAddress(home: string): PublishedBolt | null {
+  try {
+    const published = JSON.parse(fs.readFileSync(boltAddressFile(home), 'utf8')) as PublishedBolt;
+    return typeof published.uri === 'string' && published.uri.startsWith('bolt://') ? published : null;
+  } catch {
+    return null;
+  }
+}
+
 function preparedStamp(): string {
   const hash = createHash('sha256');
   hash.update(fs.readFileSync(path.join(neo4jDir, 'pom.xml')));
@@ -167,6 +200,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     });
   });
   child.removeAllListeners('exit');
+  publishBoltAddress(options.home, { uri, pid: child.pid ?? -1, ownerPid: process.pid });
 
   // Watched for the service's whole life: a database that dies must be noticed, not waited for.
   let stopping: Promise<void> | undefined;
@@ -186,6 +220,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     },
     stop() {
       stopping ??= (async () => {
+        withdrawBoltAddress(options.home, uri);
         child.kill('SIGTERM');
         if (!(await waitForExit(child, 60_000))) {
           child.kill('SIGKILL');

@@ -147,6 +147,30 @@ export class Graph {
     return this.writeTx(name, (tx) => tx.run<T>(name, params));
   }
 
+  /**
+   * The data engineer's `idgraph cypher`: text that is not in the catalog, in a managed read
+   * transaction (a write in it fails) unless they asked to write; returns the columns in order too.
+   */
+  async runTextTx(text: string, params: Record<string, unknown>, mode: 'READ' | 'WRITE') {
+    const session = this.openSession(mode);
+    const work = async (tx: ManagedTransaction) => {
+      const result = tx.run(text, toNeo4j(params) as Record<string, unknown>);
+      const columns = (await result.keys()).map(String);
+      const { records } = await result;
+      return { columns, rows: records.map((record) => fromNeo4j(record.toObject()) as Row) };
+    };
+    const config = { metadata: { app: 'identity-graph', operation: 'idgraph cypher' } };
+    try {
+      return mode === 'READ'
+        ? await session.executeRead(work, config)
+        : await session.executeWrite(work, config);
+    } catch (error) {
+      throw mapDriverError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Runs text that is not in the catalog: migrations and the data engineer's `idgraph cypher`. */
   async runText(text: string, params: Record<string, unknown> = {}, mode: 'READ' | 'WRITE' = 'WRITE') {
     if (this.availability.isDown) throw this.availability.error();

@@ -19,6 +19,8 @@ export interface ImportProgress {
   rejected: number;
   ignoredIdentifiers: number;
   eventsPerSecond: number;
+  /** Codes the taxonomy does not know yet (campaigns, assets, terms, fact keys): stored, to be mapped. */
+  unmapped: { kind: string; code: string }[];
 }
 
 export interface ImportOptions {
@@ -46,7 +48,7 @@ function parseLine(text: string, eventType: GraphQLInputType): EventInput {
 export async function importEvents(
   lines: AsyncIterable<string>,
   schema: GraphQLSchema,
-  ingest: IngestService,
+  ingest: Pick<IngestService, 'ingest'>,
   options: ImportOptions,
 ): Promise<ImportProgress> {
   const eventType = schema.getType('EventInput') as GraphQLInputType;
@@ -58,7 +60,9 @@ export async function importEvents(
     rejected: 0,
     ignoredIdentifiers: 0,
     eventsPerSecond: 0,
+    unmapped: [],
   };
+  const unmapped = new Map<string, { kind: string; code: string }>();
   let batch: { line: number; event: EventInput }[] = [];
   const reject = (rejection: ImportRejection) => {
     progress.rejected++;
@@ -70,6 +74,10 @@ export async function importEvents(
     progress.accepted += result.accepted;
     progress.duplicates += result.duplicates;
     progress.ignoredIdentifiers += result.ignored.length;
+    for (const u of result.unmapped) unmapped.set(`${u.kind}\u0000${u.code}`, { kind: u.kind, code: u.code });
+    progress.unmapped = [...unmapped.values()].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code),
+    );
     for (const r of result.rejected)
       reject({ line: batch[r.index]!.line, id: r.id ?? null, code: r.code, message: r.message });
     batch = [];

@@ -8,12 +8,19 @@ import { openDatabase } from '../../dist/graph/database.js';
 import { migrate } from '../../dist/graph/migrations.js';
 
 export default async function globalSetup() {
-  const external = Boolean(process.env.NEO4J_URI);
+  // NEO4J_PROVIDER=testcontainers: Neo4j 5.26 in a container (needs a Docker engine) instead of embedded.
+  const external = Boolean(process.env.NEO4J_URI) || process.env.NEO4J_PROVIDER === 'testcontainers';
   const store = external ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-test-neo4j-'));
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', ...(store ? { NEO4J_HOME: store } : {}) });
   const db = await openDatabase(config, (line) => process.stderr.write(`${line}\n`));
   await migrate(db.graph);
   // Workers start after this hook and inherit the environment: they all reach this database.
   process.env.NEO4J_URI = db.uri;
+  if (db.credentials) {
+    process.env.NEO4J_USER = db.credentials.user;
+    process.env.NEO4J_PASSWORD = db.credentials.password;
+  }
+  // The CLI tests find this database the way a data engineer's commands find a running service's.
+  if (store) process.env.IDGRAPH_TEST_NEO4J_HOME = store;
   globalThis.__IDGRAPH_TEST_DB__ = { db, store };
 }
