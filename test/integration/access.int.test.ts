@@ -74,6 +74,53 @@ const table: Record<string, { needs: Exclude<Caller, 'none'> | 'public'; documen
     needs: 'admin',
     document: `mutation { erasePersona(id: "${tag}", reason: "test") { personas } }`,
   },
+  'Query.search': { needs: 'read', document: `{ search(text: "${tag}") { matched } }` },
+  'Query.unmapped': { needs: 'read', document: '{ unmapped(first: 1) { code } }' },
+  'Query.terms': { needs: 'read', document: `{ terms(vocabulary: "${tag}") { key } }` },
+  'Query.campaign': { needs: 'read', document: `{ campaign(code: "${tag}") { code } }` },
+  'Query.factKeys': { needs: 'read', document: '{ factKeys { key } }' },
+  'Query.questions': { needs: 'read', document: '{ questions { key } }' },
+  'Query.nextQuestions': {
+    needs: 'read',
+    document: `{ nextQuestions(identifier: {type: "email", value: "a@b.example"}, useCase: "${tag}") { reason } }`,
+  },
+  'Query.completeness': {
+    needs: 'read',
+    document: `{ completeness(identifier: {type: "email", value: "a@b.example"}) { identity { score } } }`,
+  },
+  'Query.render': {
+    needs: 'read',
+    document: `{ render(template: "Hi", identifier: {type: "email", value: "a@b.example"}, useCase: "${tag}") { text } }`,
+  },
+  'Query.webhooks': { needs: 'admin', document: '{ webhooks { id } }' },
+  // Definitions use this file's tag; the admin's webhook is refused by validation (an ftp URL), so no
+  // delivery is left running for other files.
+  'Mutation.defineTerm': {
+    needs: 'admin',
+    document: `mutation { defineTerm(input: {vocabulary: "${tag}", key: "k", label: "K"}) { key } }`,
+  },
+  'Mutation.defineCampaign': {
+    needs: 'admin',
+    document: `mutation { defineCampaign(input: {code: "${tag}", name: "Access"}) { code } }`,
+  },
+  'Mutation.defineAsset': {
+    needs: 'admin',
+    document: `mutation { defineAsset(input: {code: "${tag}", name: "Access"}) { code } }`,
+  },
+  'Mutation.defineFactKey': {
+    needs: 'admin',
+    document: `mutation { defineFactKey(input: {key: "${tag}", type: STRING}) { key } }`,
+  },
+  'Mutation.defineQuestion': {
+    needs: 'admin',
+    document: `mutation { defineQuestion(input: {key: "${tag}", factKey: "${tag}", text: "?"}) { key } }`,
+  },
+  'Mutation.defineWebhook': {
+    needs: 'admin',
+    document: `mutation { defineWebhook(input: {url: "ftp://${tag}.example", secret: "access-secret-0123456789"}) { id } }`,
+  },
+  'Mutation.removeWebhook': { needs: 'admin', document: `mutation { removeWebhook(id: "${tag}") }` },
+  'Mutation.replayDeadLetters': { needs: 'admin', document: `mutation { replayDeadLetters(id: "${tag}") }` },
   'Subscription.changes': { needs: 'subscribe', document: 'subscription { changes { cursor } }' },
   'Subscription.profileChanged': {
     needs: 'subscribe',

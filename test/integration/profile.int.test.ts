@@ -328,9 +328,10 @@ describe('an unknown campaign code', () => {
       campaign: code,
       asset: image,
     }));
-    expect((await ingest(clicks)).unmapped).toEqual([
-      { kind: 'campaign', code },
+    const byKind = (a: { kind: string }, b: { kind: string }) => a.kind.localeCompare(b.kind);
+    expect((await ingest(clicks)).unmapped.sort(byKind)).toEqual([
       { kind: 'asset', code: image },
+      { kind: 'campaign', code },
     ]);
     const { unmapped } = await call<{ unmapped: { code: string }[] }>(
       `{ unmapped(first: 1000) { kind code count firstSeen lastSeen } }`,
