@@ -64,9 +64,10 @@ export async function importCommand(
   }
 
   const input = fs.createReadStream(file, 'utf8');
-  const lines = mapping
-    ? csv.csvAsEventLines(input, mapping)
-    : readline.createInterface({ input, crlfDelay: Infinity });
+  // Opened only once the database is: a readline interface starts reading at once, and lines read
+  // before anyone iterates them are lost (the import then waits for them forever).
+  const openLines = () =>
+    mapping ? csv.csvAsEventLines(input, mapping) : readline.createInterface({ input, crlfDelay: Infinity });
   // Opened at the first rejection (appending when resuming): a run that fails early leaves no empty file.
   let rejectsStream: fs.WriteStream | undefined;
   const writeReject = (text: string) =>
@@ -83,7 +84,7 @@ export async function importCommand(
     config,
     (db) =>
       importEvents(
-        checkpoint.skipDone(lines),
+        checkpoint.skipDone(openLines()),
         buildSchema(),
         checkpoint.wrap(new IngestService(db.graph, config, 'import'), db.graph),
         {
