@@ -841,10 +841,10 @@ export type MutationUnlinkPersonasArgs = {
   reason: Scalars['String']['input'];
 };
 
-/** Where a page ends (Relay). */
+/** Where a page ends. */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The last edge's cursor; null on an empty page. */
+  /** The last item's cursor (null on an empty page). */
   endCursor?: Maybe<Scalars['String']['output']>;
   /** True when more items follow. */
   hasNextPage: Scalars['Boolean']['output'];
