@@ -9,6 +9,7 @@ import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
+import { DefinitionCache } from './changes/definitions.cache.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -40,6 +41,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
+  // Use cases and identifier types are read once per instance and dropped when the feed delivers a
+  // redefinition, whichever instance made it.
+  const definitions = new DefinitionCache();
+  definitions.follow(changeFeed);
   await changeFeed.start();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -48,13 +53,15 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       schema,
       validate: (schema, document) =>
         validate(schema, document, [...specifiedRules, depthLimit(config.limits.maxQueryDepth)]),
-      // A subscription's context lives as long as the subscription; resolvers that read must not
-      // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
+      // A subscription's context lives as long as the subscription: its loaders cache nothing across
+      // events (isLongLived).
       context: (ctx) =>
         createContext({
           graph,
           config,
           changeFeed,
+          definitions,
+          isLongLived: true,
           authorization: String(
             ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
           ),
@@ -136,7 +143,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     express.json({ limit: '5mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext({ graph, config, changeFeed, authorization: req.headers.authorization }),
+        createContext({ graph, config, changeFeed, definitions, authorization: req.headers.authorization }),
     }),
   );
 

@@ -3,10 +3,7 @@
 import type { AppConfig } from '../config.js';
 import type { EventInput, PersonaContext, UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
-import { IdentityService } from '../identity/identity.service.js';
-import { IngestService } from '../identity/ingest.service.js';
-import { ResolutionService } from '../resolution/resolution.service.js';
-import { createIdentityLoaders } from '../identity/identity.loaders.js';
+import { createServices } from '../services.js';
 
 export interface DemoOptions {
   /** Prefix of every key and address, so a test can load its own copy. */
@@ -197,10 +194,15 @@ export async function loadDemoData(
   log: (line: string) => void,
   options: DemoOptions = demoDefaults,
 ) {
-  const identity = new IdentityService(graph, config, 'demo');
-  const resolution = new ResolutionService(graph, identity, createIdentityLoaders(identity.repo), 'demo');
+  // The same composition root as the API, acting as "demo" in the audit trail.
+  const { services } = createServices(graph, config, {
+    actor: 'demo',
+    authenticated: true,
+    roles: new Set(),
+  });
+  const { identity, ingest, resolution } = services;
   const { events, useCases, assertions } = demoDataset(options);
-  const result = await new IngestService(graph, config).ingest(events);
+  const result = await ingest.ingest(events);
   for (const useCase of useCases) await resolution.defineUseCase(useCase);
   for (const { a, b, evidence } of assertions) {
     const [first, second] = await identity.repo.personasByKeys([a, b]);

@@ -103,6 +103,8 @@ export type ChangeType =
   | 'IDENTIFIER_DETACHED'
   /** An identifier went over its type's limit and is now shared: it no longer links personas. */
   | 'IDENTIFIER_SHARED'
+  /** An identifier type was defined or redefined (data: name); every instance drops its cached registry. */
+  | 'IDENTIFIER_TYPE_DEFINED'
   /** A persona was created. */
   | 'PERSONA_CREATED'
   /** A persona's context, label or other attributes changed. */
@@ -112,7 +114,9 @@ export type ChangeType =
   /** Personas were grouped into one person. */
   | 'PERSON_GROUPED'
   /** A person was split: its personas now belong to more than one person. */
-  | 'PERSON_SPLIT';
+  | 'PERSON_SPLIT'
+  /** A use case was defined or redefined (data: name); every instance drops its cached copy. */
+  | 'USE_CASE_DEFINED';
 
 /** A channel of interaction or contact. */
 export type Channel =

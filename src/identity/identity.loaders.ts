@@ -10,9 +10,10 @@ import type {
   PersonaModel,
   PersonModel,
 } from './identity.model.js';
+import { identifierKey } from './identity.model.js';
 import type { IdentityRepository } from './identity.repository.js';
 
-const identifierCacheKey = (k: IdentifierKey) => `${k.type}\u0000${k.value}`;
+const identifierCacheKey = identifierKey;
 
 function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
   const groups = new Map<K, V[]>();

@@ -15,6 +15,9 @@ export interface IdentifierKey {
   value: string;
 }
 
+/** The one string key of an identifier, for maps and DataLoader caches. */
+export const identifierKey = (i: IdentifierKey): string => `${i.type}\u0000${i.value}`;
+
 export interface IdentifierModel extends IdentifierKey {
   shared: boolean;
 }
