@@ -10,6 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
 import { WebhookDeliverer } from './changes/webhooks.deliverer.js';
+import { DefinitionCache } from './changes/definitions.cache.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -49,6 +50,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
+  // Use cases and identifier types are read once per instance and dropped when the feed delivers a
+  // redefinition, whichever instance made it.
+  const definitions = new DefinitionCache();
+  definitions.follow(changeFeed);
   await changeFeed.start();
   // Beside it, the webhooks this instance holds the lease of (src/changes/webhooks.deliverer.ts).
   const webhookDeliverer = new WebhookDeliverer(graph, changeFeed, config.webhooks);
@@ -73,6 +78,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           graph,
           config,
           changeFeed,
+          definitions,
+          isLongLived: true,
           authorization: String(
             ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
           ),
@@ -166,7 +173,13 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext({ graph, config, changeFeed, authorization: req.headers.authorization });
+        return createContext({
+          graph,
+          config,
+          changeFeed,
+          definitions,
+          authorization: req.headers.authorization,
+        });
       },
     }),
   );

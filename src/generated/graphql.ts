@@ -222,6 +222,8 @@ export type ChangeType =
    * under it (shared false). data: {event, action, type, value, shared}.
    */
   | 'IDENTIFIER_SHARED'
+  /** An identifier type was defined or redefined (data: name); every instance drops its cached registry. */
+  | 'IDENTIFIER_TYPE_DEFINED'
   /** A campaign, asset, term, fact key or question was mapped or remapped. */
   | 'MAPPING_ADDED'
   /** A persona was created. data: {event, action, key, context, label}. */
@@ -241,7 +243,9 @@ export type ChangeType =
    * A person was split: its personas now belong to more than one person. data: {event, action, before,
    * after}; every person in `after` exists; one in `before` but not in `after` has ended.
    */
-  | 'PERSON_SPLIT';
+  | 'PERSON_SPLIT'
+  /** A use case was defined or redefined (data: name); every instance drops its cached copy. */
+  | 'USE_CASE_DEFINED';
 
 /** A channel of interaction or contact. */
 export type Channel =

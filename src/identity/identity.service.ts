@@ -1,6 +1,7 @@
 // The identity rules besides ingestion: identifier types and their limits, explicit grouping
 // assertions, detachments. Every change regroups the personas it touches and is audited.
 import { recordChanges } from '../changes/changes.repository.js';
+import { DefinitionCache } from '../changes/definitions.cache.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
@@ -24,7 +25,9 @@ export class IdentityService {
     private readonly graph: Graph,
     private readonly config: AppConfig,
     private readonly actor: string,
-    private readonly repo: IdentityRepository = new IdentityRepository(graph),
+    /** This instance's cache of the registry; without one, each service reads it once. */
+    private readonly definitions = new DefinitionCache(),
+    readonly repo: IdentityRepository = new IdentityRepository(graph),
   ) {}
 
   async event(id: string): Promise<EventModel | null> {
@@ -39,7 +42,7 @@ export class IdentityService {
   }
 
   identifierTypes(): Promise<IdentifierTypeModel[]> {
-    return this.repo.identifierTypes();
+    return this.definitions.get('identifierTypes', '*', () => this.repo.identifierTypes());
   }
 
   /** Normalizes an identifier a client asks about, with the same rules as ingestion. */
@@ -65,7 +68,7 @@ export class IdentityService {
   }
 
   private async normalizeByRegistry(input: { type: string; value: string }) {
-    return this.normalizeAmong(await this.repo.identifierTypes(), input);
+    return this.normalizeAmong(await this.identifierTypes(), input);
   }
 
   private normalizeAmong(types: IdentifierTypeModel[], input: { type: string; value: string }) {
@@ -89,7 +92,7 @@ export class IdentityService {
       maxPersonas,
       blockedValues: (input.blockedValues ?? []).map((v) => v.trim()).filter(Boolean),
     };
-    return this.graph.writeTx('defineIdentifierType', async (tx) => {
+    const defined = await this.graph.writeTx('defineIdentifierType', async (tx) => {
       const stored = await this.repo.defineIdentifierType(tx, type);
       // A new limit may make identifiers shared (or no longer shared): persons follow.
       const identifiers = await this.repo.identifiersOfType(tx, type.name);
@@ -105,10 +108,19 @@ export class IdentityService {
       await recordChanges(tx, [
         ...sharedFlagChanges(refreshed, regrouping, () => cause),
         ...regrouping.changes,
+        // Every instance's feed delivers this and drops its cached registry (changes/definitions.cache.ts).
+        {
+          type: 'IDENTIFIER_TYPE_DEFINED',
+          personaIds: [],
+          personIds: [],
+          data: { event: null, action: 'defineIdentifierType', name: type.name },
+        },
       ]);
       await recordAudit(tx, 'defineIdentifierType', this.actor, { ...type });
       return stored;
     });
+    this.definitions.forget('identifierTypes');
+    return defined;
   }
 
   private async requirePersonas(ids: string[]): Promise<void> {

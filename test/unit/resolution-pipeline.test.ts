@@ -1,0 +1,176 @@
+// The resolution rules on hand-made gathered rows: no database, each rule's effect and explanation.
+import type { PersonaModel } from '../../src/identity/identity.model.js';
+import type { UseCaseModel } from '../../src/resolution/resolution.model.js';
+import type { GatheredPersona, GatherRow } from '../../src/resolution/resolution.repository.js';
+import {
+  anchor,
+  applyPolicy,
+  contexts,
+  initialState,
+  policy,
+  pressure,
+  type ResolutionState,
+} from '../../src/resolution/resolution.rules.js';
+
+const useCase = (over: Partial<UseCaseModel> = {}): UseCaseModel => ({
+  name: 'news',
+  description: null,
+  scope: 'PERSON',
+  minStrength: 'STRONG',
+  maxHops: 3,
+  contexts: null,
+  excludeContexts: [],
+  contactTypes: ['email'],
+  consentPurpose: 'news',
+  pressureCap: null,
+  requiredFacts: [],
+  ...over,
+});
+
+const persona = (key: string, context: PersonaModel['context'] = 'PERSONAL'): PersonaModel => ({
+  id: `id-${key}`,
+  key,
+  context,
+  label: null,
+});
+const ada = persona('ada');
+const work = persona('ada-work', 'WORK');
+
+const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
+  anchor: { type: 'email', value: 'ada@home.example', shared: false },
+  holders: [
+    { persona: ada, eventId: 'e1', source: 'web', since: '2026-01-01T00:00:00.000Z', strength: 'STRONG' },
+  ],
+  nearest: [],
+  persons: [
+    {
+      id: 'person-1',
+      personaIds: [ada.id],
+      members: [ada, work],
+      sharedIdentifiers: [{ a: 'ada', b: 'ada-work', type: 'phone', value: '+12125550100' }],
+      assertions: [],
+    },
+  ],
+  scoped: [],
+  messages: [],
+  ...over,
+});
+
+const scopedPersona = (p: PersonaModel, over: Partial<GatheredPersona> = {}): GatheredPersona => ({
+  id: p.id,
+  identifiers: [],
+  consents: [],
+  facts: [],
+  ...over,
+});
+
+const start = (u: UseCaseModel, g: GatherRow | null) =>
+  initialState({
+    useCase: u,
+    input: { type: 'email', value: 'ada@home.example' },
+    key: { type: 'email', value: 'ada@home.example' },
+    channels: new Map([['email', 'EMAIL']]),
+    maxPersonas: 3,
+    gathered: g,
+  });
+
+describe('the anchor rule', () => {
+  it('settles an identifier the graph does not hold as UNKNOWN_IDENTIFIER', () => {
+    const s = anchor(policy(start(useCase(), null)));
+    expect(s.settled).toBe(true);
+    expect(s.suppressions).toEqual([
+      { code: 'UNKNOWN_IDENTIFIER', message: 'email ada@home.example is not known' },
+    ]);
+    expect(s.explanation.map((e) => e.rule)).toEqual(['policy', 'anchor']);
+  });
+});
+
+describe('the context rule', () => {
+  it('leaves out each persona whose context the use case excludes, saying why', () => {
+    const before: ResolutionState = {
+      ...start(useCase({ excludeContexts: ['WORK'] }), gathered()),
+      personas: [ada, work],
+    };
+    const s = contexts(before);
+    expect(s.personas).toEqual([ada]);
+    expect(s.explanation).toEqual([
+      { rule: 'scope.context', detail: 'persona ada-work (WORK) left out: context WORK not allowed' },
+    ]);
+  });
+});
+
+describe('the pressure rule', () => {
+  it('counts messages to personas in scope and to the anchor, each once, and not those to personas left out', () => {
+    const u = useCase({ pressureCap: { max: 2, windowDays: 7, purpose: 'news' } });
+    const g = gathered({
+      messages: [
+        { id: 'm1', personaId: ada.id },
+        { id: 'm1', personaId: null },
+        { id: 'm2', personaId: work.id },
+      ],
+    });
+    const allowed = { identifier: { ...g.anchor }, holderIds: new Set([ada.id]) };
+    const s = pressure({ ...start(u, g), consentGivers: [ada], allowed });
+    expect(s.suppressions).toEqual([]);
+    expect(s.explanation).toEqual([
+      { rule: 'contact.pressure', detail: '1 of 2 "news" message(s) in 7 day(s)' },
+    ]);
+  });
+});
+
+describe('the whole pipeline', () => {
+  it('never lets one persona’s channel-wide grant cover another persona’s withdrawn address', () => {
+    const g = gathered({
+      scoped: [
+        scopedPersona(ada, {
+          identifiers: [{ type: 'email', value: 'ada@home.example', shared: false, lastAt: null }],
+          consents: [{ channel: 'EMAIL', granted: false, at: '2026-02-01T00:00:00.000Z', identifier: null }],
+        }),
+        scopedPersona(work, {
+          identifiers: [{ type: 'email', value: 'ada@work.example', shared: false, lastAt: null }],
+          consents: [{ channel: 'EMAIL', granted: true, at: '2026-03-01T00:00:00.000Z', identifier: null }],
+        }),
+      ],
+    });
+    const resolution = applyPolicy(start(useCase(), g));
+    expect(resolution.person).toEqual({ id: 'person-1' });
+    expect(resolution.personas).toEqual([ada, work]);
+    expect(resolution.contact).toEqual({ type: 'email', value: 'ada@work.example', shared: false });
+    expect(resolution.explanation.map((e) => e.rule)).toEqual([
+      'policy',
+      'anchor',
+      'evidence.holds',
+      'scope.person',
+      'contact.consent',
+      'contact.consent',
+      'contact.choice',
+    ]);
+    expect(resolution.explanation[4]).toEqual({
+      rule: 'contact.consent',
+      detail: 'email ada@home.example skipped: "news" on EMAIL withdrawn at 2026-02-01T00:00:00.000Z',
+    });
+    expect(resolution.confidence).toBeCloseTo(0.9);
+  });
+
+  it('answers AMBIGUOUS with the candidates when the anchor leads to two persons, and reads nothing more', () => {
+    const bob = persona('bob');
+    const g = gathered({
+      holders: [
+        { persona: ada, eventId: 'e1', source: 'web', since: null, strength: 'STRONG' },
+        { persona: bob, eventId: 'e2', source: 'web', since: null, strength: 'STRONG' },
+      ],
+      persons: [
+        { id: 'p1', personaIds: [ada.id], members: [ada], sharedIdentifiers: [], assertions: [] },
+        { id: 'p2', personaIds: [bob.id], members: [bob], sharedIdentifiers: [], assertions: [] },
+      ],
+    });
+    const resolution = applyPolicy(start(useCase(), g));
+    expect(resolution.suppressions).toEqual([
+      { code: 'AMBIGUOUS', message: 'email ada@home.example leads to 2 persons and news needs one' },
+    ]);
+    expect(resolution.candidates).toEqual([ada, bob]);
+    expect(resolution.personas).toEqual([]);
+    expect(resolution.contact).toBeNull();
+    expect(resolution.confidence).toBe(0.5);
+  });
+});
