@@ -7,6 +7,7 @@ import type {
   FactModel,
   IdentifierKey,
   IdentifierModel,
+  MembershipModel,
   PersonaModel,
   PersonModel,
 } from './identity.model.js';
@@ -95,6 +96,19 @@ export function createIdentityLoaders(repo: IdentityRepository) {
     personasOfIdentifier: new DataLoader<IdentifierKey, PersonaModel[], string>(
       async (keys) => {
         const groups = groupBy(await repo.personasOfIdentifiers(keys), identifierKey, (r) => r.persona);
+        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
+      },
+      { cacheKeyFn: identifierKey },
+    ),
+    membershipsOfIdentifier: new DataLoader<IdentifierKey, MembershipModel[], string>(
+      async (keys) => {
+        const groups = groupBy(await repo.membershipsOfIdentifiers(keys), identifierKey, (r) => ({
+          persona: r.persona,
+          from: r.from,
+          lastSeen: r.lastSeen,
+          to: r.to,
+          endedBy: r.endedBy,
+        }));
         return keys.map((k) => groups.get(identifierKey(k)) ?? []);
       },
       { cacheKeyFn: identifierKey },

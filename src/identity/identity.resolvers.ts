@@ -57,6 +57,7 @@ export const identityResolvers: Resolvers = {
     value: (identifier, _, { auth }) => (mayReadPii(auth) ? identifier.value : maskIdentifier(identifier)),
     personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
     devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
+    memberships: (identifier, _, { loaders }) => loaders.identity.membershipsOfIdentifier.load(identifier),
   },
   Persona: {
     person: (persona, _, { loaders }) => loaders.identity.personOfPersona.load(persona.id),

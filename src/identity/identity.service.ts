@@ -85,12 +85,21 @@ export class IdentityService {
     }
     const maxPersonas = input.maxPersonas ?? defaultMaxPersonas[input.kind];
     if (maxPersonas < 1) throw badUserInput('maxPersonas must be at least 1');
+    const staleAfterDays = input.staleAfterDays ?? null;
+    const recycleAfterDays =
+      input.recycleAfterDays ?? (input.kind === 'EMAIL' || input.kind === 'PHONE' ? 90 : null);
+    if (staleAfterDays !== null && staleAfterDays < 1)
+      throw badUserInput('staleAfterDays must be at least 1');
+    if (recycleAfterDays !== null && recycleAfterDays < 1)
+      throw badUserInput('recycleAfterDays must be at least 1');
     const type: IdentifierTypeModel = {
       name: input.name,
       kind: input.kind,
       contactChannel: input.contactChannel ?? null,
       maxPersonas,
       blockedValues: (input.blockedValues ?? []).map((v) => v.trim()).filter(Boolean),
+      staleAfterDays,
+      recycleAfterDays,
     };
     const defined = await this.graph.writeTx('defineIdentifierType', async (tx) => {
       const stored = await this.repo.defineIdentifierType(tx, type);

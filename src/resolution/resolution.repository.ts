@@ -27,6 +27,7 @@ const storedUseCase = z.object({
   pressureWindowDays: z.number().int().nullish(),
   pressurePurpose: z.string().nullish(),
   requiredFacts: z.array(z.string()).nullish(),
+  contactEvery: z.boolean().nullish(),
 });
 const useCaseRow = z.object({ useCase: storedUseCase });
 
@@ -46,6 +47,7 @@ function fromStored(u: z.infer<typeof storedUseCase>): UseCaseModel {
         ? { max: u.pressureMax, windowDays: u.pressureWindowDays, purpose: u.pressurePurpose ?? u.name }
         : null,
     requiredFacts: u.requiredFacts ?? [],
+    contactEvery: u.contactEvery ?? false,
   };
 }
 
@@ -59,18 +61,22 @@ const fact = z.object({
   confidence: z.number(),
 });
 
+const membership = z.object({
+  persona,
+  eventId: z.string().nullable(),
+  source: z.string().nullable(),
+  since: z.string().nullable(),
+  lastAt: z.string().nullable(),
+  strength,
+  /** When the membership ended (only when resolving as of an earlier date). */
+  to: z.string().nullable(),
+});
+
 /** The one row of cypher/resolution/gather.cypher. */
 const gatherRow = z.object({
   anchor: z.object({ type: z.string(), value: z.string(), shared: z.boolean() }),
-  holders: z.array(
-    z.object({
-      persona,
-      eventId: z.string().nullable(),
-      source: z.string().nullable(),
-      since: z.string().nullable(),
-      strength,
-    }),
-  ),
+  holders: z.array(membership),
+  staleHolders: z.array(membership),
   nearest: z.array(
     z.object({
       persona,
@@ -84,9 +90,20 @@ const gatherRow = z.object({
       personaIds: z.array(z.string()),
       members: z.array(persona),
       sharedIdentifiers: z.array(
-        z.object({ a: z.string(), b: z.string(), type: z.string(), value: z.string() }),
+        z.object({
+          a: z.string(),
+          b: z.string(),
+          aId: z.string(),
+          bId: z.string(),
+          type: z.string(),
+          value: z.string(),
+          strengths: z.array(strength),
+          lastAts: z.array(z.string().nullable()),
+        }),
       ),
-      assertions: z.array(z.object({ a: z.string(), b: z.string(), evidence: z.string() })),
+      assertions: z.array(
+        z.object({ a: z.string(), b: z.string(), aId: z.string(), bId: z.string(), evidence: z.string() }),
+      ),
     }),
   ),
   scoped: z.array(
@@ -97,7 +114,9 @@ const gatherRow = z.object({
           type: z.string(),
           value: z.string(),
           shared: z.boolean(),
+          since: z.string().nullable(),
           lastAt: z.string().nullable(),
+          strength,
         }),
       ),
       consents: z.array(
@@ -126,6 +145,11 @@ export interface GatherParams {
   consentPurpose: string | null;
   pressurePurpose: string | null;
   windowDays: number;
+  /** The moment the graph is read as of (ISO), and whether that is an earlier date than now. */
+  now: string;
+  historical: boolean;
+  /** staleAfterDays of the identifier types that have one. */
+  staleDays: Record<string, number>;
 }
 
 export class ResolutionRepository {

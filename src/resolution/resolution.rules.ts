@@ -22,6 +22,9 @@ import { factsOf, type GatheredPersona, type GatherRow } from './resolution.repo
 const methodRank = { DIRECT: 0, INDIRECT: 1, INFERRED: 2 } as const;
 const stepConfidence = { STRONG: 0.9, WEAK: 0.5 } as const;
 const groupingConfidence = 0.9;
+/** STRONG evidence older than its type's staleAfterDays still counts, with this much less confidence. */
+const agingConfidence = 0.8;
+const dayMs = 86_400_000;
 
 /** One fact per key: DIRECT over INDIRECT over INFERRED, then the most recent, then the most confident. */
 export function chooseFacts<F extends FactModel>(facts: F[]): F[] {
@@ -49,6 +52,12 @@ export const show = (i: IdentifierKey) => `${i.type} ${i.value}`;
 export interface ContactPoint {
   identifier: IdentifierModel;
   holderIds: ReadonlySet<string>;
+  /** The identifier resolved itself: first among its type. */
+  anchor: boolean;
+  /** The anchor itself, or held by a persona that holds the anchor directly. */
+  direct: boolean;
+  /** The latest evidence of it among the personas in scope (ISO), '' when unknown. */
+  lastAt: string;
 }
 
 export interface ResolutionState {
@@ -60,6 +69,10 @@ export interface ResolutionState {
   readonly channels: ReadonlyMap<string, Channel | null>;
   /** The limit of the anchor's type, for the explanation. */
   readonly maxPersonas: number;
+  /** staleAfterDays per identifier type (null: never stale). */
+  readonly staleDays: ReadonlyMap<string, number | null>;
+  /** The moment the graph is read as of, when it is not now (ISO). */
+  readonly at: string | null;
   /** What gather.cypher read; null when the identifier is not in the graph. */
   readonly gathered: GatherRow | null;
   /** Once true, the answer is complete and the remaining rules pass the state through. */
@@ -83,7 +96,10 @@ export interface ResolutionState {
   readonly contactPoints: readonly ContactPoint[];
   /** The first contact point that passed the consent rule, waiting for the pressure rule. */
   readonly allowed: ContactPoint | null;
+  /** contactEvery: the allowed contact point of each persona in scope, in scope order. */
+  readonly allowedEvery: readonly ContactPoint[];
   readonly contact: IdentifierModel | null;
+  readonly contacts: readonly IdentifierModel[];
   readonly facts: readonly (FactModel & { sensitive: boolean })[];
 }
 
@@ -125,6 +141,24 @@ function ambiguous(
 
 /** States the policy the answer follows. */
 export const policy: Rule = (s) => explain(s, 'policy', policySummary(s.useCase));
+
+/** An answer as of an earlier date says what is read as of then, and what is today's. */
+export const asOf: Rule = (s) =>
+  s.at === null
+    ? s
+    : explain(
+        s,
+        'time.asOf',
+        `as the graph stood at ${s.at}: memberships, evidence, consents, facts and messages sent then; the use case as it is defined now; persons as grouped now, narrowed to the evidence that held then`,
+      );
+
+/** Whether WEAK-or-STRONG evidence of a type, last seen at `lastAt`, is older than the type allows. */
+function isStale(s: ResolutionState, type: string, lastAt: string | null): number | null {
+  const days = s.staleDays.get(type) ?? null;
+  if (days === null || !lastAt) return null;
+  const now = s.at ? Date.parse(s.at) : Date.now();
+  return now - Date.parse(lastAt) > days * dayMs ? days : null;
+}
 
 /** The identifier asked about: known, or UNKNOWN_IDENTIFIER. */
 export const anchor: Rule = (s) => {
@@ -185,14 +219,33 @@ export const sharedAnchor: Rule = open((s, g) => {
 export const evidence: Rule = open((s, g) => {
   if (s.useCase.scope === 'IDENTIFIER') return s;
   let next = s;
+  for (const h of g.staleHolders) {
+    next = explain(
+      next,
+      'evidence.stale',
+      `${describe(h.persona)}: WEAK evidence of ${show(g.anchor)} last seen at ${h.lastAt}, older than the ${g.anchor.type} limit of ${s.staleDays.get(g.anchor.type)} day(s): it no longer counts`,
+    );
+  }
+  let holderConfidence = 1;
   for (const h of g.holders) {
+    const ended = h.to ? `, until ${h.to}` : '';
     next = explain(
       next,
       'evidence.holds',
-      `${describe(h.persona)} holds ${show(g.anchor)} (${h.strength} evidence: event ${h.eventId} from ${h.source} at ${h.since})`,
+      `${describe(h.persona)} holds ${show(g.anchor)} (${h.strength} evidence: event ${h.eventId} from ${h.source} at ${h.since}, last seen ${h.lastAt}${ended})`,
     );
+    const aging = isStale(s, g.anchor.type, h.lastAt);
+    if (aging !== null) {
+      holderConfidence = agingConfidence;
+      next = explain(
+        next,
+        'evidence.aging',
+        `${describe(h.persona)}: STRONG evidence last seen over ${aging} day(s) ago: it counts, with less confidence`,
+      );
+    }
   }
-  if (g.holders.length > 0) return { ...next, reach: g.holders.map((h) => h.persona), pathConfidence: 1 };
+  if (g.holders.length > 0)
+    return { ...next, reach: g.holders.map((h) => h.persona), pathConfidence: holderConfidence };
   let pathConfidence = 1;
   for (const n of g.nearest) {
     const path = n.steps.map((step) => `${step.from} -${step.rel}(${step.strength})- ${step.to}`).join(', ');
@@ -229,19 +282,66 @@ export const scope: Rule = open((s, g) => {
   if (!person) {
     return settle(suppress(s, 'NO_CONTACT', 'the personas found are not grouped into a person yet'));
   }
+  // The members still connected to the personas reached through evidence that counts (as of the
+  // moment read): a WEAK membership gone stale no longer groups anyone.
+  let next = s;
+  let aging = false;
+  const counted = person.sharedIdentifiers.filter((x) => {
+    const stale = x.strengths.map((strength, n) => ({
+      strength,
+      days: isStale(s, x.type, x.lastAts[n] ?? null),
+    }));
+    const weakStale = stale.find((m) => m.strength === 'WEAK' && m.days !== null);
+    if (weakStale) {
+      next = explain(
+        next,
+        'scope.stale',
+        `${x.a} and ${x.b} share ${x.type} ${x.value}, but by WEAK evidence older than ${weakStale.days} day(s): it no longer groups them`,
+      );
+      return false;
+    }
+    if (stale.some((m) => m.days !== null)) aging = true;
+    return true;
+  });
+  const neighbours = new Map<string, string[]>();
+  const link = (a: string, b: string) => {
+    neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+    neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
+  };
+  for (const x of counted) link(x.aId, x.bId);
+  for (const x of person.assertions) link(x.aId, x.bId);
+  const connected = new Set<string>(person.personaIds);
+  const queue = [...person.personaIds];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const n of neighbours.get(id) ?? []) {
+      if (!connected.has(n)) {
+        connected.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  const members = person.members.filter((m) => connected.has(m.id));
+  for (const m of person.members.filter((m) => !connected.has(m.id))) {
+    next = explain(next, 'scope.stale', `${describe(m)} left out: no longer grouped by evidence that counts`);
+  }
   const grouping = [
-    ...person.sharedIdentifiers.map((x) => `${x.a} and ${x.b} share ${x.type} ${x.value} (within its limit)`),
-    ...person.assertions.map((x) => `${x.a} and ${x.b} asserted one person: "${x.evidence}"`),
+    ...counted
+      .filter((x) => connected.has(x.aId))
+      .map((x) => `${x.a} and ${x.b} share ${x.type} ${x.value} (within its limit)`),
+    ...person.assertions
+      .filter((x) => connected.has(x.aId))
+      .map((x) => `${x.a} and ${x.b} asserted one person: "${x.evidence}"`),
   ];
+  const confidence = members.length > 1 ? groupingConfidence * (aging ? agingConfidence : 1) : 1;
   return {
     ...explain(
-      s,
+      next,
       'scope.person',
-      `person ${person.id} groups ${person.members.length} persona(s)${grouping.length ? `: ${grouping.join('; ')}` : ''}`,
+      `person ${person.id} groups ${members.length} persona(s)${grouping.length ? `: ${grouping.join('; ')}` : ''}`,
     ),
     person: { id: person.id },
-    personas: person.members,
-    pathConfidence: person.members.length > 1 ? s.pathConfidence * groupingConfidence : s.pathConfidence,
+    personas: members,
+    pathConfidence: s.pathConfidence * confidence,
   };
 });
 
@@ -283,92 +383,212 @@ export const single: Rule = open((s, g) => {
 });
 
 /**
- * The contact points considered, in order: IDENTIFIER scope, the anchor alone; otherwise the anchor
- * first when the scope reached it, then the identifiers the personas in scope hold; grouped by the use
- * case's preference of types.
+ * The contact points considered, in the order the contact choice names: the use case's preference of
+ * types; then the anchor itself and the identifiers of personas holding the anchor directly; then the
+ * most recently proven; then by value, so the same graph always gives the same order. IDENTIFIER
+ * scope considers the anchor alone. WEAK memberships gone stale are no contact points.
  */
 export const contactPoints: Rule = open((s, g) => {
   if (s.useCase.contactTypes.length === 0)
     return explain(s, 'contact.none', 'the use case names no contact types');
-  const points = new Map<string, { identifier: IdentifierModel; holderIds: Set<string> }>();
-  const add = (identifier: IdentifierModel, holderId?: string) => {
+  const holdsAnchor = new Set(g.holders.map((h) => h.persona.id));
+  const anchorLastAt = g.holders.reduce(
+    (latest, h) => (h.lastAt && h.lastAt > latest ? h.lastAt : latest),
+    '',
+  );
+  const points = new Map<string, ContactPoint & { holderIds: Set<string> }>();
+  const add = (identifier: IdentifierModel, direct: boolean, lastAt: string, holderId?: string) => {
     const k = identifierKey(identifier);
-    const point = points.get(k) ?? { identifier, holderIds: new Set<string>() };
+    const anchor = identifier.type === g.anchor.type && identifier.value === g.anchor.value;
+    const point = points.get(k) ?? { identifier, holderIds: new Set<string>(), anchor, direct, lastAt };
     if (holderId) point.holderIds.add(holderId);
+    point.direct ||= direct;
+    if (lastAt > point.lastAt) point.lastAt = lastAt;
     points.set(k, point);
   };
+  let next = s;
   if (s.useCase.scope === 'IDENTIFIER') {
-    add(g.anchor);
-    for (const holder of s.consentGivers) add(g.anchor, holder.id);
+    add(g.anchor, true, anchorLastAt);
+    for (const holder of s.consentGivers) add(g.anchor, true, anchorLastAt, holder.id);
   } else if (s.inScope.some((p) => s.reach.some((r) => r.id === p.id))) {
-    add(g.anchor);
+    add(g.anchor, true, anchorLastAt);
   }
   for (const persona of s.inScope) {
     for (const i of scoped(s, persona.id)?.identifiers ?? []) {
-      add({ type: i.type, value: i.value, shared: i.shared }, persona.id);
-    }
-  }
-  const ordered = s.useCase.contactTypes.flatMap((type) =>
-    [...points.values()].filter((p) => p.identifier.type === type),
-  );
-  return { ...s, contactPoints: ordered };
-});
-
-/**
- * The first contact point that is not shared and, when the use case needs consent, whose latest
- * consent for the purpose on its channel is a grant: one given for it, or one given for the whole
- * channel by a persona that holds it. Another persona's channel-wide consent never covers it: a
- * withdrawal in one account is not overridden by a grant in another.
- */
-export const consent: Rule = open((s) => {
-  if (s.useCase.contactTypes.length === 0) return s;
-  const purpose = s.useCase.consentPurpose;
-  let next = s;
-  let refusedForConsent = false;
-  let refusedShared = false;
-  for (const point of s.contactPoints) {
-    const candidate = point.identifier;
-    if (candidate.shared) {
-      refusedShared = true;
-      next = explain(next, 'contact.shared', `${show(candidate)} skipped: shared by many personas`);
-      continue;
-    }
-    if (purpose) {
-      const channel = s.channels.get(candidate.type);
-      if (!channel) {
-        next = explain(next, 'contact.channel', `${show(candidate)} skipped: its type reaches no channel`);
-        continue;
-      }
-      const latest = latestConsent(s, point, channel);
-      if (!latest?.granted) {
-        refusedForConsent = true;
+      const days = i.strength === 'WEAK' ? isStale(s, i.type, i.lastAt) : null;
+      if (days !== null) {
         next = explain(
           next,
-          'contact.consent',
-          latest
-            ? `${show(candidate)} skipped: "${purpose}" on ${channel} withdrawn at ${latest.at}`
-            : `${show(candidate)} skipped: no "${purpose}" consent on ${channel}`,
+          'contact.stale',
+          `${show(i)} of ${describe(persona)} skipped: WEAK evidence last seen at ${i.lastAt}, over ${days} day(s) ago`,
         );
         continue;
       }
-      next = explain(
-        next,
-        'contact.consent',
-        `${show(candidate)}: "${purpose}" on ${channel} granted at ${latest.at}`,
+      const isAnchor = i.type === g.anchor.type && i.value === g.anchor.value;
+      add(
+        { type: i.type, value: i.value, shared: i.shared },
+        isAnchor || holdsAnchor.has(persona.id),
+        i.lastAt ?? '',
+        persona.id,
       );
     }
-    return { ...next, allowed: point };
   }
-  if (refusedForConsent)
-    return suppress(next, 'NO_CONSENT', `no contact point in scope has "${purpose}" consent`);
-  if (refusedShared)
-    return suppress(next, 'SHARED_IDENTIFIER', 'the only contact points in scope are shared');
-  return suppress(next, 'NO_CONTACT', `no ${s.useCase.contactTypes.join(' or ')} in scope`);
+  const preference = (p: ContactPoint) => s.useCase.contactTypes.indexOf(p.identifier.type);
+  const ordered = [...points.values()]
+    .filter((p) => preference(p) >= 0)
+    .sort(
+      (a, b) =>
+        preference(a) - preference(b) ||
+        Number(b.anchor) - Number(a.anchor) ||
+        Number(b.direct) - Number(a.direct) ||
+        (a.lastAt > b.lastAt ? -1 : a.lastAt < b.lastAt ? 1 : 0) ||
+        (identifierKey(a.identifier) < identifierKey(b.identifier) ? -1 : 1),
+    );
+  return { ...next, contactPoints: ordered };
 });
 
-function latestConsent(s: ResolutionState, point: ContactPoint, channel: string) {
+/** Whether the contact choice's rule cannot tell two contact points apart. */
+const tied = (a: ContactPoint, b: ContactPoint) =>
+  a.identifier.type === b.identifier.type &&
+  !a.anchor &&
+  !b.anchor &&
+  a.direct === b.direct &&
+  a.lastAt === b.lastAt;
+
+type Verdict =
+  | { allowed: true; step: ExplanationStepModel | null }
+  | { allowed: false; why: 'shared' | 'channel' | 'consent'; step: ExplanationStepModel };
+
+/**
+ * A contact point passes when it is not shared and, when the use case needs consent, its latest
+ * consent for the purpose on its channel is a grant: one given for it, or one given for the whole
+ * channel by one of `givers` that holds it. Another persona's channel-wide consent never covers it: a
+ * withdrawal in one account is not overridden by a grant in another.
+ */
+function verdict(s: ResolutionState, point: ContactPoint, givers: readonly PersonaModel[]): Verdict {
+  const candidate = point.identifier;
+  const purpose = s.useCase.consentPurpose;
+  if (candidate.shared) {
+    return {
+      allowed: false,
+      why: 'shared',
+      step: { rule: 'contact.shared', detail: `${show(candidate)} skipped: shared by many personas` },
+    };
+  }
+  if (!purpose) return { allowed: true, step: null };
+  const channel = s.channels.get(candidate.type);
+  if (!channel) {
+    return {
+      allowed: false,
+      why: 'channel',
+      step: { rule: 'contact.channel', detail: `${show(candidate)} skipped: its type reaches no channel` },
+    };
+  }
+  const latest = latestConsent(s, point, channel, givers);
+  if (!latest?.granted) {
+    return {
+      allowed: false,
+      why: 'consent',
+      step: {
+        rule: 'contact.consent',
+        detail: latest
+          ? `${show(candidate)} skipped: "${purpose}" on ${channel} withdrawn at ${latest.at}`
+          : `${show(candidate)} skipped: no "${purpose}" consent on ${channel}`,
+      },
+    };
+  }
+  return {
+    allowed: true,
+    step: {
+      rule: 'contact.consent',
+      detail: `${show(candidate)}: "${purpose}" on ${channel} granted at ${latest.at}`,
+    },
+  };
+}
+
+/** Why nothing passed, from the verdicts of the points refused. */
+function refusal(s: ResolutionState, refused: ReadonlySet<string>): ResolutionState {
+  if (refused.has('consent'))
+    return suppress(s, 'NO_CONSENT', `no contact point in scope has "${s.useCase.consentPurpose}" consent`);
+  if (refused.has('shared'))
+    return suppress(s, 'SHARED_IDENTIFIER', 'the only contact points in scope are shared');
+  return suppress(s, 'NO_CONTACT', `no ${s.useCase.contactTypes.join(' or ')} in scope`);
+}
+
+/**
+ * The first contact point in order that passes. Where the next one that passes is tied with it by the
+ * contact choice's rule and belongs to other personas, the answer is AMBIGUOUS: nobody is picked by
+ * chance. With contactEvery: the first that passes for each persona in scope, under its own consent.
+ */
+export const consent: Rule = open((s) => {
+  if (s.useCase.contactTypes.length === 0) return s;
+  if (s.useCase.contactEvery && s.useCase.scope !== 'IDENTIFIER') return consentEvery(s);
+  let next = s;
+  const refused = new Set<string>();
+  let first: ContactPoint | null = null;
+  for (const point of s.contactPoints) {
+    if (first && !tied(first, point)) break;
+    const v = verdict(s, point, s.consentGivers);
+    if (v.step) next = explain(next, v.step.rule, v.step.detail);
+    if (!v.allowed) {
+      refused.add(v.why);
+      continue;
+    }
+    if (!first) {
+      first = point;
+      continue;
+    }
+    const others = [...point.holderIds].filter((id) => !first!.holderIds.has(id));
+    if (others.length > 0 && ![...first.holderIds].every((id) => point.holderIds.has(id))) {
+      const ids = new Set([...first.holderIds, ...point.holderIds]);
+      return ambiguous(
+        next,
+        s.inScope.filter((p) => ids.has(p.id)),
+        ids.size,
+        `${show(first.identifier)} and ${show(point.identifier)} of different personas are equally recent (${first.lastAt || 'unknown'}) and the contact choice cannot tell them apart`,
+      );
+    }
+  }
+  return first ? { ...next, allowed: first } : refusal(next, refused);
+});
+
+function consentEvery(s: ResolutionState): ResolutionState {
+  let next = s;
+  const refused = new Set<string>();
+  const chosen: ContactPoint[] = [];
+  for (const persona of s.inScope) {
+    let found: ContactPoint | null = null;
+    for (const point of s.contactPoints.filter((p) => p.holderIds.has(persona.id))) {
+      const v = verdict(s, point, [persona]);
+      if (v.step) next = explain(next, v.step.rule, `${describe(persona)}: ${v.step.detail}`);
+      if (v.allowed) {
+        found = point;
+        break;
+      }
+      refused.add(v.why);
+    }
+    next = explain(
+      next,
+      'contact.every',
+      found
+        ? `${describe(persona)} reached at ${show(found.identifier)}`
+        : `${describe(persona)}: no allowed contact point`,
+    );
+    if (found && !chosen.some((c) => identifierKey(c.identifier) === identifierKey(found.identifier)))
+      chosen.push(found);
+  }
+  if (chosen.length === 0) return refusal(next, refused);
+  return { ...next, allowed: chosen[0]!, allowedEvery: chosen };
+}
+
+function latestConsent(
+  s: ResolutionState,
+  point: ContactPoint,
+  channel: string,
+  givers: readonly PersonaModel[],
+) {
   let latest: { granted: boolean; at: string } | null = null;
-  for (const giver of s.consentGivers) {
+  for (const giver of givers) {
     for (const c of scoped(s, giver.id)?.consents ?? []) {
       if (c.channel !== channel) continue;
       const covers = c.identifier
@@ -400,6 +620,7 @@ export const pressure: Rule = open((s, g) => {
         `cap reached: ${sent} of ${max} in ${windowDays} day(s)`,
       ),
       allowed: null,
+      allowedEvery: [],
     };
   }
   return explain(s, 'contact.pressure', `${sent} of ${max} "${purpose}" message(s) in ${windowDays} day(s)`);
@@ -408,13 +629,25 @@ export const pressure: Rule = open((s, g) => {
 /** The contact point that passed every rule, and the rule that chose it. */
 export const contactChoice: Rule = open((s) => {
   if (!s.allowed) return s;
+  const rule = `first allowed by: type preference ${s.useCase.contactTypes.join(' > ')}; then the anchor itself; then the personas holding the anchor directly; then the most recently proven; then by value`;
+  if (s.useCase.contactEvery && s.useCase.scope !== 'IDENTIFIER') {
+    return {
+      ...explain(
+        s,
+        'contact.choice',
+        `every persona in scope: ${s.allowedEvery.map((p) => show(p.identifier)).join(', ')}, each the ${rule}`,
+      ),
+      contact: s.allowed.identifier,
+      contacts: s.allowedEvery.map((p) => p.identifier),
+    };
+  }
+  const seen = s.allowed.lastAt
+    ? ` (last proven ${s.allowed.lastAt}${s.allowed.direct ? ', held directly' : ''})`
+    : '';
   return {
-    ...explain(
-      s,
-      'contact.choice',
-      `${show(s.allowed.identifier)}: first allowed contact by preference ${s.useCase.contactTypes.join(' > ')}`,
-    ),
+    ...explain(s, 'contact.choice', `${show(s.allowed.identifier)}${seen}: the ${rule}`),
     contact: s.allowed.identifier,
+    contacts: [s.allowed.identifier],
   };
 });
 
@@ -442,6 +675,7 @@ export const facts: Rule = open((s) => {
 
 export const rules: readonly Rule[] = [
   policy,
+  asOf,
   anchor,
   identifierScope,
   sharedAnchor,
@@ -462,7 +696,10 @@ export function strengthsOf(useCase: UseCaseModel): ('STRONG' | 'WEAK')[] {
 
 /** The state before the first rule. */
 export function initialState(
-  fields: Pick<ResolutionState, 'useCase' | 'input' | 'key' | 'channels' | 'maxPersonas' | 'gathered'>,
+  fields: Pick<
+    ResolutionState,
+    'useCase' | 'input' | 'key' | 'channels' | 'maxPersonas' | 'gathered' | 'staleDays' | 'at'
+  >,
 ): ResolutionState {
   return {
     ...fields,
@@ -479,7 +716,9 @@ export function initialState(
     confidence: 0,
     contactPoints: [],
     allowed: null,
+    allowedEvery: [],
     contact: null,
+    contacts: [],
     facts: [],
   };
 }
@@ -494,6 +733,7 @@ export function applyPolicy(start: ResolutionState, pipeline: readonly Rule[] = 
     personas: [...s.inScope],
     person: s.person,
     contact: s.contact,
+    contacts: [...s.contacts],
     facts: [...s.facts],
     suppressions: [...s.suppressions],
     candidates: [...s.candidates],
@@ -509,7 +749,8 @@ function policySummary(u: UseCaseModel): string {
   ];
   if (u.contexts) parts.push(`contexts ${u.contexts.join(', ')}`);
   if (u.excludeContexts.length) parts.push(`never ${u.excludeContexts.join(', ')}`);
-  if (u.contactTypes.length) parts.push(`contact by ${u.contactTypes.join(' > ')}`);
+  if (u.contactTypes.length)
+    parts.push(`contact${u.contactEvery ? ' every persona' : ''} by ${u.contactTypes.join(' > ')}`);
   parts.push(u.consentPurpose ? `needs "${u.consentPurpose}" consent` : 'no consent needed');
   if (u.pressureCap)
     parts.push(

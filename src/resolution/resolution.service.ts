@@ -8,13 +8,19 @@ import { badUserInput, notFound } from '../errors.js';
 import type { UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
 import type { IdentityService } from '../identity/identity.service.js';
+import type { IdentifierTypeModel } from '../identity/identity.model.js';
 import type { ResolutionModel, UseCaseModel } from './resolution.model.js';
 import { ResolutionRepository, type GatherParams } from './resolution.repository.js';
 import { applyPolicy, initialState, strengthsOf } from './resolution.rules.js';
 
-/** How far and for what the gather query looks, from the policy alone. */
-function gatherParams(useCase: UseCaseModel): GatherParams {
+/** How far, for what and as of when the gather query looks, from the policy and the registry. */
+function gatherParams(useCase: UseCaseModel, registry: IdentifierTypeModel[], at: Date | null): GatherParams {
   return {
+    now: (at ?? new Date()).toISOString(),
+    historical: at !== null,
+    staleDays: Object.fromEntries(
+      registry.flatMap((t) => (t.staleAfterDays === null ? [] : [[t.name, t.staleAfterDays]])),
+    ),
     scope: useCase.scope,
     strengths: strengthsOf(useCase),
     maxHops: useCase.maxHops,
@@ -80,6 +86,7 @@ export class ResolutionService {
             }
           : null,
         requiredFacts: input.requiredFacts ?? [],
+        contactEvery: input.contactEvery ?? false,
       },
       this.actor,
     );
@@ -88,14 +95,22 @@ export class ResolutionService {
     return defined;
   }
 
-  async resolve(input: { type: string; value: string }, useCaseName: string): Promise<ResolutionModel> {
+  /** @param at answer as the graph stood then (an audit); null: now. */
+  async resolve(
+    input: { type: string; value: string },
+    useCaseName: string,
+    // The DateTime scalar hands resolvers a Date; other callers pass ISO text.
+    at: string | Date | null = null,
+  ): Promise<ResolutionModel> {
+    const asOf = at === null ? null : new Date(at);
+    if (asOf && Number.isNaN(asOf.getTime())) throw badUserInput('at is not a date-time', { field: 'at' });
     const [useCase, registry] = await Promise.all([
       this.useCase(useCaseName),
       this.identity.identifierTypes(),
     ]);
     if (!useCase) throw notFound(`No use case named "${useCaseName}"; define it with defineUseCase`);
     const key = this.identity.tryNormalizeAmong(registry, input);
-    const gathered = key ? await this.repo.gather(key, gatherParams(useCase)) : null;
+    const gathered = key ? await this.repo.gather(key, gatherParams(useCase, registry, asOf)) : null;
     return applyPolicy(
       initialState({
         useCase,
@@ -103,6 +118,8 @@ export class ResolutionService {
         key,
         channels: new Map(registry.map((t) => [t.name, t.contactChannel])),
         maxPersonas: registry.find((t) => t.name === key?.type)?.maxPersonas ?? 1,
+        staleDays: new Map(registry.map((t) => [t.name, t.staleAfterDays])),
+        at: asOf?.toISOString() ?? null,
         gathered,
       }),
     );

@@ -16,7 +16,14 @@ import { phoneFor } from '../helpers/operations.js';
 let api: TestApi;
 const prefix = uniqueTag('dataeng');
 const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4].map((i) => phoneFor(seed + i)) as [string, string, string, string, string];
+const phones = [0, 1, 2, 3, 4, 5].map((i) => phoneFor(seed + i)) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-dataeng-'));
 const analyticsDir = path.join(projectRoot, 'cypher/analytics');
 

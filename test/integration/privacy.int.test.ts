@@ -8,7 +8,14 @@ import { dataOf, ingest, persona, phoneFor, resolve } from '../helpers/operation
 let api: TestApi;
 const prefix = uniqueTag('privacy');
 const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4].map((i) => phoneFor(seed + i)) as [string, string, string, string, string];
+const phones = [0, 1, 2, 3, 4, 5].map((i) => phoneFor(seed + i)) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 const ERASE_PERSON = /* GraphQL */ `
   mutation ($id: ID!, $reason: String!) {

@@ -24,6 +24,7 @@ const useCase = (over: Partial<UseCaseModel> = {}): UseCaseModel => ({
   consentPurpose: 'news',
   pressureCap: null,
   requiredFacts: [],
+  contactEvery: false,
   ...over,
 });
 
@@ -39,15 +40,35 @@ const work = persona('ada-work', 'WORK');
 const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
   anchor: { type: 'email', value: 'ada@home.example', shared: false },
   holders: [
-    { persona: ada, eventId: 'e1', source: 'web', since: '2026-01-01T00:00:00.000Z', strength: 'STRONG' },
+    {
+      persona: ada,
+      eventId: 'e1',
+      source: 'web',
+      since: '2026-01-01T00:00:00.000Z',
+      lastAt: '2026-01-01T00:00:00.000Z',
+      strength: 'STRONG',
+      to: null,
+    },
   ],
+  staleHolders: [],
   nearest: [],
   persons: [
     {
       id: 'person-1',
       personaIds: [ada.id],
       members: [ada, work],
-      sharedIdentifiers: [{ a: 'ada', b: 'ada-work', type: 'phone', value: '+12125550100' }],
+      sharedIdentifiers: [
+        {
+          a: 'ada',
+          b: 'ada-work',
+          aId: ada.id,
+          bId: work.id,
+          type: 'phone',
+          value: '+12125550100',
+          strengths: ['STRONG', 'STRONG'],
+          lastAts: ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+        },
+      ],
       assertions: [],
     },
   ],
@@ -64,8 +85,10 @@ const scopedPersona = (p: PersonaModel, over: Partial<GatheredPersona> = {}): Ga
   ...over,
 });
 
-const start = (u: UseCaseModel, g: GatherRow | null) =>
+const start = (u: UseCaseModel, g: GatherRow | null, staleDays = new Map<string, number | null>()) =>
   initialState({
+    staleDays,
+    at: null,
     useCase: u,
     input: { type: 'email', value: 'ada@home.example' },
     key: { type: 'email', value: 'ada@home.example' },
@@ -109,7 +132,13 @@ describe('the pressure rule', () => {
         { id: 'm2', personaId: work.id },
       ],
     });
-    const allowed = { identifier: { ...g.anchor }, holderIds: new Set([ada.id]) };
+    const allowed = {
+      identifier: { ...g.anchor },
+      holderIds: new Set([ada.id]),
+      anchor: true,
+      direct: true,
+      lastAt: '',
+    };
     const s = pressure({ ...start(u, g), consentGivers: [ada], allowed });
     expect(s.suppressions).toEqual([]);
     expect(s.explanation).toEqual([
@@ -123,11 +152,29 @@ describe('the whole pipeline', () => {
     const g = gathered({
       scoped: [
         scopedPersona(ada, {
-          identifiers: [{ type: 'email', value: 'ada@home.example', shared: false, lastAt: null }],
+          identifiers: [
+            {
+              type: 'email',
+              value: 'ada@home.example',
+              shared: false,
+              since: null,
+              lastAt: null,
+              strength: 'STRONG',
+            },
+          ],
           consents: [{ channel: 'EMAIL', granted: false, at: '2026-02-01T00:00:00.000Z', identifier: null }],
         }),
         scopedPersona(work, {
-          identifiers: [{ type: 'email', value: 'ada@work.example', shared: false, lastAt: null }],
+          identifiers: [
+            {
+              type: 'email',
+              value: 'ada@work.example',
+              shared: false,
+              since: null,
+              lastAt: null,
+              strength: 'STRONG',
+            },
+          ],
           consents: [{ channel: 'EMAIL', granted: true, at: '2026-03-01T00:00:00.000Z', identifier: null }],
         }),
       ],
@@ -156,8 +203,24 @@ describe('the whole pipeline', () => {
     const bob = persona('bob');
     const g = gathered({
       holders: [
-        { persona: ada, eventId: 'e1', source: 'web', since: null, strength: 'STRONG' },
-        { persona: bob, eventId: 'e2', source: 'web', since: null, strength: 'STRONG' },
+        {
+          persona: ada,
+          eventId: 'e1',
+          source: 'web',
+          since: null,
+          lastAt: null,
+          strength: 'STRONG',
+          to: null,
+        },
+        {
+          persona: bob,
+          eventId: 'e2',
+          source: 'web',
+          since: null,
+          lastAt: null,
+          strength: 'STRONG',
+          to: null,
+        },
       ],
       persons: [
         { id: 'p1', personaIds: [ada.id], members: [ada], sharedIdentifiers: [], assertions: [] },
@@ -172,5 +235,124 @@ describe('the whole pipeline', () => {
     expect(resolution.personas).toEqual([]);
     expect(resolution.contact).toBeNull();
     expect(resolution.confidence).toBe(0.5);
+  });
+});
+
+describe('the contact choice', () => {
+  const carl = persona('carl');
+  // A household phone held directly by three personas of one person, each with its own email.
+  const household = (lastAts: [string, string, string]) =>
+    gathered({
+      anchor: { type: 'phone', value: '+12125550199', shared: false },
+      holders: [ada, work, carl].map((p) => ({
+        persona: p,
+        eventId: `e-${p.key}`,
+        source: 'web',
+        since: '2026-01-01T00:00:00.000Z',
+        lastAt: '2026-01-01T00:00:00.000Z',
+        strength: 'STRONG' as const,
+        to: null,
+      })),
+      persons: [
+        {
+          id: 'person-1',
+          personaIds: [ada.id, work.id, carl.id],
+          members: [ada, work, carl],
+          sharedIdentifiers: [],
+          assertions: [],
+        },
+      ],
+      scoped: [ada, work, carl].map((p, n) =>
+        scopedPersona(p, {
+          identifiers: [
+            {
+              type: 'email',
+              value: `${p.key}@mail.example`,
+              shared: false,
+              since: '2026-01-01T00:00:00.000Z',
+              lastAt: lastAts[n]!,
+              strength: 'STRONG',
+            },
+          ],
+        }),
+      ),
+    });
+  const noConsent = useCase({ consentPurpose: null });
+
+  it('picks the most recently proven address and names the rule', () => {
+    const resolution = applyPolicy(
+      start(noConsent, household(['2026-03-01T00:00:00Z', '2026-05-01T00:00:00Z', '2026-04-01T00:00:00Z'])),
+    );
+    expect(resolution.contact).toEqual({ type: 'email', value: 'ada-work@mail.example', shared: false });
+    expect(resolution.contacts).toEqual([resolution.contact]);
+    expect(resolution.explanation.at(-1)).toEqual({
+      rule: 'contact.choice',
+      detail:
+        'email ada-work@mail.example (last proven 2026-05-01T00:00:00Z, held directly): the first allowed by: type preference email; then the anchor itself; then the personas holding the anchor directly; then the most recently proven; then by value',
+    });
+  });
+
+  it('says AMBIGUOUS instead of picking when two personas’ addresses are equally recent', () => {
+    const resolution = applyPolicy(
+      start(noConsent, household(['2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', '2026-04-01T00:00:00Z'])),
+    );
+    expect(resolution.contact).toBeNull();
+    expect(resolution.contacts).toEqual([]);
+    expect(resolution.suppressions.map((x) => x.code)).toEqual(['AMBIGUOUS']);
+    expect(resolution.candidates).toEqual([ada, work]);
+  });
+
+  it('with contactEvery reaches each persona at its own address under its own consent', () => {
+    const g = household(['2026-03-01T00:00:00Z', '2026-05-01T00:00:00Z', '2026-04-01T00:00:00Z']);
+    const consents = { [ada.id]: true, [work.id]: false, [carl.id]: true };
+    const withConsents = {
+      ...g,
+      scoped: g.scoped.map((p) => ({
+        ...p,
+        consents: [
+          { channel: 'EMAIL', granted: consents[p.id]!, at: '2026-02-01T00:00:00Z', identifier: null },
+        ],
+      })),
+    };
+    const resolution = applyPolicy(start(useCase({ contactEvery: true }), withConsents));
+    expect(resolution.contacts.map((c) => c.value)).toEqual(['ada@mail.example', 'carl@mail.example']);
+    expect(resolution.explanation.filter((e) => e.rule === 'contact.every').map((e) => e.detail)).toEqual([
+      'persona ada (PERSONAL) reached at email ada@mail.example',
+      'persona ada-work (WORK): no allowed contact point',
+      'persona carl (PERSONAL) reached at email carl@mail.example',
+    ]);
+  });
+});
+
+describe('stale evidence', () => {
+  it('no longer groups a persona through a cookie last seen by WEAK evidence longer ago than its type allows', () => {
+    const g = gathered({
+      persons: [
+        {
+          id: 'person-1',
+          personaIds: [ada.id],
+          members: [ada, work],
+          sharedIdentifiers: [
+            {
+              a: 'ada',
+              b: 'ada-work',
+              aId: ada.id,
+              bId: work.id,
+              type: 'cookie',
+              value: 'tablet-1',
+              strengths: ['WEAK', 'WEAK'],
+              lastAts: ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z'],
+            },
+          ],
+          assertions: [],
+        },
+      ],
+    });
+    const resolution = applyPolicy(start(useCase({ consentPurpose: null }), g, new Map([['cookie', 30]])));
+    expect(resolution.personas).toEqual([ada]);
+    expect(resolution.explanation.filter((e) => e.rule === 'scope.stale').map((e) => e.detail)).toEqual([
+      'ada and ada-work share cookie tablet-1, but by WEAK evidence older than 30 day(s): it no longer groups them',
+      'persona ada-work (WORK) left out: no longer grouped by evidence that counts',
+    ]);
   });
 });
