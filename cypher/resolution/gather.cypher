@@ -13,8 +13,9 @@
 // $strengths: [String] evidence the use case may traverse; $maxHops: Int;
 // $contactTypes: [String]; $consentPurpose: String | null; $pressurePurpose: String | null;
 // $windowDays: Int (0 without a cap); $now: String (ISO date-time); $historical: Boolean;
-// $staleDays: {<identifier type>: Int}
-// → anchor, holders and staleHolders: [{persona, eventId, source, since, lastAt, strength, to}],
+// $staleDays: {<identifier type>: Int}; $holderLimit: Int (only a shared identifier, which identifies
+// nobody, has more holders than its type's limit: a supernode's are counted, and only this many read)
+// → anchor, holderCount, holders and staleHolders: [{persona, eventId, source, since, lastAt, strength, to}],
 //   nearest: [{persona, hops, steps}],
 //   persons: [{id, personaIds, members, sharedIdentifiers: [{a, b, aId, bId, type, value, strengths, lastAts}],
 //              assertions: [{a, b, aId, bId, evidence}]}],
@@ -22,13 +23,16 @@
 //   messages: [{id, personaId}]
 MATCH (a:Identifier {type: $type, value: $value})
 WITH a, coalesce(a.shared, false) AS shared, datetime($now) AS now
-WITH a, shared, now,
-     [(a)<-[h:HAS_IDENTIFIER|HELD]-(p:Persona)
+WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
+     COLLECT {
+       MATCH (a)<-[h:HAS_IDENTIFIER|HELD]-(p:Persona)
        WHERE CASE type(h) WHEN 'HELD' THEN $historical AND h.since <= now AND h.to > now
-                          ELSE NOT $historical OR h.since <= now END |
-       {persona: p {.id, .key, .context, .label}, eventId: h.eventId, source: h.source, since: h.since,
-        lastAt: coalesce(h.lastAt, h.since), strength: h.strength, to: h.to}] AS memberships
-WITH a, shared, now,
+                          ELSE NOT $historical OR h.since <= now END
+       RETURN {persona: p {.id, .key, .context, .label}, eventId: h.eventId, source: h.source, since: h.since,
+               lastAt: coalesce(h.lastAt, h.since), strength: h.strength, to: h.to} AS m
+       LIMIT $holderLimit
+     } AS memberships
+WITH a, shared, now, holderCount,
      [m IN memberships WHERE NOT (m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
                                   AND m.lastAt < now - duration({days: $staleDays[a.type]}))] AS holders,
      [m IN memberships WHERE m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
@@ -54,7 +58,7 @@ CALL (a, shared, holders) {
   WITH collect({persona: p {.id, .key, .context, .label}, hops: hops, steps: steps}) AS found
   RETURN [f IN found WHERE f.hops = found[0].hops] AS nearest
 }
-WITH a, shared, now, holders, staleHolders, nearest,
+WITH a, shared, now, holderCount, holders, staleHolders, nearest,
      CASE WHEN size(holders) > 0 THEN [h IN holders | h.persona.id] ELSE [n IN nearest | n.persona.id] END AS reachIds
 
 // The persons of the personas reached, with every member and the evidence that groups them (as it
@@ -83,10 +87,10 @@ CALL (shared, reachIds, now) {
 
 // The personas the policy may put in scope: the holders for IDENTIFIER scope; the persona reached for
 // PERSONA scope; the members of the one person for PERSON scope (several are AMBIGUOUS: nothing more to read).
-WITH a, now, holders, staleHolders, nearest, persons,
+WITH a, now, holderCount, holders, staleHolders, nearest, persons,
      CASE
-       WHEN $scope = 'IDENTIFIER' THEN [h IN holders | h.persona.id]
        WHEN shared THEN []
+       WHEN $scope = 'IDENTIFIER' THEN [h IN holders | h.persona.id]
        WHEN $scope = 'PERSONA' THEN reachIds
        WHEN size(persons) = 1 THEN [m IN persons[0].members | m.id]
        ELSE []
@@ -133,5 +137,5 @@ CALL (a, scopeIds, now) {
   WITH e, personaId, now WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
   RETURN collect(DISTINCT {id: e.id, personaId: personaId}) AS messages
 }
-RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holders, staleHolders, nearest,
+RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, nearest,
        persons, scoped, messages

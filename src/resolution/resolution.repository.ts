@@ -75,6 +75,8 @@ const membership = z.object({
 /** The one row of cypher/resolution/gather.cypher. */
 const gatherRow = z.object({
   anchor: z.object({ type: z.string(), value: z.string(), shared: z.boolean() }),
+  /** Current holders, all counted; `holders` holds at most GatherParams.holderLimit of them. */
+  holderCount: z.number().int(),
   holders: z.array(membership),
   staleHolders: z.array(membership),
   nearest: z.array(
@@ -150,6 +152,7 @@ export interface GatherParams {
   historical: boolean;
   /** staleAfterDays of the identifier types that have one. */
   staleDays: Record<string, number>;
+  holderLimit: number;
 }
 
 export class ResolutionRepository {

@@ -152,6 +152,10 @@ export const asOf: Rule = (s) =>
         `as the graph stood at ${s.at}: memberships, evidence, consents, facts and messages sent then; the use case as it is defined now; persons as grouped now, narrowed to the evidence that held then`,
       );
 
+/** How many personas hold the anchor (as of the moment read), stale WEAK holders not counted. */
+const heldBy = (s: ResolutionState, g: GatherRow) =>
+  s.at ? g.holders.length : g.holderCount - g.staleHolders.length;
+
 /** Whether WEAK-or-STRONG evidence of a type, last seen at `lastAt`, is older than the type allows. */
 function isStale(s: ResolutionState, type: string, lastAt: string | null): number | null {
   const days = s.staleDays.get(type) ?? null;
@@ -182,7 +186,7 @@ export const anchor: Rule = (s) => {
   return explain(
     s,
     'anchor',
-    `${show(key)}${normalizedNote}, held by ${gathered.holders.length} persona(s)${sharedNote}`,
+    `${show(key)}${normalizedNote}, held by ${heldBy(s, gathered)} persona(s)${sharedNote}`,
   );
 };
 
@@ -204,7 +208,7 @@ export const sharedAnchor: Rule = open((s, g) => {
     suppress(
       s,
       'SHARED_IDENTIFIER',
-      `${show(g.anchor)} is held by ${g.holders.length} personas, over its type's limit of ${s.maxPersonas}; it never identifies anyone`,
+      `${show(g.anchor)} is held by ${heldBy(s, g)} personas, over its type's limit of ${s.maxPersonas}; it never identifies anyone`,
     ),
     'AMBIGUOUS',
     'a shared identifier leads to several unrelated personas',

@@ -18,6 +18,9 @@ function gatherParams(useCase: UseCaseModel, registry: IdentifierTypeModel[], at
   return {
     now: (at ?? new Date()).toISOString(),
     historical: at !== null,
+    // Past every type's limit an identifier is shared and identifies nobody: a supernode's holders are
+    // counted, not all read.
+    holderLimit: 1000,
     staleDays: Object.fromEntries(
       registry.flatMap((t) => (t.staleAfterDays === null ? [] : [[t.name, t.staleAfterDays]])),
     ),

@@ -39,6 +39,7 @@ const work = persona('ada-work', 'WORK');
 
 const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
   anchor: { type: 'email', value: 'ada@home.example', shared: false },
+  holderCount: 1,
   holders: [
     {
       persona: ada,
