@@ -71,8 +71,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
           (code, reason) => ctx.extra.socket.close(code, reason),
         ),
-      // A subscription's context lives as long as the subscription; resolvers that read must not
-      // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
+      // A subscription's context lives as long as the subscription: it hands out fresh loaders on every
+      // access (isLongLived), so no row read for one event is served to the next.
       context: (ctx) =>
         createContext({
           graph,

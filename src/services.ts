@@ -10,6 +10,7 @@ import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';
 import { createIdentityLoaders } from './identity/identity.loaders.js';
+import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
@@ -34,15 +35,18 @@ export function createServices(
   definitions = new DefinitionCache(),
 ) {
   const health = once(() => new HealthService(graph));
-  const identity = once(() => new IdentityService(graph, config, auth.actor, definitions));
+  const identityRepository = once(() => new IdentityRepository(graph));
+  const identity = once(
+    () => new IdentityService(graph, config, auth.actor, definitions, identityRepository()),
+  );
   const ingest = once(() => new IngestService(graph, config));
   const resolution = once(() => new ResolutionService(graph, identity(), definitions, auth.actor));
   const changes = once(() => new ChangesService(new ChangesRepository(graph), changeFeed));
-  const identityLoaders = once(() => createIdentityLoaders(identity().repo));
+  const identityLoaders = once(() => createIdentityLoaders(identityRepository()));
   const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
   const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
-  const privacy = once(() => new PrivacyService(graph, config, identity().repo, auth.actor));
+  const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
   const search = once(() => new SearchService(graph, config));
   return {
     services: {

@@ -27,7 +27,7 @@ export class IdentityService {
     private readonly actor: string,
     /** This instance's cache of the registry; without one, each service reads it once. */
     private readonly definitions = new DefinitionCache(),
-    readonly repo: IdentityRepository = new IdentityRepository(graph),
+    private readonly repo: IdentityRepository = new IdentityRepository(graph),
   ) {}
 
   async event(id: string): Promise<EventModel | null> {
