@@ -341,6 +341,18 @@ export class IdentityRepository {
     });
   }
 
+  async identifierTreesOfPersonas(ids: readonly string[]) {
+    return this.read(
+      'identity/identifier-trees-of-personas',
+      z.object({
+        personaId: z.string(),
+        identifier,
+        devices: z.array(device.extend({ personas: z.array(persona) })),
+      }),
+      { ids },
+    );
+  }
+
   async devicesOfPersonas(ids: readonly string[]) {
     return this.read('identity/devices-of-personas', z.object({ personaId: z.string(), device }), { ids });
   }

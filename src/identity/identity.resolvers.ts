@@ -1,5 +1,6 @@
 // Thin resolvers for identifiers, personas, persons, devices and events: arguments → one service or
 // loader call → model.
+import { selects } from '../lookahead.js';
 import { requireRole } from '../privacy/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -61,7 +62,10 @@ export const identityResolvers: Resolvers = {
   },
   Persona: {
     person: (persona, _, { loaders }) => loaders.identity.personOfPersona.load(persona.id),
-    identifiers: (persona, _, { loaders }) => loaders.identity.identifiersOfPersona.load(persona.id),
+    identifiers: (persona, _, { loaders }, info) =>
+      selects(info, ['devices', 'personas'])
+        ? loaders.identity.identifierTreesOfPersona.load(persona.id)
+        : loaders.identity.identifiersOfPersona.load(persona.id),
     devices: (persona, _, { loaders }) => loaders.identity.devicesOfPersona.load(persona.id),
     facts: (persona, _, { loaders }) => loaders.identity.factsOfPersona.load(persona.id),
     consents: (persona, _, { loaders }) => loaders.identity.consentsOfPersona.load(persona.id),
