@@ -23,6 +23,8 @@ export interface ContextDeps {
   graph: Graph;
   config: AppConfig;
   authorization?: string;
+  /** Who is calling, when the server already verified it (JWTs are verified asynchronously). */
+  auth?: AuthContext;
   /** This instance's change feed; subscriptions and the changes query need it. */
   changeFeed?: ChangeFeed;
   /** This instance's cache of use cases and identifier types, kept current by its change feed. */
@@ -36,7 +38,7 @@ export interface ContextDeps {
 
 export function createContext(deps: ContextDeps): GraphContext {
   const stats: RequestStats = { dbRoundTrips: 0 };
-  const auth = authenticate(deps.config, deps.authorization);
+  const auth = deps.auth ?? authenticate(deps.config, deps.authorization);
   const build = () =>
     createServices(
       deps.graph.observedBy({ onQuery: () => void stats.dbRoundTrips++ }),

@@ -19,7 +19,8 @@ import { mountGraphiQL } from './graphiql.js';
 import { HealthService } from './graph/graph.service.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
-import { authenticate } from './privacy/auth.js';
+import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
+import { callerOf, RateLimiter, rateLimitMessage } from './rate-limit.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -46,6 +47,11 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // Refused before anything runs, over HTTP and WebSocket alike.
   const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
   const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
+  const rateLimiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
+  const wsAuthorization = (ctx: {
+    connectionParams?: Record<string, unknown>;
+    extra: { request: http.IncomingMessage };
+  }) => String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '');
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
@@ -64,25 +70,34 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     {
       schema,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
-      onSubscribe: (_ctx, _id, payload) => withinTokenLimit(payload.query),
+      onSubscribe: (ctx, _id, payload) => {
+        // Every operation over the socket counts against its caller, like an HTTP request.
+        const admission = rateLimiter.take(
+          callerOf(wsAuthorization(ctx), ctx.extra.request.socket.remoteAddress),
+        );
+        if (!admission.allowed) {
+          return [
+            new GraphQLError(rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds), {
+              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
+            }),
+          ];
+        }
+        return withinTokenLimit(payload.query);
+      },
       onConnect: (ctx) =>
-        acceptsConnection(
-          config,
-          String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
-          (code, reason) => ctx.extra.socket.close(code, reason),
+        acceptsConnection(config, wsAuthorization(ctx), (code, reason) =>
+          ctx.extra.socket.close(code, reason),
         ),
       // A subscription's context lives as long as the subscription: it hands out fresh loaders on every
       // access (isLongLived), so no row read for one event is served to the next.
-      context: (ctx) =>
+      context: async (ctx) =>
         createContext({
           graph,
           config,
           changeFeed,
           definitions,
           isLongLived: true,
-          authorization: String(
-            ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
-          ),
+          auth: await authenticateRequest(config, wsAuthorization(ctx)),
         }),
       // Apollo's formatError does not see WebSocket results: apply it here too, so a subscription's
       // errors carry the same codes and hide the same internals as HTTP ones.
@@ -164,22 +179,34 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   });
   app.use(
     '/graphql',
+    // Before the body is read: a caller over its rate gets 429 and when to come back, nothing more.
+    (req: Request, res: Response, next: NextFunction) => {
+      const admission = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
+      if (admission.allowed) return next();
+      res
+        .status(429)
+        .set('Retry-After', String(admission.retryAfterSeconds))
+        .json({
+          errors: [
+            {
+              message: rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds),
+              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
+            },
+          ],
+        });
+    },
     express.json({ limit: maxBody }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        // With keys configured, a request without a valid one is refused whole, with HTTP 401.
-        if (config.apiKeys !== null && !authenticate(config, req.headers.authorization).authenticated) {
-          throw new GraphQLError('Send Authorization: Bearer <api key>', {
+        const auth = await authenticateRequest(config, req.headers.authorization);
+        // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401.
+        if (requiresAuthentication(config) && !auth.authenticated) {
+          const hint = `Send Authorization: Bearer <${config.jwt ? 'token or ' : ''}api key>`;
+          throw new GraphQLError('reason' in auth ? auth.reason : hint, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext({
-          graph,
-          config,
-          changeFeed,
-          definitions,
-          authorization: req.headers.authorization,
-        });
+        return createContext({ graph, config, changeFeed, definitions, auth });
       },
     }),
   );

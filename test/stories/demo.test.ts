@@ -1,20 +1,11 @@
 // The demo dataset tells the six stories, and the README's example queries answer as documented.
-import { randomInt } from 'node:crypto';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { phoneFor, resolve } from '../helpers/operations.js';
+import { demoPhones, resolve } from '../helpers/operations.js';
 
 let api: TestApi;
 const prefix = uniqueTag('demo');
-const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4, 5].map((i) => phoneFor(seed + i)) as [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
+const phones = demoPhones();
 
 beforeAll(async () => {
   api = await startTestApi();

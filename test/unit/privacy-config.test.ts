@@ -2,12 +2,16 @@
 import { loadConfig } from '../../src/config.js';
 import { erasedHash } from '../../src/privacy/erased.js';
 
+const secret = 'a-deployment-secret-0123456789';
+
 describe('stack traces in error responses', () => {
   it('are off when NODE_ENV is unset, as the README starts the service', () => {
     expect(loadConfig({}).privacy.showStackTraces).toBe(false);
   });
   it('are off in production and in tests', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).privacy.showStackTraces).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: secret }).privacy.showStackTraces).toBe(
+      false,
+    );
     expect(loadConfig({ NODE_ENV: 'test' }).privacy.showStackTraces).toBe(false);
   });
   it('are on with NODE_ENV=development, or with SHOW_STACK_TRACES=true', () => {
@@ -16,6 +20,21 @@ describe('stack traces in error responses', () => {
     expect(loadConfig({ NODE_ENV: 'development', SHOW_STACK_TRACES: 'false' }).privacy.showStackTraces).toBe(
       false,
     );
+  });
+});
+
+describe('the erasure key', () => {
+  it('must be set in production: the published local key would let anyone test who was erased', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'ERASURE_SECRET: required when NODE_ENV=production (16 characters or more, kept secret)',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: secret }).privacy).toMatchObject({
+      erasureSecret: secret,
+      developmentErasureSecret: false,
+    });
+  });
+  it('falls back to the local key elsewhere, and says so', () => {
+    expect(loadConfig({}).privacy.developmentErasureSecret).toBe(true);
   });
 });
 
