@@ -55,6 +55,13 @@ const environmentSchema = z.object({
   JWT_AUDIENCE: z.string().optional(),
   JWT_ROLES_CLAIM: z.string().default('roles'),
   JWT_ALGORITHM: z.string().default('RS256'),
+  ENGAGEMENT_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
+  INTEREST_FACT_KEYS: z.string().default('interests'),
+  DIGITAL_SOPHISTICATION_BANDS: z
+    .string()
+    .regex(/^0?\.\d+,0?\.\d+$/, 'two thresholds between 0 and 1, e.g. 0.34,0.67')
+    .default('0.34,0.67'),
+  DIGITAL_WILLINGNESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
 });
@@ -87,6 +94,15 @@ export interface AppConfig {
   apiKeys: ApiKeyGrant[] | null;
   /** Bearer JWTs verified with jose (src/privacy/jwt.ts); null when no key source is configured. */
   jwt: JwtSettings | null;
+  engagement: {
+    /** Interest evidence loses half its weight every this many days. */
+    halfLifeDays: number;
+    /** DIRECT facts of these keys name topics the persona is interested in. */
+    interestFactKeys: string[];
+    /** Sophistication below the first is low, from the second high; willingness from the threshold high. */
+    sophisticationBands: [number, number];
+    willingnessThreshold: number;
+  };
   /** Requests per API key (or token subject, or client address) per minute; 0: no limit. */
   rateLimit: { perMinute: number; burst: number };
   limits: {
@@ -222,6 +238,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
             audience: e.JWT_AUDIENCE,
             rolesClaim: e.JWT_ROLES_CLAIM,
           },
+    engagement: {
+      halfLifeDays: e.ENGAGEMENT_HALF_LIFE_DAYS,
+      interestFactKeys: e.INTEREST_FACT_KEYS.split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+      sophisticationBands: e.DIGITAL_SOPHISTICATION_BANDS.split(',').map(Number) as [number, number],
+      willingnessThreshold: e.DIGITAL_WILLINGNESS_THRESHOLD,
+    },
     rateLimit: {
       perMinute: e.RATE_LIMIT_PER_MINUTE,
       burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_PER_MINUTE / 6)),

@@ -9,6 +9,7 @@ import { privacyResolvers } from './privacy/privacy.resolvers.js';
 import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 import { profileResolvers } from './profile/profile.resolvers.js';
 import { searchResolvers } from './identity/search.resolvers.js';
+import { engagementResolvers } from './engagement/engagement.resolvers.js';
 
 export const resolvers: Resolvers[] = [
   { DateTime: DateTimeResolver, JSON: JSONResolver },
@@ -20,4 +21,5 @@ export const resolvers: Resolvers[] = [
   webhooksResolvers,
   privacyResolvers,
   searchResolvers,
+  engagementResolvers,
 ];

@@ -19,6 +19,10 @@ import { createProfileLoaders } from './profile/profile.loaders.js';
 import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
 import { SearchService } from './identity/search.service.js';
+import { createEngagementLoaders } from './engagement/engagement.loaders.js';
+import { EngagementRepository } from './engagement/engagement.repository.js';
+import { EngagementService } from './engagement/engagement.service.js';
+import { SegmentsService } from './engagement/segments.js';
 
 /** Caches a factory's product on first call. */
 function once<T>(make: () => T): () => T {
@@ -48,6 +52,9 @@ export function createServices(
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
   const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
   const search = once(() => new SearchService(graph, config));
+  const engagement = once(() => new EngagementService(graph, config, identity()));
+  const segments = once(() => new SegmentsService(graph));
+  const engagementLoaders = once(() => createEngagementLoaders(new EngagementRepository(graph)));
   return {
     services: {
       get health() {
@@ -77,6 +84,12 @@ export function createServices(
       get search() {
         return search();
       },
+      get engagement() {
+        return engagement();
+      },
+      get segments() {
+        return segments();
+      },
     },
     loaders: {
       get identity() {
@@ -84,6 +97,9 @@ export function createServices(
       },
       get profile() {
         return profileLoaders();
+      },
+      get engagement() {
+        return engagementLoaders();
       },
     },
   };

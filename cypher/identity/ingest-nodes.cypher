@@ -2,7 +2,7 @@
 // devices and personas by key), so concurrent batches queue instead of deadlocking. Only events this
 // transaction created (e.ingestTx = $txId) count: a replayed or concurrent duplicate adds nothing.
 // $txId: String; $identifiers: [{type, value}] sorted; $events: [{id, type, occurredAt, source,
-// channel, purpose, authenticated}] sorted by id; $devices: [{id, kind, os, browser, hardwareId,
+// channel, purpose, authenticated, amount, currency}] sorted by id; $devices: [{id, kind, os, browser, hardwareId,
 // eventId, source, at}] sorted by id; $personas: [{key, updates: [{eventId, context, label, at}]
 // oldest first}] sorted by key
 // → fresh: [id], personas: [{key, id, created, context, label, oldContext, oldLabel}]
@@ -19,6 +19,7 @@ CALL {
   MERGE (e:Event {id: row.id})
   ON CREATE SET e.type = row.type, e.occurredAt = datetime(row.occurredAt), e.source = row.source,
                 e.channel = row.channel, e.purpose = row.purpose, e.authenticated = row.authenticated,
+                e.amount = row.amount, e.currency = row.currency,
                 e.ingestedAt = datetime(), e.ingestTx = $txId
   WITH row, e WHERE e.ingestTx = $txId
   RETURN collect(row.id) AS fresh

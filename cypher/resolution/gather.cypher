@@ -20,7 +20,7 @@
 //   persons: [{id, personaIds, members, sharedIdentifiers: [{a, b, aId, bId, type, value, strengths, lastAts}],
 //              assertions: [{a, b, aId, bId, evidence}]}],
 //   scoped: [{id, identifiers: [{type, value, shared, since, lastAt, strength}], consents, facts}],
-//   messages: [{id, personaId}]
+//   messages: [{id, personaId, at}]
 MATCH (a:Identifier {type: $type, value: $value})
 WITH a, coalesce(a.shared, false) AS shared, datetime($now) AS now
 WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
@@ -135,7 +135,7 @@ CALL (a, scopeIds, now) {
     RETURN e, null AS personaId
   }
   WITH e, personaId, now WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
-  RETURN collect(DISTINCT {id: e.id, personaId: personaId}) AS messages
+  RETURN collect(DISTINCT {id: e.id, personaId: personaId, at: e.occurredAt}) AS messages
 }
 RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, nearest,
        persons, scoped, messages

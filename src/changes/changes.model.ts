@@ -15,6 +15,7 @@ export const changeTypes = [
   'IDENTIFIER_TYPE_DEFINED',
   'ANSWER_RECORDED',
   'MAPPING_ADDED',
+  'ENGAGEMENT_CHANGED',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -245,6 +245,12 @@ export async function loadDemoData(
     const [first, second] = await identity.personasByKeys([a, b]);
     if (first && second) await identity.linkPersonas(first.id, second.id, evidence);
   }
+  // A marketer's segment: everyone whose clicks and answers show an interest in shipping.
+  await services.segments.define({
+    name: `${options.prefix}-engaged-shippers`,
+    description: 'Interested in shipping (freight counts toward it)',
+    conditions: { interests: [{ topic: 'shipping', minScore: 0.01 }] },
+  });
   log(
     `demo data: ${result.accepted} events stored, ${result.duplicates} already there, ${result.rejected.length} rejected, ${result.ignored.length} identifier(s) ignored; ${useCases.length + knowledge.useCases.length} use cases`,
   );

@@ -20,6 +20,8 @@ Commands:
   taxonomy load <file>      define campaigns, assets and terms from a CSV (kind,code,name,channel,campaign,
                             topics,vocabulary,broader) or a JSON file ({terms, factKeys, campaigns, assets,
                             questions}); definitions already in place are skipped
+  score                     compute engagement scores, interests and ranks (what computeScores does),
+                            incrementally: only personas with events since the last run
   export --person <id> | --persona <id or key> [--out FILE]
                             everything held about a person or persona as one JSON document (the
                             exportPerson/exportPersona answer), to stdout or FILE
@@ -90,6 +92,15 @@ async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
     if (loadDemo) {
       const { loadDemoData } = await import('./demo-data.js');
       await loadDemoData(db.graph, config, log);
+      // Scores, interests and ranks for the demo's segment and the README's engagement examples.
+      const { EngagementService } = await import('../engagement/engagement.service.js');
+      const { IdentityService } = await import('../identity/identity.service.js');
+      const run = await new EngagementService(
+        db.graph,
+        config,
+        new IdentityService(db.graph, config, 'demo'),
+      ).computeScores();
+      log(`engagement scored: ${run.personas} persona(s)`);
     }
     server = await startServer({ config, graph: db.graph });
   } catch (error) {
@@ -123,6 +134,23 @@ async function main(argv: string[]): Promise<void> {
       await withDatabase(config, (db) => command.run(db.graph, (text) => console.log(text)), {
         attachRunning: true,
       });
+      return;
+    }
+    case 'score': {
+      const { EngagementService } = await import('../engagement/engagement.service.js');
+      const { IdentityService } = await import('../identity/identity.service.js');
+      const run = await withDatabase(
+        config,
+        (db) =>
+          new EngagementService(
+            db.graph,
+            config,
+            new IdentityService(db.graph, config, 'cli'),
+            log,
+          ).computeScores(),
+        { attachRunning: true },
+      );
+      console.log(JSON.stringify(run));
       return;
     }
     case 'export': {

@@ -6,6 +6,8 @@ import type { ChangeModel } from '../changes/changes.model.js';
 import type { ChangePage } from '../changes/changes.service.js';
 import type { TermModel, CampaignModel, AssetModel, FactKeyModel, QuestionModel, QuestionToAskModel, RenderingModel } from '../profile/profile.model.js';
 import type { WebhookModel } from '../changes/webhooks.model.js';
+import type { EngagementModel, ScoringRunModel } from '../engagement/engagement.model.js';
+import type { SegmentModel } from '../engagement/segments.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -208,6 +210,12 @@ export type ChangeType =
    */
   | 'CONSENT_RECORDED'
   /**
+   * A scoring run changed a persona's engagement: its figures, ranks or interests. data: {event: null,
+   * action: "computeScores", at, rfo, rfc, rfm: the new figures and ranks (null: no such events),
+   * interests: [{topic, score}] (the five highest)}.
+   */
+  | 'ENGAGEMENT_CHANGED'
+  /**
    * A fact was recorded for a persona. data: {event, action, key, value, method, previous, sensitive};
    * previous is the value of the persona's latest fact of that key before it (null: none); value and
    * previous are masked for a sensitive key without pii.
@@ -303,6 +311,14 @@ export type Consent = {
   purpose: Scalars['String']['output'];
 };
 
+/** A granted (latest) consent for the purpose, on the channel if given. */
+export type ConsentConditionInput = {
+  /** The channel (any when absent). */
+  channel?: InputMaybe<Channel>;
+  /** The purpose. */
+  purpose: Scalars['String']['input'];
+};
+
 /** A consent given or withdrawn. */
 export type ConsentInput = {
   /** The channel it covers. */
@@ -367,6 +383,60 @@ export type DeviceKind =
   | 'TV'
   /** A wearable. */
   | 'WEARABLE';
+
+/** Six digital customer groups from sophistication (low, middle, high) and willingness to share (low, high). */
+export type DigitalGroup =
+  /** Low sophistication, shares little: reach by mail, phone and store. */
+  | 'ANALOG'
+  /** Low sophistication, willing to share: ready to be helped online. */
+  | 'ASPIRANT'
+  /** High sophistication, willing to share: adapts to every channel. */
+  | 'CHAMELEON'
+  /** High sophistication, shares little: privacy-minded experts. */
+  | 'GUARDED'
+  /** Middle sophistication, willing to share: the digital mainstream. */
+  | 'MAINSTREAM'
+  /** Middle sophistication, shares little: moves between channels without settling. */
+  | 'NOMAD';
+
+/** Two dimensions of digital behaviour and the group they place the person in. */
+export type DigitalProfile = {
+  __typename?: 'DigitalProfile';
+  /** The group, from the two dimensions and the thresholds in configuration. */
+  group: DigitalGroup;
+  /** The channel most of its events came through. */
+  preferredChannel?: Maybe<Channel>;
+  /** The kind of device it uses most. */
+  preferredDevice?: Maybe<DeviceKind>;
+  /** What each dimension was computed from, in words. */
+  reasons: Array<Scalars['String']['output']>;
+  /** 0..1: device kinds, digital channels used, app use, self-service events. */
+  sophistication: Scalars['Float']['output'];
+  /**
+   * 0..1: consents granted rather than withdrawn, DIRECT facts volunteered, questions answered rather
+   * than skipped.
+   */
+  willingnessToShare: Scalars['Float']['output'];
+};
+
+/** How a persona engages, as of a scoring run. */
+export type Engagement = {
+  __typename?: 'Engagement';
+  /** The scoring run it comes from. */
+  at: Scalars['DateTime']['output'];
+  /**
+   * Topics of the campaigns and assets it opened and clicked and of its DIRECT interest answers, each
+   * decayed by age (half-life ENGAGEMENT_HALF_LIFE_DAYS) and counted toward every broader topic too;
+   * highest first.
+   */
+  interests: Array<Interest>;
+  /** Recency and frequency of email clicks (email_click events); null when none. */
+  rfc?: Maybe<RecencyFrequency>;
+  /** Recency, frequency and money of purchases (purchase events with amount); null when none. */
+  rfm?: Maybe<Rfm>;
+  /** Recency and frequency of email opens (email_open events); null when none. */
+  rfo?: Maybe<RecencyFrequency>;
+};
 
 /** What an erasure removed (zero everywhere when there was nothing left to remove). */
 export type Erasure = {
@@ -436,6 +506,8 @@ export type EventEdge = {
 export type EventInput = {
   /** The customer the event is by or about (for message_sent: the recipient). */
   actor: ActorInput;
+  /** For purchase events: what it was worth (0 or more), counted by the RFM score. */
+  amount?: InputMaybe<Scalars['Float']['input']>;
   /** Answers given in this event; each becomes a DIRECT fact of the question's factKey. */
   answers?: InputMaybe<Array<AnswerInput>>;
   /** Question keys put to the customer in this event (starts each one's cooldown). */
@@ -448,6 +520,8 @@ export type EventInput = {
   channel?: InputMaybe<Channel>;
   /** Consents given or withdrawn in this event. */
   consents?: InputMaybe<Array<ConsentInput>>;
+  /** The currency of amount: a three-letter ISO 4217 code (e.g. EUR). */
+  currency?: InputMaybe<Scalars['String']['input']>;
   /** Attributes learned in this event. */
   facts?: InputMaybe<Array<FactInput>>;
   /** Idempotency key: the same id twice is stored once. */
@@ -500,6 +574,16 @@ export type Fact = {
   source: Scalars['String']['output'];
   /** Its value. */
   value: Scalars['JSON']['output'];
+};
+
+/** A fact condition: equals a value, or exists (or not). */
+export type FactConditionInput = {
+  /** The value the persona's fact of that key must have. */
+  equals?: InputMaybe<Scalars['JSON']['input']>;
+  /** True: the persona has a fact of that key; false: it has none. */
+  exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The fact key. */
+  key: Scalars['String']['input'];
 };
 
 /** An attribute learned in an event. */
@@ -691,6 +775,26 @@ export type IngestResult = {
   unmapped: Array<UnmappedCode>;
 };
 
+/** Interest in a topic of the taxonomy. */
+export type Interest = {
+  __typename?: 'Interest';
+  /**
+   * The decayed weight of the evidence: a click 1, an open 0.5, a DIRECT answer 1, each halved every
+   * half-life, summed over the topic and the topics below it.
+   */
+  score: Scalars['Float']['output'];
+  /** The topic's key. */
+  topic: Scalars['String']['output'];
+};
+
+/** An interest of at least a score. */
+export type InterestConditionInput = {
+  /** The least score (default: any score above 0). */
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+  /** The topic's key (broader topics include their narrower ones). */
+  topic: Scalars['String']['input'];
+};
+
 /** The strength of evidence. */
 export type LinkStrength =
   /** Proven together (an authenticated event). */
@@ -736,6 +840,12 @@ export type MentionInput = {
 /** The entry points for writing. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Scores every persona with events ingested since the last run (all of them the first time): RFO,
+   * RFC and RFM figures and interests, then the 1–5 ranks over all scored personas. Runs in batches.
+   * Needs admin.
+   */
+  computeScores: ScoringRun;
   /** Maps a creative or image code to its name, campaign and topics (admin). */
   defineAsset: Asset;
   /** Maps a campaign code to its name, channel and topics (admin); old events carrying the code are decoded with it. */
@@ -749,6 +859,8 @@ export type Mutation = {
    * that leads back to the question itself is refused.
    */
   defineQuestion: Question;
+  /** Defines (or replaces) a segment: conditions that a persona must all meet. Needs admin. */
+  defineSegment: Segment;
   /** Registers or updates a taxonomy term (admin). Events tagged with it before are decoded with it at once. */
   defineTerm: Term;
   /** Registers or replaces a use case (a resolution policy stored as data). */
@@ -809,6 +921,12 @@ export type MutationDefineIdentifierTypeArgs = {
 /** The entry points for writing. */
 export type MutationDefineQuestionArgs = {
   input: QuestionInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineSegmentArgs = {
+  input: SegmentInput;
 };
 
 
@@ -897,6 +1015,8 @@ export type PageInfo = {
 /** A grouping of personas that the evidence says are one human being. Holds no copied attributes. */
 export type Person = {
   __typename?: 'Person';
+  /** What kind of digital customer the person is, from the behaviour of all its personas. */
+  digitalProfile?: Maybe<DigitalProfile>;
   /** Its id. */
   id: Scalars['ID']['output'];
   /** Its personas. */
@@ -912,6 +1032,8 @@ export type Persona = {
   context: PersonaContext;
   /** The devices it uses. */
   devices: Array<Device>;
+  /** Its engagement as of the latest scoring run; null before the first. */
+  engagement?: Maybe<Engagement>;
   /** Newest first, Relay-style cursor pages. */
   events: EventConnection;
   /** The facts recorded for it, with their provenance. */
@@ -935,6 +1057,15 @@ export type PersonaEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of personas. */
+export type PersonaConnection = {
+  __typename?: 'PersonaConnection';
+  /** The personas, each with its cursor. */
+  edges: Array<PersonaEdge>;
+  /** Where the page ends. */
+  pageInfo: PageInfo;
+};
+
 /** The context a persona acts in. */
 export type PersonaContext =
   /** Running one's own business. */
@@ -948,6 +1079,15 @@ export type PersonaContext =
   /** An employee acting for an employer. */
   | 'WORK';
 
+/** A persona in a page. */
+export type PersonaEdge = {
+  __typename?: 'PersonaEdge';
+  /** Its place: pass as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The persona. */
+  node: Persona;
+};
+
 /** The account or role an actor acts in. */
 export type PersonaInput = {
   /** The context the persona acts in. */
@@ -956,6 +1096,24 @@ export type PersonaInput = {
   key: Scalars['String']['input'];
   /** A human label, e.g. "Office Joe". */
   label?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Messages sent to one persona in the window. */
+export type PersonaPressure = {
+  __typename?: 'PersonaPressure';
+  /** The persona. */
+  persona: Persona;
+  /** Messages sent to it (or to an identifier it holds). */
+  sent: Scalars['Int']['output'];
+};
+
+/** Marketing pressure over a person. */
+export type Pressure = {
+  __typename?: 'Pressure';
+  /** The person's personas, each with the messages sent to it. */
+  personas: Array<PersonaPressure>;
+  /** Messages sent to any persona of the person (or to the identifier) in the window, each once. */
+  sent: Scalars['Int']['output'];
 };
 
 /** A marketing-pressure cap. */
@@ -1036,6 +1194,11 @@ export type Query = {
   person?: Maybe<Person>;
   /** A persona by id or by key (the account or role it stands for). Exactly one of the two is required. */
   persona?: Maybe<Persona>;
+  /**
+   * Messages of a purpose sent in the last windowDays days, counted over the identifier's person (every
+   * persona of it: one inbox's worth of pressure), and per persona.
+   */
+  pressure: Pressure;
   /** Every question of the registry, by key. */
   questions: Array<Question>;
   /**
@@ -1052,6 +1215,8 @@ export type Query = {
    * Callers without the pii role search by key and label only, never by identifier value.
    */
   search: Array<SearchHit>;
+  /** A segment by name, with its members counted now; null when none has that name. */
+  segment?: Maybe<Segment>;
   /** The terms of a vocabulary (topic, call-reason, sentiment, outcome, lifecycle-stage, …), mapped ones only, by key. */
   terms: Array<Term>;
   /**
@@ -1145,6 +1310,14 @@ export type QueryPersonaArgs = {
 
 
 /** The entry points for reading. */
+export type QueryPressureArgs = {
+  identifier: IdentifierInput;
+  purpose: Scalars['String']['input'];
+  windowDays: Scalars['Int']['input'];
+};
+
+
+/** The entry points for reading. */
 export type QueryRenderArgs = {
   identifier: IdentifierInput;
   template: Scalars['String']['input'];
@@ -1164,6 +1337,12 @@ export type QueryResolveArgs = {
 export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   text: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QuerySegmentArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -1249,6 +1428,39 @@ export type QuestionToAsk = {
   reason: Scalars['String']['output'];
 };
 
+/** Minimum 1–5 ranks. */
+export type RankConditionInput = {
+  /** Least RFC frequency rank. */
+  rfcFrequency?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFC recency rank. */
+  rfcRecency?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFM frequency rank. */
+  rfmFrequency?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFM monetary rank. */
+  rfmMonetary?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFM recency rank. */
+  rfmRecency?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFO frequency rank. */
+  rfoFrequency?: InputMaybe<Scalars['Int']['input']>;
+  /** Least RFO recency rank. */
+  rfoRecency?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Recency and frequency of one kind of event. */
+export type RecencyFrequency = {
+  __typename?: 'RecencyFrequency';
+  /** How many. */
+  count: Scalars['Int']['output'];
+  /** Whole days from the latest one to the scoring run. */
+  days: Scalars['Int']['output'];
+  /** 1–5, the quintile over all scored personas with such events; 5 = the most frequent. */
+  frequencyRank: Scalars['Int']['output'];
+  /** The latest one. */
+  lastAt: Scalars['DateTime']['output'];
+  /** 1–5, the quintile over all scored personas with such events; 5 = the most recent. */
+  recencyRank: Scalars['Int']['output'];
+};
+
 /** An event that was not stored, and why. */
 export type Rejection = {
   __typename?: 'Rejection';
@@ -1303,6 +1515,8 @@ export type Resolution = {
   explanation: Array<ExplanationStep>;
   /** The facts visible in scope, one per key, chosen by precedence (DIRECT, then most recent, then most confident). */
   facts: Array<Fact>;
+  /** With PRESSURE_CAP: when enough counted messages will have left the window for one more. */
+  nextAllowedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The person, when the scope is PERSON and one person is found. */
   person?: Maybe<Person>;
   /** The personas in scope. */
@@ -1324,6 +1538,36 @@ export type ResolutionScope =
   /** The persona(s) it belongs to. */
   | 'PERSONA';
 
+/** Recency, frequency and money of purchases. */
+export type Rfm = {
+  __typename?: 'Rfm';
+  /** How many purchases. */
+  count: Scalars['Int']['output'];
+  /** Whole days from the latest purchase to the scoring run. */
+  days: Scalars['Int']['output'];
+  /** 1–5 quintile; 5 = the most frequent. */
+  frequencyRank: Scalars['Int']['output'];
+  /** The latest purchase. */
+  lastAt: Scalars['DateTime']['output'];
+  /** The sum of their amounts (currencies are not converted). */
+  monetary: Scalars['Float']['output'];
+  /** 1–5 quintile; 5 = the most spent. */
+  monetaryRank: Scalars['Int']['output'];
+  /** 1–5 quintile; 5 = the most recent. */
+  recencyRank: Scalars['Int']['output'];
+};
+
+/** What a scoring run did. */
+export type ScoringRun = {
+  __typename?: 'ScoringRun';
+  /** When it ran: the moment recency and decay are measured from. */
+  at: Scalars['DateTime']['output'];
+  /** Personas whose figures, ranks or interests changed (each also a ENGAGEMENT_CHANGED change). */
+  changed: Scalars['Int']['output'];
+  /** Personas (re)scored in this run. */
+  personas: Scalars['Int']['output'];
+};
+
 /** What a search hit matched on. */
 export type SearchField =
   /** An identifier the persona holds. */
@@ -1344,6 +1588,50 @@ export type SearchHit = {
   matched: Scalars['String']['output'];
   /** The persona found. */
   persona: Persona;
+};
+
+/** A segment: personas meeting conditions, counted and listed when asked. */
+export type Segment = {
+  __typename?: 'Segment';
+  /** How many personas meet the conditions now. */
+  count: Scalars['Int']['output'];
+  /** What it is for. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The personas meeting the conditions now, by key, a page at a time. */
+  members: PersonaConnection;
+  /** Its name. */
+  name: Scalars['String']['output'];
+};
+
+
+/** A segment: personas meeting conditions, counted and listed when asked. */
+export type SegmentMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Conditions on a persona; every one given must hold. */
+export type SegmentConditionsInput = {
+  /** Consents the persona granted (its latest for the purpose). */
+  consents?: InputMaybe<Array<ConsentConditionInput>>;
+  /** The persona's context is one of these. */
+  contexts?: InputMaybe<Array<PersonaContext>>;
+  /** Facts the persona has (or has not). */
+  facts?: InputMaybe<Array<FactConditionInput>>;
+  /** Interests of at least a score. */
+  interests?: InputMaybe<Array<InterestConditionInput>>;
+  /** Minimum ranks from the latest scoring run. */
+  minRanks?: InputMaybe<RankConditionInput>;
+};
+
+/** A segment to define: every condition given must hold. */
+export type SegmentInput = {
+  /** The conditions. */
+  conditions: SegmentConditionsInput;
+  /** What it is for. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Its unique name. */
+  name: Scalars['String']['input'];
 };
 
 /**
@@ -1689,12 +1977,16 @@ export type ResolversTypes = ResolversObject<{
   CollectionMethod: CollectionMethod;
   Completeness: ResolverTypeWrapper<Completeness>;
   Consent: ResolverTypeWrapper<ConsentModel>;
+  ConsentConditionInput: ConsentConditionInput;
   ConsentInput: ConsentInput;
   Coverage: ResolverTypeWrapper<Coverage>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Device: ResolverTypeWrapper<DeviceModel>;
   DeviceInput: DeviceInput;
   DeviceKind: DeviceKind;
+  DigitalGroup: DigitalGroup;
+  DigitalProfile: ResolverTypeWrapper<DigitalProfile>;
+  Engagement: ResolverTypeWrapper<EngagementModel>;
   Erasure: ResolverTypeWrapper<Erasure>;
   Event: ResolverTypeWrapper<EventModel>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
@@ -1702,6 +1994,7 @@ export type ResolversTypes = ResolversObject<{
   EventInput: EventInput;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
   Fact: ResolverTypeWrapper<FactModel>;
+  FactConditionInput: FactConditionInput;
   FactInput: FactInput;
   FactKey: ResolverTypeWrapper<FactKeyModel>;
   FactKeyInput: FactKeyInput;
@@ -1717,6 +2010,8 @@ export type ResolversTypes = ResolversObject<{
   IgnoredIdentifier: ResolverTypeWrapper<IgnoredIdentifier>;
   IngestResult: ResolverTypeWrapper<IngestResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Interest: ResolverTypeWrapper<Interest>;
+  InterestConditionInput: InterestConditionInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LinkStrength: LinkStrength;
   Membership: ResolverTypeWrapper<MembershipModel>;
@@ -1726,8 +2021,12 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<PersonModel>;
   Persona: ResolverTypeWrapper<PersonaModel>;
+  PersonaConnection: ResolverTypeWrapper<Omit<PersonaConnection, 'edges'> & { edges: Array<ResolversTypes['PersonaEdge']> }>;
   PersonaContext: PersonaContext;
+  PersonaEdge: ResolverTypeWrapper<Omit<PersonaEdge, 'node'> & { node: ResolversTypes['Persona'] }>;
   PersonaInput: PersonaInput;
+  PersonaPressure: ResolverTypeWrapper<Omit<PersonaPressure, 'persona'> & { persona: ResolversTypes['Persona'] }>;
+  Pressure: ResolverTypeWrapper<Omit<Pressure, 'personas'> & { personas: Array<ResolversTypes['PersonaPressure']> }>;
   PressureCap: ResolverTypeWrapper<PressureCap>;
   PressureCapInput: PressureCapInput;
   Query: ResolverTypeWrapper<{}>;
@@ -1736,13 +2035,20 @@ export type ResolversTypes = ResolversObject<{
   QuestionConditionInput: QuestionConditionInput;
   QuestionInput: QuestionInput;
   QuestionToAsk: ResolverTypeWrapper<QuestionToAskModel>;
+  RankConditionInput: RankConditionInput;
+  RecencyFrequency: ResolverTypeWrapper<RecencyFrequency>;
   Rejection: ResolverTypeWrapper<Rejection>;
   Rendering: ResolverTypeWrapper<RenderingModel>;
   ReplacementInput: ReplacementInput;
   Resolution: ResolverTypeWrapper<ResolutionModel>;
   ResolutionScope: ResolutionScope;
+  Rfm: ResolverTypeWrapper<Rfm>;
+  ScoringRun: ResolverTypeWrapper<ScoringRunModel>;
   SearchField: SearchField;
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversTypes['Identifier']>, persona: ResolversTypes['Persona'] }>;
+  Segment: ResolverTypeWrapper<SegmentModel>;
+  SegmentConditionsInput: SegmentConditionsInput;
+  SegmentInput: SegmentInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   Suppression: ResolverTypeWrapper<Suppression>;
@@ -1777,11 +2083,14 @@ export type ResolversParentTypes = ResolversObject<{
   ChangePageInfo: ChangePageInfo;
   Completeness: Completeness;
   Consent: ConsentModel;
+  ConsentConditionInput: ConsentConditionInput;
   ConsentInput: ConsentInput;
   Coverage: Coverage;
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceModel;
   DeviceInput: DeviceInput;
+  DigitalProfile: DigitalProfile;
+  Engagement: EngagementModel;
   Erasure: Erasure;
   Event: EventModel;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
@@ -1789,6 +2098,7 @@ export type ResolversParentTypes = ResolversObject<{
   EventInput: EventInput;
   ExplanationStep: ExplanationStep;
   Fact: FactModel;
+  FactConditionInput: FactConditionInput;
   FactInput: FactInput;
   FactKey: FactKeyModel;
   FactKeyInput: FactKeyInput;
@@ -1802,6 +2112,8 @@ export type ResolversParentTypes = ResolversObject<{
   IgnoredIdentifier: IgnoredIdentifier;
   IngestResult: IngestResult;
   Int: Scalars['Int']['output'];
+  Interest: Interest;
+  InterestConditionInput: InterestConditionInput;
   JSON: Scalars['JSON']['output'];
   Membership: MembershipModel;
   Mention: MentionModel;
@@ -1810,7 +2122,11 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Person: PersonModel;
   Persona: PersonaModel;
+  PersonaConnection: Omit<PersonaConnection, 'edges'> & { edges: Array<ResolversParentTypes['PersonaEdge']> };
+  PersonaEdge: Omit<PersonaEdge, 'node'> & { node: ResolversParentTypes['Persona'] };
   PersonaInput: PersonaInput;
+  PersonaPressure: Omit<PersonaPressure, 'persona'> & { persona: ResolversParentTypes['Persona'] };
+  Pressure: Omit<Pressure, 'personas'> & { personas: Array<ResolversParentTypes['PersonaPressure']> };
   PressureCap: PressureCap;
   PressureCapInput: PressureCapInput;
   Query: {};
@@ -1819,11 +2135,18 @@ export type ResolversParentTypes = ResolversObject<{
   QuestionConditionInput: QuestionConditionInput;
   QuestionInput: QuestionInput;
   QuestionToAsk: QuestionToAskModel;
+  RankConditionInput: RankConditionInput;
+  RecencyFrequency: RecencyFrequency;
   Rejection: Rejection;
   Rendering: RenderingModel;
   ReplacementInput: ReplacementInput;
   Resolution: ResolutionModel;
+  Rfm: Rfm;
+  ScoringRun: ScoringRunModel;
   SearchHit: Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversParentTypes['Identifier']>, persona: ResolversParentTypes['Persona'] };
+  Segment: SegmentModel;
+  SegmentConditionsInput: SegmentConditionsInput;
+  SegmentInput: SegmentInput;
   String: Scalars['String']['output'];
   Subscription: {};
   Suppression: Suppression;
@@ -1945,6 +2268,25 @@ export type DeviceResolvers<ContextType = GraphContext, ParentType extends Resol
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type DigitalProfileResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DigitalProfile'] = ResolversParentTypes['DigitalProfile']> = ResolversObject<{
+  group?: Resolver<ResolversTypes['DigitalGroup'], ParentType, ContextType>;
+  preferredChannel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  preferredDevice?: Resolver<Maybe<ResolversTypes['DeviceKind']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sophistication?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  willingnessToShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EngagementResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Engagement'] = ResolversParentTypes['Engagement']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  interests?: Resolver<Array<ResolversTypes['Interest']>, ParentType, ContextType>;
+  rfc?: Resolver<Maybe<ResolversTypes['RecencyFrequency']>, ParentType, ContextType>;
+  rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType>;
+  rfo?: Resolver<Maybe<ResolversTypes['RecencyFrequency']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ErasureResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Erasure'] = ResolversParentTypes['Erasure']> = ResolversObject<{
   consents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   devices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2059,6 +2401,12 @@ export type IngestResultResolvers<ContextType = GraphContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InterestResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Interest'] = ResolversParentTypes['Interest']> = ResolversObject<{
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -2079,11 +2427,13 @@ export type MentionResolvers<ContextType = GraphContext, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  computeScores?: Resolver<ResolversTypes['ScoringRun'], ParentType, ContextType>;
   defineAsset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType, RequireFields<MutationDefineAssetArgs, 'input'>>;
   defineCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationDefineCampaignArgs, 'input'>>;
   defineFactKey?: Resolver<ResolversTypes['FactKey'], ParentType, ContextType, RequireFields<MutationDefineFactKeyArgs, 'input'>>;
   defineIdentifierType?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType, RequireFields<MutationDefineIdentifierTypeArgs, 'input'>>;
   defineQuestion?: Resolver<ResolversTypes['Question'], ParentType, ContextType, RequireFields<MutationDefineQuestionArgs, 'input'>>;
+  defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'input'>>;
   defineTerm?: Resolver<ResolversTypes['Term'], ParentType, ContextType, RequireFields<MutationDefineTermArgs, 'input'>>;
   defineUseCase?: Resolver<ResolversTypes['UseCase'], ParentType, ContextType, RequireFields<MutationDefineUseCaseArgs, 'input'>>;
   defineWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationDefineWebhookArgs, 'input'>>;
@@ -2104,6 +2454,7 @@ export type PageInfoResolvers<ContextType = GraphContext, ParentType extends Res
 }>;
 
 export type PersonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = ResolversObject<{
+  digitalProfile?: Resolver<Maybe<ResolversTypes['DigitalProfile']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2113,6 +2464,7 @@ export type PersonaResolvers<ContextType = GraphContext, ParentType extends Reso
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   context?: Resolver<ResolversTypes['PersonaContext'], ParentType, ContextType>;
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  engagement?: Resolver<Maybe<ResolversTypes['Engagement']>, ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<PersonaEventsArgs, 'first'>>;
   facts?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2120,6 +2472,30 @@ export type PersonaResolvers<ContextType = GraphContext, ParentType extends Reso
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PersonaConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PersonaConnection'] = ResolversParentTypes['PersonaConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PersonaEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PersonaEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PersonaEdge'] = ResolversParentTypes['PersonaEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PersonaPressureResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['PersonaPressure'] = ResolversParentTypes['PersonaPressure']> = ResolversObject<{
+  persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PressureResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Pressure'] = ResolversParentTypes['Pressure']> = ResolversObject<{
+  personas?: Resolver<Array<ResolversTypes['PersonaPressure']>, ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2146,10 +2522,12 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   nextQuestions?: Resolver<Array<ResolversTypes['QuestionToAsk']>, ParentType, ContextType, RequireFields<QueryNextQuestionsArgs, 'first' | 'identifier' | 'useCase'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;
+  pressure?: Resolver<ResolversTypes['Pressure'], ParentType, ContextType, RequireFields<QueryPressureArgs, 'identifier' | 'purpose' | 'windowDays'>>;
   questions?: Resolver<Array<ResolversTypes['Question']>, ParentType, ContextType>;
   render?: Resolver<ResolversTypes['Rendering'], ParentType, ContextType, RequireFields<QueryRenderArgs, 'identifier' | 'template' | 'useCase'>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
+  segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'name'>>;
   terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;
   unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
@@ -2181,6 +2559,15 @@ export type QuestionToAskResolvers<ContextType = GraphContext, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type RecencyFrequencyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RecencyFrequency'] = ResolversParentTypes['RecencyFrequency']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frequencyRank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recencyRank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type RejectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Rejection'] = ResolversParentTypes['Rejection']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -2205,6 +2592,7 @@ export type ResolutionResolvers<ContextType = GraphContext, ParentType extends R
   contacts?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
   explanation?: Resolver<Array<ResolversTypes['ExplanationStep']>, ParentType, ContextType>;
   facts?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
+  nextAllowedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ResolutionScope'], ParentType, ContextType>;
@@ -2213,11 +2601,37 @@ export type ResolutionResolvers<ContextType = GraphContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type RfmResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Rfm'] = ResolversParentTypes['Rfm']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frequencyRank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  monetary?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  monetaryRank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recencyRank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ScoringRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ScoringRun'] = ResolversParentTypes['ScoringRun']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  personas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SearchHitResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
   field?: Resolver<ResolversTypes['SearchField'], ParentType, ContextType>;
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   matched?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SegmentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['PersonaConnection'], ParentType, ContextType, Partial<SegmentMembersArgs>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2303,6 +2717,8 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Coverage?: CoverageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
+  DigitalProfile?: DigitalProfileResolvers<ContextType>;
+  Engagement?: EngagementResolvers<ContextType>;
   Erasure?: ErasureResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
@@ -2315,6 +2731,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   IdentifierType?: IdentifierTypeResolvers<ContextType>;
   IgnoredIdentifier?: IgnoredIdentifierResolvers<ContextType>;
   IngestResult?: IngestResultResolvers<ContextType>;
+  Interest?: InterestResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   Mention?: MentionResolvers<ContextType>;
@@ -2322,15 +2739,23 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Persona?: PersonaResolvers<ContextType>;
+  PersonaConnection?: PersonaConnectionResolvers<ContextType>;
+  PersonaEdge?: PersonaEdgeResolvers<ContextType>;
+  PersonaPressure?: PersonaPressureResolvers<ContextType>;
+  Pressure?: PressureResolvers<ContextType>;
   PressureCap?: PressureCapResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Question?: QuestionResolvers<ContextType>;
   QuestionCondition?: QuestionConditionResolvers<ContextType>;
   QuestionToAsk?: QuestionToAskResolvers<ContextType>;
+  RecencyFrequency?: RecencyFrequencyResolvers<ContextType>;
   Rejection?: RejectionResolvers<ContextType>;
   Rendering?: RenderingResolvers<ContextType>;
   Resolution?: ResolutionResolvers<ContextType>;
+  Rfm?: RfmResolvers<ContextType>;
+  ScoringRun?: ScoringRunResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   Term?: TermResolvers<ContextType>;

@@ -171,6 +171,28 @@ export class Graph {
     }
   }
 
+  /**
+   * Runs a catalog statement in an auto-commit transaction: the only kind that may hold
+   * `CALL { … } IN TRANSACTIONS`, so a statement over the whole graph commits batch by batch instead of
+   * holding a million rows in one transaction. It is not retried: it must be safe to run again.
+   */
+  async batched<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    if (this.availability.isDown) throw this.availability.error();
+    const text = this.statement(name);
+    this.observer?.onQuery(name);
+    const session = this.openSession('WRITE');
+    try {
+      const result = await this.availability.guard(
+        session.run(text, toNeo4j(params) as Record<string, unknown>),
+      );
+      return result.records.map((record) => fromNeo4j(record.toObject()) as T);
+    } catch (error) {
+      throw mapDriverError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Runs text that is not in the catalog: migrations and the data engineer's `idgraph cypher`. */
   async runText(text: string, params: Record<string, unknown> = {}, mode: 'READ' | 'WRITE' = 'WRITE') {
     if (this.availability.isDown) throw this.availability.error();

@@ -16,6 +16,9 @@ export interface PreparedEvent {
     purpose: string | null;
     authenticated: boolean;
     personaKey: string | null;
+    /** What a purchase was worth, in `currency` (ISO 4217). */
+    amount: number | null;
+    currency: string | null;
   };
   identifiers: IdentifierKey[];
   mentions: { role: string; identifier: IdentifierKey }[];
@@ -107,6 +110,8 @@ export function planEvidence(
         channel: row.channel,
         purpose: row.purpose,
         authenticated: row.authenticated,
+        amount: row.amount,
+        currency: row.currency,
       }))
       .sort(byString((e) => e.id)),
     devices: byTime

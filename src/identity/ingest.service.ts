@@ -28,6 +28,18 @@ type Rejection = IngestResult['rejected'][number];
 
 class EventRejected extends Error {}
 
+/** A purchase's worth: a finite amount of 0 or more, in a three-letter currency (default none). */
+function money(event: EventInput): { amount: number | null; currency: string | null } {
+  const amount = event.amount ?? null;
+  if (amount !== null && (!Number.isFinite(amount) || amount < 0))
+    throw new EventRejected('amount must be a number of 0 or more');
+  const currency = event.currency?.trim().toUpperCase() || null;
+  if (currency !== null && !/^[A-Z]{3}$/.test(currency))
+    throw new EventRejected('currency must be a three-letter ISO 4217 code, e.g. EUR');
+  if (currency !== null && amount === null) throw new EventRejected('currency needs an amount');
+  return { amount, currency };
+}
+
 export class IngestService {
   private readonly repo: IdentityRepository;
   private readonly profile: ProfileIngest;
@@ -186,6 +198,7 @@ export class IngestService {
         purpose: key(event.purpose, 'purpose'),
         authenticated: actor.authenticated ?? false,
         personaKey: persona?.key ?? null,
+        ...money(event),
       },
       identifiers,
       mentions,

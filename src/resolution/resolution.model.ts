@@ -47,4 +47,6 @@ export interface ResolutionModel {
   candidates: PersonaModel[];
   confidence: number;
   explanation: ExplanationStepModel[];
+  /** With PRESSURE_CAP: when enough counted messages will have left the window for one more. */
+  nextAllowedAt: string | null;
 }

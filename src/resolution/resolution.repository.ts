@@ -132,7 +132,7 @@ const gatherRow = z.object({
       facts: z.array(z.object({ fact, sensitive: z.boolean() })),
     }),
   ),
-  messages: z.array(z.object({ id: z.string(), personaId: z.string().nullable() })),
+  messages: z.array(z.object({ id: z.string(), personaId: z.string().nullable(), at: z.string() })),
 });
 
 export type GatherRow = z.infer<typeof gatherRow>;

@@ -94,6 +94,8 @@ export interface ResolutionState {
   readonly confidence: number;
   /** Contact points in the order they are considered. */
   readonly contactPoints: readonly ContactPoint[];
+  /** With PRESSURE_CAP: when one more message fits in the window. */
+  readonly nextAllowedAt: string | null;
   /** The first contact point that passed the consent rule, waiting for the pressure rule. */
   readonly allowed: ContactPoint | null;
   /** contactEvery: the allowed contact point of each persona in scope, in scope order. */
@@ -609,10 +611,16 @@ export const pressure: Rule = open((s, g) => {
   if (!s.allowed || !s.useCase.pressureCap) return s;
   const { max, windowDays, purpose } = s.useCase.pressureCap;
   const givers = new Set(s.consentGivers.map((p) => p.id));
-  const sent = new Set(
-    g.messages.filter((m) => m.personaId === null || givers.has(m.personaId)).map((m) => m.id),
-  ).size;
+  const counted = new Map(
+    g.messages.filter((m) => m.personaId === null || givers.has(m.personaId)).map((m) => [m.id, m.at]),
+  );
+  const sent = counted.size;
   if (sent >= max) {
+    // One more fits once all but max - 1 of them have left the window: the (sent - max + 1)th oldest.
+    const leaving = [...counted.values()].sort()[sent - max];
+    const nextAllowedAt = leaving
+      ? new Date(Date.parse(leaving) + windowDays * 86_400_000).toISOString()
+      : null;
     return {
       ...explain(
         suppress(
@@ -625,6 +633,7 @@ export const pressure: Rule = open((s, g) => {
       ),
       allowed: null,
       allowedEvery: [],
+      nextAllowedAt,
     };
   }
   return explain(s, 'contact.pressure', `${sent} of ${max} "${purpose}" message(s) in ${windowDays} day(s)`);
@@ -721,6 +730,7 @@ export function initialState(
     contactPoints: [],
     allowed: null,
     allowedEvery: [],
+    nextAllowedAt: null,
     contact: null,
     contacts: [],
     facts: [],
@@ -743,6 +753,7 @@ export function applyPolicy(start: ResolutionState, pipeline: readonly Rule[] = 
     candidates: [...s.candidates],
     confidence: s.confidence,
     explanation: [...s.explanation],
+    nextAllowedAt: s.nextAllowedAt,
   };
 }
 

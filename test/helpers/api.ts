@@ -34,7 +34,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     throw new Error('NEO4J_URI is unset: run tests through `npm test` so the global setup starts Neo4j.');
   }
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', ...env });
-  const db = await openDatabase(config);
+  // A file with a database of its own (NEO4J_URI: '') starts one quietly.
+  const db = await openDatabase(config, () => {});
   let server: RunningServer;
   try {
     server = await startServer({ config, graph: db.graph });

@@ -45,6 +45,17 @@ const table: Record<string, { needs: Exclude<Caller, 'none'> | 'public'; documen
   'Query.exportPerson': { needs: 'pii', document: `{ exportPerson(id: "${tag}") }` },
   'Query.exportPersona': { needs: 'pii', document: `{ exportPersona(id: "${tag}") }` },
   'Query.auditLog': { needs: 'admin', document: '{ auditLog(first: 1) { pageInfo { hasNextPage } } }' },
+  'Query.segment': { needs: 'read', document: `{ segment(name: "${tag}") { name } }` },
+  'Query.pressure': {
+    needs: 'read',
+    document:
+      '{ pressure(identifier: {type: "email", value: "a@b.example"}, purpose: "news", windowDays: 7) { sent } }',
+  },
+  'Mutation.computeScores': { needs: 'admin', document: 'mutation { computeScores { personas } }' },
+  'Mutation.defineSegment': {
+    needs: 'admin',
+    document: `mutation { defineSegment(input: {name: "${tag}", conditions: {contexts: [WORK]}}) { name } }`,
+  },
   'Mutation.ingest': { needs: 'write', document: 'mutation { ingest(events: []) { accepted } }' },
   'Mutation.defineIdentifierType': {
     needs: 'admin',

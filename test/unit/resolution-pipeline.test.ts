@@ -128,9 +128,9 @@ describe('the pressure rule', () => {
     const u = useCase({ pressureCap: { max: 2, windowDays: 7, purpose: 'news' } });
     const g = gathered({
       messages: [
-        { id: 'm1', personaId: ada.id },
-        { id: 'm1', personaId: null },
-        { id: 'm2', personaId: work.id },
+        { id: 'm1', personaId: ada.id, at: '2026-03-01T00:00:00.000Z' },
+        { id: 'm1', personaId: null, at: '2026-03-01T00:00:00.000Z' },
+        { id: 'm2', personaId: work.id, at: '2026-03-02T00:00:00.000Z' },
       ],
     });
     const allowed = {
@@ -145,6 +145,28 @@ describe('the pressure rule', () => {
     expect(s.explanation).toEqual([
       { rule: 'contact.pressure', detail: '1 of 2 "news" message(s) in 7 day(s)' },
     ]);
+  });
+
+  it('says when one more message fits: when enough of the counted ones have left the window', () => {
+    const u = useCase({ pressureCap: { max: 2, windowDays: 7, purpose: 'news' } });
+    const g = gathered({
+      messages: [
+        { id: 'm3', personaId: ada.id, at: '2026-03-05T10:00:00.000Z' },
+        { id: 'm1', personaId: ada.id, at: '2026-03-01T10:00:00.000Z' },
+        { id: 'm2', personaId: null, at: '2026-03-03T10:00:00.000Z' },
+      ],
+    });
+    const allowed = {
+      identifier: { ...g.anchor },
+      holderIds: new Set([ada.id]),
+      anchor: true,
+      direct: true,
+      lastAt: '',
+    };
+    const s = pressure({ ...start(u, g), consentGivers: [ada], allowed });
+    expect(s.suppressions.map((x) => x.code)).toEqual(['PRESSURE_CAP']);
+    // Three sent, two allowed: once m1 and m2 have left (m2 on March 10th), one more fits.
+    expect(s.nextAllowedAt).toBe('2026-03-10T10:00:00.000Z');
   });
 });
 

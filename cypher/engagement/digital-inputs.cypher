@@ -1,0 +1,33 @@
+// What a person's digital profile is computed from, over all its personas: device kinds used, events
+// per channel, self-service events, consents granted and withdrawn, DIRECT facts volunteered, and
+// questions asked and answered (events by a persona or by an identifier it holds). No row: no such person.
+// $personId: String; $selfServiceTypes: [String]
+// → deviceKinds: [{kind, uses}], channels: [{channel, events}], selfService: Int, granted: Int,
+//   withdrawn: Int, directFacts: Int, asked: Int, answered: Int
+MATCH (person:Person {id: $personId})
+CALL (person) {
+  MATCH (person)-[:HAS_PERSONA]->(p:Persona)
+  CALL (p) {
+    MATCH (p)<-[:BY]-(e:Event) RETURN e
+    UNION
+    MATCH (p)-[:HAS_IDENTIFIER]->(:Identifier)<-[:BY]-(e:Event) RETURN e
+  }
+  RETURN collect(DISTINCT e) AS events
+}
+RETURN
+  COLLECT {
+    MATCH (person)-[:HAS_PERSONA]->(:Persona)-[:USES]->(d:Device) WHERE d.kind IS NOT NULL
+    WITH d.kind AS kind, count(*) AS uses
+    RETURN {kind: kind, uses: uses} AS deviceKind ORDER BY uses DESC, kind
+  } AS deviceKinds,
+  COLLECT {
+    UNWIND events AS e
+    WITH e.channel AS channel, count(*) AS n WHERE channel IS NOT NULL
+    RETURN {channel: channel, events: n} AS used ORDER BY n DESC, channel
+  } AS channels,
+  size([e IN events WHERE e.type IN $selfServiceTypes]) AS selfService,
+  COUNT { (person)-[:HAS_PERSONA]->(:Persona)-[:GAVE]->(c:Consent) WHERE c.granted } AS granted,
+  COUNT { (person)-[:HAS_PERSONA]->(:Persona)-[:GAVE]->(c:Consent) WHERE NOT c.granted } AS withdrawn,
+  COUNT { (person)-[:HAS_PERSONA]->(:Persona)-[:HAS_FACT]->(f:Fact) WHERE f.method = 'DIRECT' } AS directFacts,
+  size([e IN events WHERE EXISTS { (e)-[:ASKED]->() }]) AS asked,
+  size([e IN events WHERE EXISTS { (e)-[:ANSWERED]->() }]) AS answered

@@ -1,0 +1,100 @@
+// Scores, interests and their ranks: computed in Cypher over the whole graph, batch by batch, then
+// every persona whose engagement changed becomes an ENGAGEMENT_CHANGED change.
+import { recordChanges } from '../changes/changes.repository.js';
+import type { ChangeInput } from '../changes/changes.model.js';
+import type { AppConfig } from '../config.js';
+import type { Graph } from '../graph/run.js';
+import { badUserInput } from '../errors.js';
+import type { IdentityService } from '../identity/identity.service.js';
+import { digitalProfile, selfServiceTypes, type DigitalProfileModel } from './digital-profile.js';
+import type { PressureModel, ScoringRunModel } from './engagement.model.js';
+import { EngagementRepository, toEngagement } from './engagement.repository.js';
+
+/** Changes recorded per write transaction. */
+const changesPerTransaction = 1_000;
+
+export class EngagementService {
+  private readonly repo: EngagementRepository;
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly config: AppConfig,
+    private readonly identity: IdentityService,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.repo = new EngagementRepository(graph);
+  }
+
+  /**
+   * Messages of a purpose sent in the window over the identifier's person: three personas of one
+   * human being are one inbox's worth of pressure. Each message counts once.
+   */
+  async pressure(
+    identifier: { type: string; value: string },
+    purpose: string,
+    windowDays: number,
+  ): Promise<PressureModel> {
+    if (!purpose.trim()) throw badUserInput('purpose is required', { field: 'purpose' });
+    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3650) {
+      throw badUserInput('windowDays must be a whole number of days from 1 to 3650', { field: 'windowDays' });
+    }
+    const key = await this.identity.tryNormalize(identifier);
+    const row = key
+      ? await this.repo.pressure({ ...key, purpose, windowDays, now: new Date().toISOString() })
+      : null;
+    if (!row) return { sent: 0, personas: [] };
+    const all = new Set([...row.direct, ...row.personas.flatMap((p) => p.sent)]);
+    return {
+      sent: all.size,
+      personas: row.personas.map((p) => ({ persona: p.persona, sent: new Set(p.sent).size })),
+    };
+  }
+
+  /** What kind of digital customer a person is, from the behaviour of all its personas now. */
+  async digitalProfile(personId: string): Promise<DigitalProfileModel | null> {
+    const inputs = await this.repo.digitalInputs(personId, selfServiceTypes);
+    return inputs && digitalProfile(inputs, this.config.engagement);
+  }
+
+  /** Incremental: only personas with events ingested since the last run are rescored; ranks always. */
+  async computeScores(): Promise<ScoringRunModel> {
+    const now = new Date().toISOString();
+    const since = await this.repo.lastRun();
+    const personas = await this.repo.scorePersonas({
+      since,
+      now,
+      halfLifeDays: this.config.engagement.halfLifeDays,
+      interestFactKeys: this.config.engagement.interestFactKeys,
+    });
+    this.log(`scored ${personas} persona(s) with events since ${since ?? 'the beginning'}`);
+    await this.repo.rankPersonas(now);
+    let changed = 0;
+    for (let afterId = ''; ;) {
+      const page = await this.repo.changedPage(now, afterId, changesPerTransaction);
+      if (page.length === 0) break;
+      const changes: ChangeInput[] = page.map((row) => {
+        const engagement = toEngagement(row.engagement);
+        return {
+          type: 'ENGAGEMENT_CHANGED',
+          personaIds: [row.personaId],
+          personIds: row.personId ? [row.personId] : [],
+          data: {
+            event: null,
+            action: 'computeScores',
+            at: now,
+            rfo: engagement.rfo,
+            rfc: engagement.rfc,
+            rfm: engagement.rfm,
+            interests: engagement.interests.slice(0, 5),
+          },
+        };
+      });
+      await this.graph.writeTx('engagement/record-changes', (tx) => recordChanges(tx, changes));
+      changed += page.length;
+      afterId = page.at(-1)!.personaId;
+    }
+    await this.repo.recordRun(now, personas, changed);
+    this.log(`ranked; ${changed} persona(s) changed`);
+    return { at: now, personas, changed };
+  }
+}
