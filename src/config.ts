@@ -48,6 +48,8 @@ const environmentSchema = z.object({
   WEBHOOK_CHECKPOINT_MS: z.coerce.number().int().positive().default(500),
   SHOW_STACK_TRACES: z.enum(['true', 'false']).optional(),
   ERASURE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0).default(0),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
 });
 
 export interface ApiKeyGrant {
@@ -90,7 +92,11 @@ export interface AppConfig {
     showStackTraces: boolean;
     /** The HMAC key of erased identifiers' hashes (see src/privacy/erased.ts). */
     erasureSecret: string;
+    /** True when ERASURE_SECRET is unset and the development key stands in (never in production). */
+    erasureSecretIsDevelopmentKey: boolean;
   };
+  /** Token bucket per API key or address (src/rate-limit.ts); perMinute 0 means off. */
+  rateLimit: { perMinute: number; burst: number };
   webhooks: WebhookSettings;
 }
 
@@ -156,6 +162,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
     problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
   }
+  // Erased identifiers' hashes under a key everyone knows could be reversed by guessing values.
+  if (e.NODE_ENV === 'production' && e.ERASURE_SECRET === undefined) {
+    problems.push('ERASURE_SECRET: required when NODE_ENV=production (at least 16 random characters)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -197,6 +207,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
         e.SHOW_STACK_TRACES === 'true' ||
         (e.SHOW_STACK_TRACES === undefined && environment.NODE_ENV === 'development'),
       erasureSecret: e.ERASURE_SECRET ?? developmentErasureSecret,
+      erasureSecretIsDevelopmentKey: e.ERASURE_SECRET === undefined,
+    },
+    rateLimit: {
+      perMinute: e.RATE_LIMIT_PER_MINUTE,
+      burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_PER_MINUTE)),
     },
   };
 }

@@ -19,6 +19,7 @@ import { HealthService } from './graph/graph.service.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
 import { authenticate } from './privacy/auth.js';
+import { callerOf, rateLimited, RateLimiter } from './rate-limit.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -45,6 +46,8 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // Refused before anything runs, over HTTP and WebSocket alike.
   const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
   const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
+  // One bucket per caller for HTTP requests and WebSocket operations together.
+  const rateLimiter = new RateLimiter(config.rateLimit);
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
@@ -59,7 +62,16 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     {
       schema,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
-      onSubscribe: (_ctx, _id, payload) => withinTokenLimit(payload.query),
+      onSubscribe: (ctx, _id, payload) => {
+        const retryAfter = rateLimiter.take(
+          callerOf(
+            String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
+            ctx.extra.request.socket.remoteAddress,
+          ),
+        );
+        if (retryAfter !== null) return [rateLimited(retryAfter)];
+        return withinTokenLimit(payload.query);
+      },
       onConnect: (ctx) =>
         acceptsConnection(
           config,
@@ -154,6 +166,14 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     } catch {
       res.status(503).json({ ok: false });
     }
+  });
+  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    const retryAfter = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
+    if (retryAfter === null) return next();
+    res
+      .status(429)
+      .set('Retry-After', String(retryAfter))
+      .json({ errors: [rateLimited(retryAfter).toJSON()] });
   });
   app.use(
     '/graphql',

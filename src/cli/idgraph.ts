@@ -48,6 +48,9 @@ const lostGraceMs = 2000;
 
 async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
   const { startServer } = await import('../server.js');
+  if (config.privacy.erasureSecretIsDevelopmentKey) {
+    log('WARNING: ERASURE_SECRET is unset; erased identifiers are hashed with the development key.');
+  }
   const db = await openDatabase(config, log);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -155,7 +158,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string }).code;
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError) console.error(`FATAL: ${error.message}`);
   else if (code === 'EADDRINUSE')
     console.error(`${(error as Error).message}: another process holds the port; set PORT`);
   else console.error(error instanceof Error ? error.message : error);

@@ -16,6 +16,8 @@ export default async function globalSetup() {
   await migrate(db.graph);
   // Workers start after this hook and inherit the environment: they all reach this database.
   process.env.NEO4J_URI = db.uri;
+  // The CLI tests run the service with NODE_ENV=production, which requires its own erasure key.
+  process.env.ERASURE_SECRET ??= 'identity-graph-test-erasure-secret';
   if (db.credentials) {
     process.env.NEO4J_USER = db.credentials.user;
     process.env.NEO4J_PASSWORD = db.credentials.password;
