@@ -28,6 +28,7 @@ const config: CodegenConfig = {
           Consent: '../identity/identity.model.js#ConsentModel',
           Event: '../identity/identity.model.js#EventModel',
           Mention: '../identity/identity.model.js#MentionModel',
+          Membership: '../identity/identity.model.js#MembershipModel',
           IdentifierType: '../identity/identity.model.js#IdentifierTypeModel',
           UseCase: '../resolution/resolution.model.js#UseCaseModel',
           Resolution: '../resolution/resolution.model.js#ResolutionModel',

@@ -6,6 +6,7 @@
 // pub/sub (where redis-server is installed). "Committed" is the moment the write transaction's
 // promise resolved in the writer, which is just after the commit, so delays are, if anything,
 // slightly understated; subscribers run in a worker thread with a clock comparable to the writer's.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,9 @@ import { openDatabase, type Database } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { hasRedisServer, startRedis } from '../test/helpers/redis.js';
+
+// The API runs with NODE_ENV=production here, which requires an erasure key of its own.
+process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 
 const subscriberCount = 100;
 const changeCount = 300;

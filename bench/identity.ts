@@ -1,6 +1,7 @@
 // Measures ingest throughput and resolve latency through the GraphQL API against the floor: the same
 // graph work as hand-written Cypher over the driver (bench/floor/). `npm run bench:identity` writes
 // bench/results/identity.json. Runs on its own embedded Neo4j in a temporary store.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,9 @@ import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { startServer } from '../src/server.js';
+
+// The API runs with NODE_ENV=production here, which requires an erasure key of its own.
+process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 
 const personaCount = 2000;
 const eventsPerPersona = 3;

@@ -8,6 +8,7 @@
 // GraphQL (measured at 10k on the way up for growth), seed 3 by the ingest floor (a batch after each
 // GraphQL batch), seed 2 through `idgraph import`. Resolve and nested reads run over all of them.
 // Contenders are measured in turns (compare()) so a busy shared machine's noise falls on each alike.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,9 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
 import { startPeer } from './peer.js';
+
+// The API runs with NODE_ENV=production here, which requires an erasure key of its own.
+process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 
 const argument = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -172,15 +176,50 @@ async function startApi(
     });
     child.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
   });
+  // An API that dies mid-run says why (the bench's own error is only "other side closed").
+  let tail = '';
+  child.stderr!.on('data', (chunk: Buffer) => void (tail = (tail + chunk.toString()).slice(-4000)));
+  // 'close', not 'exit': by then the last of its output has been read.
+  let stopping = false;
+  child.once('close', (code, signal) => {
+    if (!stopping) log(`the API exited (${code ?? signal}); its last output:\n${tail}`);
+  });
   return {
     url,
     child,
     stop: () =>
       new Promise((resolve) => {
+        stopping = true;
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * `idgraph import` as a data engineer runs it, stopped with SIGINT after `budgetSeconds`. Asynchronous,
+ * so this process keeps reading the API's output meanwhile: a full pipe would stall the API.
+ */
+function importFile(uri: string, file: string, budgetSeconds?: number) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', file, '--batch', String(batchSize)],
+      {
+        env: { ...process.env, NEO4J_URI: uri, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const timer = budgetSeconds ? setTimeout(() => child.kill('SIGINT'), budgetSeconds * 1000) : undefined;
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 /** The floor's rows: what the ingest floor writes for an event, values as given (no normalization). */
@@ -407,15 +446,7 @@ async function main() {
     const file = path.join(dataDir, 'events.jsonl');
     await writeDataset(file, { size, seed: 2 });
     let t = performance.now();
-    const imported = spawnSync(
-      process.execPath,
-      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', file, '--batch', String(batchSize)],
-      {
-        env: { ...process.env, NEO4J_URI: db.uri, NODE_ENV: 'production' },
-        encoding: 'utf8',
-        maxBuffer: 2 ** 28,
-      },
-    );
+    const imported = await importFile(db.uri, file);
     const importMs = performance.now() - t;
     if (imported.status !== 0) throw new Error(`idgraph import failed: ${imported.stderr.slice(-2_000)}`);
     const importSummary = JSON.parse(imported.stdout.trim().split('\n').pop()!) as {
@@ -511,17 +542,7 @@ async function main() {
     }
     await new Promise<void>((r) => out.end(() => r()));
     t = performance.now();
-    const supernodeImport = spawnSync(
-      process.execPath,
-      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', supernodeFile, '--batch', String(batchSize)],
-      {
-        env: { ...process.env, NEO4J_URI: db.uri, NODE_ENV: 'production' },
-        encoding: 'utf8',
-        timeout: supernodeBudgetSeconds * 1_000,
-        killSignal: 'SIGINT',
-        maxBuffer: 2 ** 28,
-      },
-    );
+    const supernodeImport = await importFile(db.uri, supernodeFile, supernodeBudgetSeconds);
     const supernodeSeconds = (performance.now() - t) / 1000;
     const holders = (
       await db.graph.runText(

@@ -6,6 +6,7 @@
 // in 10 transactions of 100, back to back), both after a warm-up that is not measured. "Committed" is
 // the moment the write transaction's promise resolved in the writer; receivers run in a worker
 // thread with a clock comparable to the writer's, check every signature and answer 200.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,9 @@ import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { startServer, type RunningServer } from '../src/server.js';
+
+// The API runs with NODE_ENV=production here, which requires an erasure key of its own.
+process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 
 const receiverCount = 10;
 const changeCount = 1000;

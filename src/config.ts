@@ -48,7 +48,14 @@ const environmentSchema = z.object({
   WEBHOOK_CHECKPOINT_MS: z.coerce.number().int().positive().default(500),
   SHOW_STACK_TRACES: z.enum(['true', 'false']).optional(),
   ERASURE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().min(0).default(0),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  JWT_ROLES_CLAIM: z.string().default('roles'),
+  JWT_ALGORITHM: z.string().default('RS256'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
 });
 
@@ -73,8 +80,15 @@ export interface AppConfig {
     pageCacheMb: number;
   };
   defaultRegion: string;
-  /** Null when API_KEYS is unset: every caller gets every role (local development and demo). */
+  /**
+   * Null when API_KEYS is unset: without JWT settings either, every caller gets every role (local
+   * development and demo).
+   */
   apiKeys: ApiKeyGrant[] | null;
+  /** Bearer JWTs verified with jose (src/privacy/jwt.ts); null when no key source is configured. */
+  jwt: JwtSettings | null;
+  /** Requests per API key (or token subject, or client address) per minute; 0: no limit. */
+  rateLimit: { perMinute: number; burst: number };
   limits: {
     maxQueryDepth: number;
     /** See costLimit in src/limits.ts for what a field costs. */
@@ -92,12 +106,23 @@ export interface AppConfig {
     showStackTraces: boolean;
     /** The HMAC key of erased identifiers' hashes (see src/privacy/erased.ts). */
     erasureSecret: string;
-    /** True when ERASURE_SECRET is unset and the development key stands in (never in production). */
-    erasureSecretIsDevelopmentKey: boolean;
+    /** True when ERASURE_SECRET is unset and the published local key stands in (never in production). */
+    developmentErasureSecret: boolean;
   };
-  /** Token bucket per API key or address (src/rate-limit.ts); perMinute 0 means off. */
-  rateLimit: { perMinute: number; burst: number };
   webhooks: WebhookSettings;
+}
+
+export interface JwtSettings {
+  /** Where signing keys come from: a JWKS URL, a PEM public key, or a shared HS256 secret. */
+  jwksUrl?: string;
+  publicKey?: string;
+  /** The algorithm of a PEM public key (RS256, ES256, …). */
+  algorithm: string;
+  secret?: string;
+  issuer?: string;
+  audience?: string;
+  /** The claim holding the roles: an array, or a space-separated string. */
+  rolesClaim: string;
 }
 
 /** How webhooks are delivered (see src/changes/webhooks.deliverer.ts). */
@@ -162,9 +187,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
     problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
   }
-  // Erased identifiers' hashes under a key everyone knows could be reversed by guessing values.
-  if (e.NODE_ENV === 'production' && e.ERASURE_SECRET === undefined) {
-    problems.push('ERASURE_SECRET: required when NODE_ENV=production (at least 16 random characters)');
+  const keySources = [e.JWT_JWKS_URL, e.JWT_PUBLIC_KEY, e.JWT_SECRET].filter(Boolean).length;
+  if (keySources > 1) problems.push('JWT: set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
+  // Erased identifiers' hashes must not be computable by anyone who read this repository.
+  if (e.NODE_ENV === 'production' && !e.ERASURE_SECRET) {
+    problems.push('ERASURE_SECRET: required when NODE_ENV=production (16 characters or more, kept secret)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -183,6 +210,22 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     defaultRegion: e.DEFAULT_REGION,
     apiKeys,
+    jwt:
+      keySources === 0
+        ? null
+        : {
+            jwksUrl: e.JWT_JWKS_URL,
+            publicKey: e.JWT_PUBLIC_KEY,
+            algorithm: e.JWT_ALGORITHM,
+            secret: e.JWT_SECRET,
+            issuer: e.JWT_ISSUER,
+            audience: e.JWT_AUDIENCE,
+            rolesClaim: e.JWT_ROLES_CLAIM,
+          },
+    rateLimit: {
+      perMinute: e.RATE_LIMIT_PER_MINUTE,
+      burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_PER_MINUTE / 6)),
+    },
     limits: {
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryCost: e.MAX_QUERY_COST,
@@ -207,11 +250,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
         e.SHOW_STACK_TRACES === 'true' ||
         (e.SHOW_STACK_TRACES === undefined && environment.NODE_ENV === 'development'),
       erasureSecret: e.ERASURE_SECRET ?? developmentErasureSecret,
-      erasureSecretIsDevelopmentKey: e.ERASURE_SECRET === undefined,
-    },
-    rateLimit: {
-      perMinute: e.RATE_LIMIT_PER_MINUTE,
-      burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_PER_MINUTE)),
+      developmentErasureSecret: e.ERASURE_SECRET === undefined,
     },
   };
 }

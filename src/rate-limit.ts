@@ -1,70 +1,59 @@
-// Rate limits per caller: a token bucket per API key (or per address for callers without one), on
-// top of the size, depth and cost limits of src/limits.ts. Kept in memory: each instance limits
-// its own traffic.
-import { GraphQLError } from 'graphql';
+// Requests per caller per minute, on top of the size, depth and cost limits: a token bucket per API
+// key, token or client address, kept in this instance's memory (each instance limits on its own).
+import { createHash } from 'node:crypto';
 
-export interface RateLimitSettings {
-  /** Operations a caller may start per minute on average; 0 turns rate limiting off. */
-  perMinute: number;
-  /** Operations a caller may start at once after being idle. */
-  burst: number;
-}
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-/** Callers idle this long are forgotten, so the map does not grow with every caller ever seen. */
-const idleForgetMs = 10 * 60_000;
+export type Admission = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private lastSweep = 0;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
 
   constructor(
-    private readonly settings: RateLimitSettings,
+    private readonly perMinute: number,
+    private readonly burst: number,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  get enabled(): boolean {
-    return this.settings.perMinute > 0;
+  ) {
+    this.perMs = perMinute / 60_000;
   }
 
-  /** Takes one token for the caller: null when allowed, else the seconds until a token is back. */
-  take(caller: string): number | null {
-    if (!this.enabled) return null;
+  get enabled(): boolean {
+    return this.perMinute > 0;
+  }
+
+  /** Takes one request's token for this caller, or says how long until one is free. */
+  take(caller: string): Admission {
+    if (!this.enabled) return { allowed: true };
     const now = this.now();
-    this.sweep(now);
-    const ratePerMs = this.settings.perMinute / 60_000;
-    const bucket = this.buckets.get(caller) ?? { tokens: this.settings.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.settings.burst, bucket.tokens + (now - bucket.updatedAt) * ratePerMs);
-    bucket.updatedAt = now;
+    const bucket = this.buckets.get(caller) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
+    bucket.at = now;
     this.buckets.set(caller, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return null;
+      this.forgetIdle(now);
+      return { allowed: true };
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)),
+    };
   }
 
-  private sweep(now: number): void {
-    if (now - this.lastSweep < idleForgetMs) return;
-    this.lastSweep = now;
-    for (const [caller, bucket] of this.buckets) {
-      if (now - bucket.updatedAt > idleForgetMs) this.buckets.delete(caller);
-    }
+  /** Buckets full again hold nothing worth keeping: drop them now and then, so memory stays bounded. */
+  private forgetIdle(now: number) {
+    if (this.buckets.size < 10_000) return;
+    const refillMs = this.burst / this.perMs;
+    for (const [caller, bucket] of this.buckets) if (now - bucket.at > refillMs) this.buckets.delete(caller);
   }
 }
 
-/** Who a request counts against: its bearer credential, or its address when it sends none. */
+/** The caller a request is counted against: its bearer credential (hashed: never kept as is), or its address. */
 export function callerOf(authorization: string | undefined, address: string | undefined): string {
-  const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
-  return token ? `token:${token}` : `address:${address ?? 'unknown'}`;
+  const credential = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  return credential
+    ? `bearer:${createHash('sha256').update(credential).digest('base64url')}`
+    : `address:${address ?? 'unknown'}`;
 }
 
-export function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`Rate limit exceeded: retry in ${retryAfterSeconds} s`, {
-    extensions: { code: 'RATE_LIMITED', retryAfter: retryAfterSeconds },
-  });
-}
+export const rateLimitMessage = (perMinute: number, retryAfterSeconds: number) =>
+  `Over the limit of ${perMinute} requests per minute for this caller; retry after ${retryAfterSeconds} s`;

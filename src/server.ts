@@ -10,6 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
 import { WebhookDeliverer } from './changes/webhooks.deliverer.js';
+import { DefinitionCache } from './changes/definitions.cache.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
@@ -18,8 +19,8 @@ import { mountGraphiQL } from './graphiql.js';
 import { HealthService } from './graph/graph.service.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
-import { authenticate } from './privacy/auth.js';
-import { callerOf, rateLimited, RateLimiter } from './rate-limit.js';
+import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
+import { callerOf, RateLimiter, rateLimitMessage } from './rate-limit.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningServer {
@@ -46,12 +47,19 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // Refused before anything runs, over HTTP and WebSocket alike.
   const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
   const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
-  // One bucket per caller for HTTP requests and WebSocket operations together.
-  const rateLimiter = new RateLimiter(config.rateLimit);
+  const rateLimiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
+  const wsAuthorization = (ctx: {
+    connectionParams?: Record<string, unknown>;
+    extra: { request: http.IncomingMessage };
+  }) => String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '');
 
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
+  // Use cases and identifier types are read once per instance and dropped when the feed delivers a
+  // redefinition, whichever instance made it.
+  const definitions = new DefinitionCache();
+  definitions.follow(changeFeed);
   await changeFeed.start();
   // Beside it, the webhooks this instance holds the lease of (src/changes/webhooks.deliverer.ts).
   const webhookDeliverer = new WebhookDeliverer(graph, changeFeed, config.webhooks);
@@ -63,31 +71,33 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       schema,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
       onSubscribe: (ctx, _id, payload) => {
-        const retryAfter = rateLimiter.take(
-          callerOf(
-            String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
-            ctx.extra.request.socket.remoteAddress,
-          ),
+        // Every operation over the socket counts against its caller, like an HTTP request.
+        const admission = rateLimiter.take(
+          callerOf(wsAuthorization(ctx), ctx.extra.request.socket.remoteAddress),
         );
-        if (retryAfter !== null) return [rateLimited(retryAfter)];
+        if (!admission.allowed) {
+          return [
+            new GraphQLError(rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds), {
+              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
+            }),
+          ];
+        }
         return withinTokenLimit(payload.query);
       },
       onConnect: (ctx) =>
-        acceptsConnection(
-          config,
-          String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? ''),
-          (code, reason) => ctx.extra.socket.close(code, reason),
+        acceptsConnection(config, wsAuthorization(ctx), (code, reason) =>
+          ctx.extra.socket.close(code, reason),
         ),
-      // A subscription's context lives as long as the subscription; resolvers that read must not
-      // cache across events, so this context holds no loaders (see STYLE.md, "the subscription trap").
-      context: (ctx) =>
+      // A subscription's context lives as long as the subscription: it hands out fresh loaders on every
+      // access (isLongLived), so no row read for one event is served to the next.
+      context: async (ctx) =>
         createContext({
           graph,
           config,
           changeFeed,
-          authorization: String(
-            ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '',
-          ),
+          definitions,
+          isLongLived: true,
+          auth: await authenticateRequest(config, wsAuthorization(ctx)),
         }),
       // Apollo's formatError does not see WebSocket results: apply it here too, so a subscription's
       // errors carry the same codes and hide the same internals as HTTP ones.
@@ -167,26 +177,36 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       res.status(503).json({ ok: false });
     }
   });
-  app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    const retryAfter = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
-    if (retryAfter === null) return next();
-    res
-      .status(429)
-      .set('Retry-After', String(retryAfter))
-      .json({ errors: [rateLimited(retryAfter).toJSON()] });
-  });
   app.use(
     '/graphql',
+    // Before the body is read: a caller over its rate gets 429 and when to come back, nothing more.
+    (req: Request, res: Response, next: NextFunction) => {
+      const admission = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
+      if (admission.allowed) return next();
+      res
+        .status(429)
+        .set('Retry-After', String(admission.retryAfterSeconds))
+        .json({
+          errors: [
+            {
+              message: rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds),
+              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
+            },
+          ],
+        });
+    },
     express.json({ limit: maxBody }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        // With keys configured, a request without a valid one is refused whole, with HTTP 401.
-        if (config.apiKeys !== null && !authenticate(config, req.headers.authorization).authenticated) {
-          throw new GraphQLError('Send Authorization: Bearer <api key>', {
+        const auth = await authenticateRequest(config, req.headers.authorization);
+        // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401.
+        if (requiresAuthentication(config) && !auth.authenticated) {
+          const hint = `Send Authorization: Bearer <${config.jwt ? 'token or ' : ''}api key>`;
+          throw new GraphQLError('reason' in auth ? auth.reason : hint, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext({ graph, config, changeFeed, authorization: req.headers.authorization });
+        return createContext({ graph, config, changeFeed, definitions, auth });
       },
     }),
   );

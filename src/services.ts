@@ -1,7 +1,9 @@
-// Builds the domain services over one graph handle; resolvers reach the rules only through these.
+// The composition root: the one place that wires repositories, services and loaders together. A
+// request builds only what its operation uses, so `{ __typename }` costs no database work.
 import type { ChangeFeed } from './changes/changes.feed.js';
 import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
+import { DefinitionCache } from './changes/definitions.cache.js';
 import { WebhooksService } from './changes/webhooks.service.js';
 import type { AuthContext } from './privacy/auth.js';
 import type { AppConfig } from './config.js';
@@ -18,28 +20,72 @@ import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
 import { SearchService } from './identity/search.service.js';
 
-export function createServices(graph: Graph, config: AppConfig, auth: AuthContext, changeFeed?: ChangeFeed) {
-  const identityRepository = new IdentityRepository(graph);
-  const identity = new IdentityService(graph, config, auth.actor, identityRepository);
-  const loaders = {
-    identity: createIdentityLoaders(identityRepository),
-    profile: createProfileLoaders(new ProfileRepository(graph)),
-  };
-  const resolution = new ResolutionService(graph, identity, loaders.identity, auth.actor);
-  const changes = new ChangesService(new ChangesRepository(graph), changeFeed);
+/** Caches a factory's product on first call. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+export function createServices(
+  graph: Graph,
+  config: AppConfig,
+  auth: AuthContext,
+  changeFeed?: ChangeFeed,
+  /** The instance's cache of use cases and identifier types; without one, nothing outlives this call. */
+  definitions = new DefinitionCache(),
+) {
+  const health = once(() => new HealthService(graph));
+  const identityRepository = once(() => new IdentityRepository(graph));
+  const identity = once(
+    () => new IdentityService(graph, config, auth.actor, definitions, identityRepository()),
+  );
+  const ingest = once(() => new IngestService(graph, config));
+  const resolution = once(() => new ResolutionService(graph, identity(), definitions, auth.actor));
+  const changes = once(() => new ChangesService(new ChangesRepository(graph), changeFeed));
+  const identityLoaders = once(() => createIdentityLoaders(identityRepository()));
+  const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
+  const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
+  const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
+  const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
+  const search = once(() => new SearchService(graph, config));
   return {
     services: {
-      health: new HealthService(graph),
-      identity,
-      ingest: new IngestService(graph, config),
-      resolution,
-      changes,
-      profile: new ProfileService(graph, identity, resolution, loaders.identity, auth),
-      webhooks: new WebhooksService(graph, changes, config.webhooks, auth.actor),
-      privacy: new PrivacyService(graph, config, identityRepository, auth.actor),
-      search: new SearchService(graph, config),
+      get health() {
+        return health();
+      },
+      get identity() {
+        return identity();
+      },
+      get ingest() {
+        return ingest();
+      },
+      get resolution() {
+        return resolution();
+      },
+      get changes() {
+        return changes();
+      },
+      get profile() {
+        return profile();
+      },
+      get webhooks() {
+        return webhooks();
+      },
+      get privacy() {
+        return privacy();
+      },
+      get search() {
+        return search();
+      },
     },
-    loaders,
+    loaders: {
+      get identity() {
+        return identityLoaders();
+      },
+      get profile() {
+        return profileLoaders();
+      },
+    },
   };
 }
 

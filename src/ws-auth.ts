@@ -1,21 +1,21 @@
-// What the WebSocket layer refuses before any subscription starts: a connection without a valid
-// API key where keys are configured (over HTTP such a request is answered 401, see server.ts).
+// What the WebSocket layer refuses before any subscription starts: a connection without a valid API
+// key or token where they are configured (over HTTP such a request is answered 401, see server.ts).
 import type { AppConfig } from './config.js';
-import { authenticate } from './privacy/auth.js';
+import { authenticateRequest } from './privacy/jwt.js';
 
 /**
- * graphql-ws's onConnect: refuses a connection_init without a known key (connectionParams or the
- * upgrade request's header) by closing with 4401, the code graphql-ws uses for "Unauthorized".
+ * graphql-ws's onConnect: refuses a connection_init without a known key or a valid token
+ * (connectionParams or the upgrade request's header) by closing with 4401, the code graphql-ws uses
+ * for "Unauthorized", with the reason.
  */
-export function acceptsConnection(
+export async function acceptsConnection(
   config: AppConfig,
   authorization: string,
   close: (code: number, reason: string) => void,
-): boolean {
-  if (authenticate(config, authorization).authenticated) return true;
-  close(
-    4401,
-    `Unauthorized: missing or unknown API key. Send connectionParams {authorization: "Bearer <key>"}`,
-  );
+): Promise<boolean> {
+  const auth = await authenticateRequest(config, authorization);
+  if (auth.authenticated) return true;
+  const reason = 'reason' in auth ? auth.reason : 'missing or unknown API key';
+  close(4401, `Unauthorized: ${reason}. Send connectionParams {authorization: "Bearer <key or token>"}`);
   return false;
 }

@@ -3,6 +3,7 @@
 MATCH (p:Persona {id: $personaId})-[h:HAS_IDENTIFIER]->(i:Identifier {type: $type, value: $value})
 USING INDEX SEEK i:Identifier(type, value)
 MERGE (p)-[d:DETACHED]->(i)
-SET d.reason = $reason, d.by = $actor, d.at = datetime(), d.evidenceEventId = h.eventId
+SET d.reason = $reason, d.by = $actor, d.at = datetime(), d.evidenceEventId = h.eventId,
+    d.since = h.since, d.lastAt = h.lastAt
 DELETE h
 RETURN count(d) AS detached

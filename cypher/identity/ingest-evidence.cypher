@@ -4,8 +4,11 @@
 // mentions: [{role, type, value}]}]; $attachments: [{eventId, personaKey, type, value, source, at,
 // strength}] in batch order; $links: [{eventId, aType, aValue, bType, bValue, strength, source, at}];
 // $observations: [{eventId, deviceId, type, value, source, at}]; $uses: [{eventId, personaKey,
-// deviceId, strength, source, at}]
-// → attached: [{eventId, personaId, type, value}] (memberships this transaction created)
+// deviceId, strength, source, at}]; $endings: [{eventId, personaKey, type, value, at, reason:
+// 'REPLACED' | 'RECYCLED', days}] (REPLACED: the persona's own membership; RECYCLED: every other
+// holder silent for `days` before `at`)
+// → attached: [{eventId, personaId, type, value}] (memberships this transaction created),
+//   ended: [{eventId, personaId, type, value, reason}] (memberships this transaction ended)
 CALL {
   // What each fresh event was by, and whom it mentions (never linked to the actor).
   UNWIND $eventRows AS row
@@ -41,7 +44,7 @@ CALL {
   MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (p:Persona {key: row.personaKey})
   MATCH (i:Identifier {type: row.type, value: row.value})
-  WHERE NOT (p)-[:DETACHED]->(i)
+  WHERE NOT (p)-[:DETACHED]->(i) AND NOT (p)-[:HELD {endedBy: 'REPLACED'}]->(i)
   MERGE (p)-[h:HAS_IDENTIFIER]->(i)
   ON CREATE SET h.eventId = row.eventId, h.source = row.source, h.since = datetime(row.at),
                 h.strength = row.strength, h.createdTx = $txId
@@ -52,9 +55,28 @@ CALL {
   RETURN collect({eventId: row.eventId, personaId: p.id, type: i.type, value: i.value}) AS attached
 }
 CALL {
+  // Memberships that end keep their history as HELD (from, last seen, to, why): a replaced identifier
+  // of the persona itself, or a recycled one's silent holders once someone new proved it STRONG.
+  WITH attached
+  UNWIND $endings AS row
+  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (i:Identifier {type: row.type, value: row.value})
+  MATCH (q:Persona)-[h:HAS_IDENTIFIER]->(i)
+  WHERE CASE row.reason
+          WHEN 'REPLACED' THEN q.key = row.personaKey
+          ELSE q.key <> row.personaKey
+               AND coalesce(h.lastAt, h.since) < datetime(row.at) - duration({days: row.days})
+        END
+  CREATE (q)-[held:HELD]->(i)
+  SET held = properties(h), held.to = datetime(row.at), held.endedBy = row.reason,
+      held.endedByEventId = row.eventId
+  DELETE h
+  RETURN collect({eventId: row.eventId, personaId: q.id, type: i.type, value: i.value, reason: row.reason}) AS ended
+}
+CALL {
   // Identifiers that go together: STRONG when an authenticated actor used them in one event, WEAK
   // when they merely co-occurred. One edge per pair (a before b), upgraded, never downgraded.
-  WITH attached
+  WITH ended
   UNWIND $links AS row
   MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (a:Identifier {type: row.aType, value: row.aValue})
@@ -89,4 +111,4 @@ CALL {
   SET u.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE u.strength END, u.lastAt = datetime(row.at)
   RETURN count(*) AS used
 }
-RETURN attached
+RETURN attached, ended

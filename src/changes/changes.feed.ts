@@ -59,6 +59,8 @@ export class ChangeFeed {
   /** The latest changes, consecutive, ending at `head`: live subscribers read these from memory. */
   private buffer: ChangeModel[] = [];
   private readonly waiters = new Set<() => void>();
+  /** Told of every change this instance reads, in feed order (caches of definitions follow these). */
+  private readonly listeners = new Set<(changes: readonly ChangeModel[] | 'gap') => void>();
   private gapSince?: number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -157,6 +159,16 @@ export class ChangeFeed {
     });
   }
 
+  /**
+   * Calls `listener` with each run of consecutive changes this instance reads, before its subscribers
+   * wake, or with 'gap' when the tailer passed over missing places (something may have been missed).
+   * Returns the function that stops the calls.
+   */
+  onChanges(listener: (changes: readonly ChangeModel[] | 'gap') => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
   /** Runs one cycle now, or once more after the one running (callers then share it). */
   private cycle(): Promise<void> {
     if (this.isStopped) return this.running ?? Promise.resolve();
@@ -240,6 +252,7 @@ export class ChangeFeed {
         );
         this.buffer = [];
         this.head = next - 1;
+        this.tell('gap');
         continue;
       }
       this.gapSince = undefined;
@@ -253,7 +266,18 @@ export class ChangeFeed {
     this.buffer.push(...changes);
     if (this.buffer.length > this.bufferSize) this.buffer.splice(0, this.buffer.length - this.bufferSize);
     this.head = changes[changes.length - 1]!.seq;
+    this.tell(changes);
     this.wakeAll();
+  }
+
+  private tell(changes: readonly ChangeModel[] | 'gap'): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        this.log(`change feed: a listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   private wakeAll(): void {

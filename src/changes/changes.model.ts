@@ -11,6 +11,8 @@ export const changeTypes = [
   'FACT_RECORDED',
   'CONSENT_RECORDED',
   'PERSON_ERASED',
+  'USE_CASE_DEFINED',
+  'IDENTIFIER_TYPE_DEFINED',
   'ANSWER_RECORDED',
   'MAPPING_ADDED',
 ] as const;

@@ -10,17 +10,27 @@ import { demoKnowledge } from './demo-knowledge.js';
 export interface DemoOptions {
   /** Prefix of every key and address, so a test can load its own copy. */
   prefix: string;
-  /** The phone numbers the stories use: Joe office, Joe personal, Sam, the consultant, the switchboard. */
-  phones: [string, string, string, string, string];
+  /**
+   * The phone numbers the stories use: Joe office, Joe personal, Sam, the consultant, the switchboard,
+   * and the number that changed hands (recycled).
+   */
+  phones: [string, string, string, string, string, string];
 }
 
 export const demoDefaults: DemoOptions = {
   prefix: 'demo',
-  phones: ['+1 212 555 0101', '+1 212 555 0102', '+1 415 555 0103', '+1 312 555 0104', '+1 646 555 0100'],
+  phones: [
+    '+1 212 555 0101',
+    '+1 212 555 0102',
+    '+1 415 555 0103',
+    '+1 312 555 0104',
+    '+1 646 555 0100',
+    '+1 718 555 0106',
+  ],
 };
 
 export function demoDataset({ prefix: p, phones }: DemoOptions) {
-  const [joeOffice, joeHome, samPhone, consultantPhone, switchboard] = phones;
+  const [joeOffice, joeHome, samPhone, consultantPhone, switchboard, recycledPhone] = phones;
   const at = (day: number, hour = 9) => new Date(Date.UTC(2026, 9, day, hour)).toISOString();
   const email = (local: string, domain: string) => ({
     type: 'email',
@@ -133,6 +143,22 @@ export function demoDataset({ prefix: p, phones }: DemoOptions) {
       email('someone', 'company9'),
       phone('0000000000'),
     ]),
+    // 7. The number that changed hands: Ruth proved it in January and went silent; in October the
+    // carrier gave it to Omar, who confirmed it by one-time code. Her reminders must not reach him.
+    {
+      ...login('dentist-ruth-signup', 1, { key: 'dentist:ruth', context: 'PERSONAL', label: 'Ruth' }, [
+        email('ruth', 'mail'),
+        phone(recycledPhone),
+      ]),
+      occurredAt: '2026-01-12T09:00:00.000Z',
+    },
+    {
+      ...login('dentist-omar-otp', 14, { key: 'dentist:omar', context: 'PERSONAL', label: 'Omar' }, [
+        email('omar', 'mail'),
+        phone(recycledPhone),
+      ]),
+      type: 'otp_verified',
+    },
   ];
 
   const useCases: UseCaseInput[] = [
@@ -169,6 +195,12 @@ export function demoDataset({ prefix: p, phones }: DemoOptions) {
       description: 'A notice for one client account',
       scope: 'PERSONA',
       contactTypes: ['email'],
+    },
+    {
+      name: `${p}-appointment-reminder`,
+      description: 'An appointment reminder by text message to the patient the number belongs to',
+      scope: 'PERSONA',
+      contactTypes: ['phone'],
     },
     {
       name: `${p}-two-factor`,

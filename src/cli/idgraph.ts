@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The idgraph command: serve, migrate, import, cypher, prune-changes. Every command opens the same graph the API uses.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
@@ -19,6 +20,9 @@ Commands:
   taxonomy load <file>      define campaigns, assets and terms from a CSV (kind,code,name,channel,campaign,
                             topics,vocabulary,broader) or a JSON file ({terms, factKeys, campaigns, assets,
                             questions}); definitions already in place are skipped
+  export --person <id> | --persona <id or key> [--out FILE]
+                            everything held about a person or persona as one JSON document (the
+                            exportPerson/exportPersona answer), to stdout or FILE
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
@@ -48,8 +52,10 @@ const lostGraceMs = 2000;
 
 async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
   const { startServer } = await import('../server.js');
-  if (config.privacy.erasureSecretIsDevelopmentKey) {
-    log('WARNING: ERASURE_SECRET is unset; erased identifiers are hashed with the development key.');
+  if (config.privacy.developmentErasureSecret) {
+    log(
+      'warning: ERASURE_SECRET is unset: erased identifiers are hashed with the published local key (set it in production)',
+    );
   }
   const db = await openDatabase(config, log);
   let stopping = false;
@@ -119,6 +125,25 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'export': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { person: { type: 'string' }, persona: { type: 'string' }, out: { type: 'string' } },
+      });
+      if (Boolean(values.person) === Boolean(values.persona)) {
+        throw new Error('usage: idgraph export --person <id> | --persona <id or key> [--out FILE]');
+      }
+      const { exportDocument } = await import('./export-command.js');
+      const document = await withDatabase(
+        config,
+        (db) => exportDocument(db.graph, config, { person: values.person, persona: values.persona }),
+        { attachRunning: true },
+      );
+      const text = `${JSON.stringify(document, null, 2)}\n`;
+      if (values.out) fs.writeFileSync(values.out, text);
+      else process.stdout.write(text);
+      return;
+    }
     case 'taxonomy': {
       const [action, file] = rest;
       if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
@@ -158,7 +183,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string }).code;
-  if (error instanceof ConfigError) console.error(`FATAL: ${error.message}`);
+  if (error instanceof ConfigError) console.error(error.message);
   else if (code === 'EADDRINUSE')
     console.error(`${(error as Error).message}: another process holds the port; set PORT`);
   else console.error(error instanceof Error ? error.message : error);

@@ -7,6 +7,7 @@ import type {
   FactModel,
   IdentifierKey,
   IdentifierModel,
+  MembershipModel,
   PersonaModel,
   PersonModel,
 } from './identity.model.js';
@@ -25,7 +26,7 @@ function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<
 }
 
 export function createIdentityLoaders(repo: IdentityRepository) {
-  return {
+  const loaders = {
     persona: new DataLoader<string, PersonaModel | null>(async (ids) => {
       const found = new Map((await repo.personasByIds(ids)).map((p) => [p.id, p]));
       return ids.map((id) => found.get(id) ?? null);
@@ -99,6 +100,19 @@ export function createIdentityLoaders(repo: IdentityRepository) {
       },
       { cacheKeyFn: identifierKey },
     ),
+    membershipsOfIdentifier: new DataLoader<IdentifierKey, MembershipModel[], string>(
+      async (keys) => {
+        const groups = groupBy(await repo.membershipsOfIdentifiers(keys), identifierKey, (r) => ({
+          persona: r.persona,
+          from: r.from,
+          lastSeen: r.lastSeen,
+          to: r.to,
+          endedBy: r.endedBy,
+        }));
+        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
+      },
+      { cacheKeyFn: identifierKey },
+    ),
     devicesOfIdentifier: new DataLoader<IdentifierKey, DeviceModel[], string>(
       async (keys) => {
         const groups = groupBy(await repo.devicesOfIdentifiers(keys), identifierKey, (r) => r.device);
@@ -120,6 +134,30 @@ export function createIdentityLoaders(repo: IdentityRepository) {
         (r) => r.deviceId,
         (r) => r.persona,
       );
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+  };
+  return {
+    ...loaders,
+    /**
+     * A persona's identifiers when the operation also asks for their devices and those devices'
+     * personas: one statement for the three levels, which primes the two loaders below it.
+     */
+    identifierTreesOfPersona: new DataLoader<string, IdentifierModel[]>(async (ids) => {
+      const rows = await repo.identifierTreesOfPersonas(ids);
+      for (const { identifier, devices } of rows) {
+        loaders.devicesOfIdentifier.prime(
+          identifier,
+          devices.map(({ id, kind }) => ({ id, kind })),
+        );
+        for (const { personas, ...device } of devices) loaders.personasOfDevice.prime(device.id, personas);
+      }
+      const groups = groupBy(
+        rows,
+        (r) => r.personaId,
+        (r) => r.identifier,
+      );
+      for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
       return ids.map((id) => groups.get(id) ?? []);
     }),
   };

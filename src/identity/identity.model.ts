@@ -25,6 +25,15 @@ export const compareIdentifiers = (a: IdentifierKey, b: IdentifierKey): number =
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/** An identifier's membership in a persona over time (Identifier.memberships). */
+export interface MembershipModel {
+  persona: PersonaModel;
+  from: string;
+  lastSeen: string;
+  to: string | null;
+  endedBy: string | null;
+}
+
 export interface IdentifierModel extends IdentifierKey {
   shared: boolean;
 }
@@ -89,4 +98,8 @@ export interface IdentifierTypeModel {
   contactChannel: Channel | null;
   maxPersonas: number;
   blockedValues: string[];
+  /** WEAK evidence last seen longer ago than this stops counting; null: never stale. */
+  staleAfterDays: number | null;
+  /** A new STRONG holder after the others were silent this long ends their memberships; null: never. */
+  recycleAfterDays: number | null;
 }

@@ -69,6 +69,8 @@ const identifierType = z.object({
   contactChannel: channel.nullable(),
   maxPersonas: z.number(),
   blockedValues: z.array(z.string()),
+  staleAfterDays: z.number().nullable(),
+  recycleAfterDays: z.number().nullable(),
 });
 const sharedRow = z.object({
   type: z.string(),
@@ -124,6 +126,13 @@ const nodesRow = z.object({
 });
 const evidenceRow = z.object({
   attached: z.array(identifierKey.extend({ eventId: z.string(), personaId: z.string() })),
+  ended: z.array(
+    identifierKey.extend({
+      eventId: z.string(),
+      personaId: z.string(),
+      reason: z.enum(['REPLACED', 'RECYCLED']),
+    }),
+  ),
 });
 const recordsRow = z.object({
   shared: z.array(sharedRow),
@@ -332,6 +341,18 @@ export class IdentityRepository {
     });
   }
 
+  async identifierTreesOfPersonas(ids: readonly string[]) {
+    return this.read(
+      'identity/identifier-trees-of-personas',
+      z.object({
+        personaId: z.string(),
+        identifier,
+        devices: z.array(device.extend({ personas: z.array(persona) })),
+      }),
+      { ids },
+    );
+  }
+
   async devicesOfPersonas(ids: readonly string[]) {
     return this.read('identity/devices-of-personas', z.object({ personaId: z.string(), device }), { ids });
   }
@@ -366,6 +387,20 @@ export class IdentityRepository {
 
   async personasOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
     return this.read('identity/personas-of-identifiers', identifierKey.extend({ persona }), { keys });
+  }
+
+  async membershipsOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
+    return this.read(
+      'identity/memberships-of-identifiers',
+      identifierKey.extend({
+        persona,
+        from: z.string(),
+        lastSeen: z.string(),
+        to: z.string().nullable(),
+        endedBy: z.string().nullable(),
+      }),
+      { keys },
+    );
   }
 
   async devicesOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {

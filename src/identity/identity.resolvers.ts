@@ -1,5 +1,6 @@
 // Thin resolvers for identifiers, personas, persons, devices and events: arguments → one service or
 // loader call → model.
+import { selects } from '../lookahead.js';
 import { requireRole } from '../privacy/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -57,10 +58,14 @@ export const identityResolvers: Resolvers = {
     value: (identifier, _, { auth }) => (mayReadPii(auth) ? identifier.value : maskIdentifier(identifier)),
     personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
     devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
+    memberships: (identifier, _, { loaders }) => loaders.identity.membershipsOfIdentifier.load(identifier),
   },
   Persona: {
     person: (persona, _, { loaders }) => loaders.identity.personOfPersona.load(persona.id),
-    identifiers: (persona, _, { loaders }) => loaders.identity.identifiersOfPersona.load(persona.id),
+    identifiers: (persona, _, { loaders }, info) =>
+      selects(info, ['devices', 'personas'])
+        ? loaders.identity.identifierTreesOfPersona.load(persona.id)
+        : loaders.identity.identifiersOfPersona.load(persona.id),
     devices: (persona, _, { loaders }) => loaders.identity.devicesOfPersona.load(persona.id),
     facts: (persona, _, { loaders }) => loaders.identity.factsOfPersona.load(persona.id),
     consents: (persona, _, { loaders }) => loaders.identity.consentsOfPersona.load(persona.id),

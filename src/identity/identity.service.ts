@@ -1,6 +1,7 @@
 // The identity rules besides ingestion: identifier types and their limits, explicit grouping
 // assertions, detachments. Every change regroups the personas it touches and is audited.
 import { recordChanges } from '../changes/changes.repository.js';
+import { DefinitionCache } from '../changes/definitions.cache.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
@@ -24,6 +25,8 @@ export class IdentityService {
     private readonly graph: Graph,
     private readonly config: AppConfig,
     private readonly actor: string,
+    /** This instance's cache of the registry; without one, each service reads it once. */
+    private readonly definitions = new DefinitionCache(),
     private readonly repo: IdentityRepository = new IdentityRepository(graph),
   ) {}
 
@@ -39,7 +42,7 @@ export class IdentityService {
   }
 
   identifierTypes(): Promise<IdentifierTypeModel[]> {
-    return this.repo.identifierTypes();
+    return this.definitions.get('identifierTypes', '*', () => this.repo.identifierTypes());
   }
 
   /** Normalizes an identifier a client asks about, with the same rules as ingestion. */
@@ -65,7 +68,7 @@ export class IdentityService {
   }
 
   private async normalizeByRegistry(input: { type: string; value: string }) {
-    return this.normalizeAmong(await this.repo.identifierTypes(), input);
+    return this.normalizeAmong(await this.identifierTypes(), input);
   }
 
   private normalizeAmong(types: IdentifierTypeModel[], input: { type: string; value: string }) {
@@ -82,14 +85,23 @@ export class IdentityService {
     }
     const maxPersonas = input.maxPersonas ?? defaultMaxPersonas[input.kind];
     if (maxPersonas < 1) throw badUserInput('maxPersonas must be at least 1');
+    const staleAfterDays = input.staleAfterDays ?? null;
+    const recycleAfterDays =
+      input.recycleAfterDays ?? (input.kind === 'EMAIL' || input.kind === 'PHONE' ? 90 : null);
+    if (staleAfterDays !== null && staleAfterDays < 1)
+      throw badUserInput('staleAfterDays must be at least 1');
+    if (recycleAfterDays !== null && recycleAfterDays < 1)
+      throw badUserInput('recycleAfterDays must be at least 1');
     const type: IdentifierTypeModel = {
       name: input.name,
       kind: input.kind,
       contactChannel: input.contactChannel ?? null,
       maxPersonas,
       blockedValues: (input.blockedValues ?? []).map((v) => v.trim()).filter(Boolean),
+      staleAfterDays,
+      recycleAfterDays,
     };
-    return this.graph.writeTx('defineIdentifierType', async (tx) => {
+    const defined = await this.graph.writeTx('defineIdentifierType', async (tx) => {
       const stored = await this.repo.defineIdentifierType(tx, type);
       // A new limit may make identifiers shared (or no longer shared): persons follow.
       const identifiers = await this.repo.identifiersOfType(tx, type.name);
@@ -105,10 +117,19 @@ export class IdentityService {
       await recordChanges(tx, [
         ...sharedFlagChanges(refreshed, regrouping, () => cause),
         ...regrouping.changes,
+        // Every instance's feed delivers this and drops its cached registry (changes/definitions.cache.ts).
+        {
+          type: 'IDENTIFIER_TYPE_DEFINED',
+          personaIds: [],
+          personIds: [],
+          data: { event: null, action: 'defineIdentifierType', name: type.name },
+        },
       ]);
       await recordAudit(tx, 'defineIdentifierType', this.actor, { ...type });
       return stored;
     });
+    this.definitions.forget('identifierTypes');
+    return defined;
   }
 
   private async requirePersonas(ids: string[]): Promise<void> {

@@ -13,6 +13,7 @@ const order = [
   'PERSONA_CREATED',
   'PERSONA_UPDATED',
   'IDENTIFIER_ATTACHED',
+  'IDENTIFIER_DETACHED',
   'IDENTIFIER_SHARED',
   'PERSON_GROUPED',
   'PERSON_SPLIT',
@@ -86,6 +87,25 @@ export function ingestChanges(
       personaIds: [a.personaId],
       personIds: personIds(a.personaId),
       data: { ...cause(a.at), type: a.type, value: a.value },
+    });
+  }
+  // Memberships this batch ended: the old holder of a recycled identifier, or a replaced one. The new
+  // holder's side is its IDENTIFIER_ATTACHED (or, re-proving one it held, this change's recycledTo).
+  for (const e of result.ended) {
+    const at = indexOf.get(e.eventId) ?? -1;
+    touch(e.personaId, at);
+    const by = byIndex.get(at);
+    add(at, {
+      type: 'IDENTIFIER_DETACHED',
+      personaIds: [e.personaId],
+      personIds: personIds(e.personaId),
+      data: {
+        ...cause(at),
+        type: e.type,
+        value: e.value,
+        reason: e.reason,
+        ...(e.reason === 'RECYCLED' ? { recycledTo: by?.persona?.key ?? null } : {}),
+      },
     });
   }
   for (const row of result.shared.filter((r) => r.flipped)) {

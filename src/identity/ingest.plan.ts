@@ -32,6 +32,8 @@ export interface PreparedEvent {
   facts: { key: string; value: string; method: string; confidence: number }[];
   consents: { purpose: string; channel: string; granted: boolean; identifier: IdentifierKey | null }[];
   tags: { kind: 'campaign' | 'asset' | 'term'; code: string; vocabulary: string | null }[];
+  /** Identifiers of the actor's persona replaced by another (the new one is among `identifiers`). */
+  replaced: IdentifierKey[];
 }
 
 const byString =
@@ -43,7 +45,15 @@ const byString =
 export const consentSlotKey = (personaKey: string, c: PreparedEvent['consents'][number]) =>
   [personaKey, c.purpose, c.channel, c.identifier?.type ?? '', c.identifier?.value ?? ''].join('\u0000');
 
-export function planEvidence(txId: string, events: PreparedEvent[]) {
+/**
+ * @param recycleAfterDays per identifier type: after how many silent days a new STRONG holder ends the
+ *   other holders' memberships (null: never)
+ */
+export function planEvidence(
+  txId: string,
+  events: PreparedEvent[],
+  recycleAfterDays: (type: string) => number | null = () => null,
+) {
   const evidence = (p: PreparedEvent) => ({ eventId: p.row.id, source: p.row.source, at: p.row.occurredAt });
   const strength = (p: PreparedEvent): Strength => (p.row.authenticated ? 'STRONG' : 'WEAK');
   const byTime = [...events].sort((a, b) =>
@@ -140,6 +150,39 @@ export function planEvidence(txId: string, events: PreparedEvent[]) {
         })),
       );
     }),
+    // Replacements first, then recycling, each in batch order: both only end memberships.
+    endings: [
+      ...events.flatMap((p) =>
+        p.persona
+          ? p.replaced.map((i) => ({
+              eventId: p.row.id,
+              personaKey: p.persona!.key,
+              ...i,
+              at: p.row.occurredAt,
+              reason: 'REPLACED',
+              days: 0,
+            }))
+          : [],
+      ),
+      ...events.flatMap((p) => {
+        if (!p.persona || !p.row.authenticated) return [];
+        return p.identifiers.flatMap((i) => {
+          const days = recycleAfterDays(i.type);
+          return days === null
+            ? []
+            : [
+                {
+                  eventId: p.row.id,
+                  personaKey: p.persona!.key,
+                  ...i,
+                  at: p.row.occurredAt,
+                  reason: 'RECYCLED',
+                  days,
+                },
+              ];
+        });
+      }),
+    ],
     observations: events.flatMap((p) =>
       p.device ? p.identifiers.map((i) => ({ deviceId: p.device!.id, ...i, ...evidence(p) })) : [],
     ),
@@ -190,6 +233,7 @@ export const evidenceParams = ({
   links,
   observations,
   uses,
+  endings,
 }: EvidenceParams) => ({
   txId,
   eventRows,
@@ -197,6 +241,7 @@ export const evidenceParams = ({
   links,
   observations,
   uses,
+  endings,
 });
 export type EvidenceStepParams = ReturnType<typeof evidenceParams>;
 export const recordsParams = (

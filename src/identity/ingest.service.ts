@@ -116,6 +116,28 @@ export class IngestService {
           : 'actor names no persona, identifier or device',
       );
     }
+    // An identifier change: the new one joins the actor's identifiers, the old one's membership ends.
+    if ((event.replaces?.length ?? 0) > 0 && !persona) {
+      throw new EventRejected('replaces needs actor.persona: the account whose identifier changed');
+    }
+    const replaced: IdentifierKey[] = [];
+    for (const [i, r] of (event.replaces ?? []).entries()) {
+      const old = normalize(r.old, `replaces[${i}].old`, false);
+      const next = normalize(r.new, `replaces[${i}].new`, false);
+      if (!old || !next)
+        throw new EventRejected(`replaces[${i}]: a blocked value cannot replace or be replaced`);
+      if (identifierKey(old) === identifierKey(next))
+        throw new EventRejected(`replaces[${i}]: old and new are the same identifier`);
+      if (old.type !== next.type)
+        throw new EventRejected(
+          `replaces[${i}]: old is of type ${old.type}, new of type ${next.type}; a replacement keeps its type`,
+        );
+      replaced.push(old);
+      if (!identifiers.some((k) => identifierKey(k) === identifierKey(next))) identifiers.push(next);
+    }
+    if (replaced.some((old) => identifiers.some((k) => identifierKey(k) === identifierKey(old)))) {
+      throw new EventRejected('replaces: the replaced identifier cannot also be one the actor used');
+    }
     const mentions = (event.mentions ?? []).flatMap((m, i) => {
       const key = normalize(m.identifier, `mentions[${i}].identifier`, true);
       return key ? [{ role: text(m.role, `mentions[${i}].role`, true)!.toUpperCase(), identifier: key }] : [];
@@ -173,6 +195,7 @@ export class IngestService {
       consents,
       tags,
       knowledge,
+      replaced,
     };
   }
 
@@ -220,7 +243,8 @@ export class IngestService {
     );
     if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
 
-    const outcome = await this.graph.writeTx('ingest', (tx) => this.store(tx, prepared));
+    const recycleAfterDays = (type: string) => types.get(type)?.recycleAfterDays ?? null;
+    const outcome = await this.graph.writeTx('ingest', (tx) => this.store(tx, prepared, recycleAfterDays));
     return {
       accepted: outcome.created,
       duplicates: duplicates + prepared.length - outcome.created,
@@ -237,15 +261,19 @@ export class IngestService {
    * recorded (one statement): the same seven round trips, with the registry read, for any batch size. The Node work between them is small and
    * pure (ingest.plan.ts, grouping.ts, ingest.changes.ts).
    */
-  private async store(tx: Tx, prepared: PreparedEvent[]) {
-    const params = planEvidence(randomUUID(), prepared);
+  private async store(tx: Tx, prepared: PreparedEvent[], recycleAfterDays: (type: string) => number | null) {
+    const params = planEvidence(randomUUID(), prepared, recycleAfterDays);
     const nodes = await this.repo.storeNodes(tx, nodesParams(params));
     const freshIds = new Set(nodes.fresh);
     const fresh = prepared.filter((p) => freshIds.has(p.row.id));
     if (fresh.length === 0) return { created: 0, unmapped: [] };
     const evidence = await this.repo.storeEvidence(tx, evidenceParams(params));
+    // Identifiers whose holders changed: their shared flag is recomputed.
     const gained = new Map(
-      evidence.attached.map((a) => [identifierKey(a), { type: a.type, value: a.value }]),
+      [...evidence.attached, ...evidence.ended].map((a) => [
+        identifierKey(a),
+        { type: a.type, value: a.value },
+      ]),
     );
     const records = await this.repo.storeRecords(tx, recordsParams(params, [...gained.values()]));
     const result = { ...nodes, ...evidence, ...records };
@@ -253,6 +281,7 @@ export class IngestService {
     const seeds = [
       ...result.personas.filter((p) => p.created).map((p) => p.id),
       ...result.attached.map((a) => a.personaId),
+      ...result.ended.map((a) => a.personaId),
       ...result.shared.filter((r) => r.flipped).flatMap((r) => r.holderIds),
     ];
     const regrouping = await regroup(tx, this.repo, seeds);

@@ -5,7 +5,13 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
 import type { Graph } from '../graph/run.js';
-import type { EventModel, IdentifierKey, IdentifierModel, PersonaModel } from './identity.model.js';
+import {
+  identifierKey,
+  type EventModel,
+  type IdentifierKey,
+  type IdentifierModel,
+  type PersonaModel,
+} from './identity.model.js';
 import { maskIdentifier } from '../privacy/masking.js';
 import { SearchRepository } from './search.repository.js';
 
@@ -168,7 +174,7 @@ export class SearchService {
       idKeys.set(this.graph.committed, key);
     }
     const digest = createHmac('sha256', await key)
-      .update(`${type}\u0000${value}`)
+      .update(identifierKey({ type, value }))
       .digest('base64url');
     return `Identifier:${digest.slice(0, 24)}`;
   }

@@ -10,7 +10,11 @@ export interface AuthContext {
 }
 
 export function authenticate(config: AppConfig, authorization: string | undefined): AuthContext {
-  if (config.apiKeys === null) return { actor: 'anonymous', authenticated: true, roles: new Set(allRoles) };
+  if (config.apiKeys === null) {
+    // With only JWTs configured, a caller is known by its token (src/privacy/jwt.ts), never by default.
+    if (config.jwt !== null) return { actor: 'anonymous', authenticated: false, roles: new Set() };
+    return { actor: 'anonymous', authenticated: true, roles: new Set(allRoles) };
+  }
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
   const grant = token ? config.apiKeys.find((g) => g.key === token) : undefined;
   if (!grant) return { actor: 'anonymous', authenticated: false, roles: new Set() };

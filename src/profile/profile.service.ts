@@ -26,7 +26,8 @@ import { recordAudit } from '../privacy/audit.repository.js';
 import type { AuthContext } from '../privacy/auth.js';
 import { mayReadPii } from '../privacy/masking.js';
 import type { ResolutionModel } from '../resolution/resolution.model.js';
-import { chooseFacts, type ResolutionService } from '../resolution/resolution.service.js';
+import { chooseFacts } from '../resolution/resolution.rules.js';
+import type { ResolutionService } from '../resolution/resolution.service.js';
 import { valuesOf } from './facts.js';
 import type {
   CompletenessModel,

@@ -20,6 +20,8 @@ export interface UseCaseModel {
   consentPurpose: string | null;
   pressureCap: { max: number; windowDays: number; purpose: string } | null;
   requiredFacts: string[];
+  /** One contact per persona in scope (Resolution.contacts) instead of one. */
+  contactEvery: boolean;
 }
 
 export interface SuppressionModel {
@@ -39,6 +41,7 @@ export interface ResolutionModel {
   personas: PersonaModel[];
   person: PersonModel | null;
   contact: IdentifierModel | null;
+  contacts: IdentifierModel[];
   facts: FactModel[];
   suppressions: SuppressionModel[];
   candidates: PersonaModel[];

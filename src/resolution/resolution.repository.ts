@@ -1,26 +1,37 @@
-// The only code that names resolution queries; returns plain models.
+// The only code that names resolution queries; every row is checked (zod) where it enters, so a renamed
+// property fails here with its path instead of reaching a rule as undefined.
+import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
+import { recordChanges } from '../changes/changes.repository.js';
 import { recordAudit } from '../privacy/audit.repository.js';
-import type { IdentifierKey, IdentifierModel, PersonaModel } from '../identity/identity.model.js';
+import type { IdentifierKey } from '../identity/identity.model.js';
+import { parseFactValue } from '../identity/identity.repository.js';
 import type { UseCaseModel } from './resolution.model.js';
 
-interface StoredUseCase {
-  name: string;
-  description?: string;
-  scope: UseCaseModel['scope'];
-  minStrength?: UseCaseModel['minStrength'];
-  maxHops?: number;
-  contexts?: UseCaseModel['contexts'];
-  excludeContexts?: UseCaseModel['excludeContexts'];
-  contactTypes?: string[];
-  consentPurpose?: string;
-  pressureMax?: number;
-  pressureWindowDays?: number;
-  pressurePurpose?: string;
-  requiredFacts?: string[];
-}
+const context = z.enum(['PERSONAL', 'WORK', 'BUSINESS', 'FAMILY', 'OTHER']);
+const strength = z.enum(['STRONG', 'WEAK']);
+const persona = z.object({ id: z.string(), key: z.string(), context, label: z.string().nullable() });
 
-function fromStored(u: StoredUseCase): UseCaseModel {
+/** A use case as stored: Neo4j keeps no nulls, so absent properties read back as the defaults below. */
+const storedUseCase = z.object({
+  name: z.string(),
+  description: z.string().nullish(),
+  scope: z.enum(['IDENTIFIER', 'PERSONA', 'PERSON']),
+  minStrength: strength.nullish(),
+  maxHops: z.number().int().nullish(),
+  contexts: z.array(context).nullish(),
+  excludeContexts: z.array(context).nullish(),
+  contactTypes: z.array(z.string()).nullish(),
+  consentPurpose: z.string().nullish(),
+  pressureMax: z.number().int().nullish(),
+  pressureWindowDays: z.number().int().nullish(),
+  pressurePurpose: z.string().nullish(),
+  requiredFacts: z.array(z.string()).nullish(),
+  contactEvery: z.boolean().nullish(),
+});
+const useCaseRow = z.object({ useCase: storedUseCase });
+
+function fromStored(u: z.infer<typeof storedUseCase>): UseCaseModel {
   return {
     name: u.name,
     description: u.description ?? null,
@@ -32,31 +43,116 @@ function fromStored(u: StoredUseCase): UseCaseModel {
     contactTypes: u.contactTypes ?? [],
     consentPurpose: u.consentPurpose ?? null,
     pressureCap:
-      u.pressureMax !== undefined && u.pressureWindowDays !== undefined
+      typeof u.pressureMax === 'number' && typeof u.pressureWindowDays === 'number'
         ? { max: u.pressureMax, windowDays: u.pressureWindowDays, purpose: u.pressurePurpose ?? u.name }
         : null,
     requiredFacts: u.requiredFacts ?? [],
+    contactEvery: u.contactEvery ?? false,
   };
 }
 
-export interface AnchorRow {
-  anchor: IdentifierModel;
-  maxPersonas: number;
-  holders: { persona: PersonaModel; eventId: string; source: string; since: string; strength: string }[];
-}
+const fact = z.object({
+  id: z.string(),
+  key: z.string(),
+  value: z.string(),
+  method: z.enum(['DIRECT', 'INDIRECT', 'INFERRED']),
+  source: z.string(),
+  at: z.string(),
+  confidence: z.number(),
+});
 
-export interface NearestRow {
-  persona: PersonaModel;
-  hops: number;
-  steps: { from: string; rel: string; strength: string; to: string }[];
-}
+const membership = z.object({
+  persona,
+  eventId: z.string().nullable(),
+  source: z.string().nullable(),
+  since: z.string().nullable(),
+  lastAt: z.string().nullable(),
+  strength,
+  /** When the membership ended (only when resolving as of an earlier date). */
+  to: z.string().nullable(),
+});
 
-export interface PersonRow {
-  personaId: string;
-  personId: string;
-  members: PersonaModel[];
-  sharedIdentifiers: { a: string; b: string; type: string; value: string }[];
-  assertions: { a: string; b: string; evidence: string }[];
+/** The one row of cypher/resolution/gather.cypher. */
+const gatherRow = z.object({
+  anchor: z.object({ type: z.string(), value: z.string(), shared: z.boolean() }),
+  /** Current holders, all counted; `holders` holds at most GatherParams.holderLimit of them. */
+  holderCount: z.number().int(),
+  holders: z.array(membership),
+  staleHolders: z.array(membership),
+  nearest: z.array(
+    z.object({
+      persona,
+      hops: z.number().int(),
+      steps: z.array(z.object({ from: z.string(), rel: z.string(), strength, to: z.string() })),
+    }),
+  ),
+  persons: z.array(
+    z.object({
+      id: z.string(),
+      personaIds: z.array(z.string()),
+      members: z.array(persona),
+      sharedIdentifiers: z.array(
+        z.object({
+          a: z.string(),
+          b: z.string(),
+          aId: z.string(),
+          bId: z.string(),
+          type: z.string(),
+          value: z.string(),
+          strengths: z.array(strength),
+          lastAts: z.array(z.string().nullable()),
+        }),
+      ),
+      assertions: z.array(
+        z.object({ a: z.string(), b: z.string(), aId: z.string(), bId: z.string(), evidence: z.string() }),
+      ),
+    }),
+  ),
+  scoped: z.array(
+    z.object({
+      id: z.string(),
+      identifiers: z.array(
+        z.object({
+          type: z.string(),
+          value: z.string(),
+          shared: z.boolean(),
+          since: z.string().nullable(),
+          lastAt: z.string().nullable(),
+          strength,
+        }),
+      ),
+      consents: z.array(
+        z.object({
+          channel: z.string(),
+          granted: z.boolean(),
+          at: z.string(),
+          identifier: z.object({ type: z.string(), value: z.string() }).nullable(),
+        }),
+      ),
+      facts: z.array(z.object({ fact, sensitive: z.boolean() })),
+    }),
+  ),
+  messages: z.array(z.object({ id: z.string(), personaId: z.string().nullable() })),
+});
+
+export type GatherRow = z.infer<typeof gatherRow>;
+export type GatheredPersona = GatherRow['scoped'][number];
+
+/** What the policy decides before the read: how far and for what the gather query looks. */
+export interface GatherParams {
+  scope: UseCaseModel['scope'];
+  strengths: string[];
+  maxHops: number;
+  contactTypes: string[];
+  consentPurpose: string | null;
+  pressurePurpose: string | null;
+  windowDays: number;
+  /** The moment the graph is read as of (ISO), and whether that is an earlier date than now. */
+  now: string;
+  historical: boolean;
+  /** staleAfterDays of the identifier types that have one. */
+  staleDays: Record<string, number>;
+  holderLimit: number;
 }
 
 export class ResolutionRepository {
@@ -64,7 +160,7 @@ export class ResolutionRepository {
 
   async defineUseCase(useCase: UseCaseModel, actor: string): Promise<UseCaseModel> {
     const { pressureCap, ...rest } = useCase;
-    // Neo4j stores no nulls: absent properties read back as the defaults above.
+    // Neo4j stores no nulls: absent properties read back as the defaults of fromStored.
     const stored = Object.fromEntries(
       Object.entries({
         ...rest,
@@ -74,62 +170,48 @@ export class ResolutionRepository {
       }).filter(([, v]) => v !== null && v !== undefined),
     );
     return this.graph.writeTx('defineUseCase', async (tx) => {
-      const [row] = await tx.run<{ useCase: StoredUseCase }>('resolution/define-use-case', {
-        useCase: stored,
-      });
+      const [row] = await tx.run('resolution/define-use-case', { useCase: stored });
       await recordAudit(tx, 'defineUseCase', actor, stored);
-      return fromStored(row!.useCase);
+      // Every instance's feed delivers this and drops its cached copy (src/changes/definitions.cache.ts).
+      await recordChanges(tx, [
+        {
+          type: 'USE_CASE_DEFINED',
+          personaIds: [],
+          personIds: [],
+          data: { event: null, action: 'defineUseCase', name: useCase.name },
+        },
+      ]);
+      return fromStored(useCaseRow.parse(row).useCase);
     });
   }
 
   async useCasesByNames(names: readonly string[]): Promise<UseCaseModel[]> {
-    const rows = await this.graph.read<{ useCase: StoredUseCase }>('resolution/use-cases-by-names', {
-      names,
-    });
-    return rows.map((r) => fromStored(r.useCase));
+    const rows = await this.graph.read('resolution/use-cases-by-names', { names });
+    return rows.map((r) => fromStored(useCaseRow.parse(r).useCase));
   }
 
   async useCases(): Promise<UseCaseModel[]> {
-    return (await this.graph.read<{ useCase: StoredUseCase }>('resolution/use-cases')).map((r) =>
-      fromStored(r.useCase),
-    );
+    const rows = await this.graph.read('resolution/use-cases');
+    return rows.map((r) => fromStored(useCaseRow.parse(r).useCase));
   }
 
-  async anchor(key: IdentifierKey): Promise<AnchorRow | null> {
-    const [row] = await this.graph.read<AnchorRow>('resolution/anchor', { ...key });
-    return row ?? null;
-  }
-
-  async nearestPersonas(key: IdentifierKey, strengths: string[], maxHops: number): Promise<NearestRow[]> {
-    return this.graph.read<NearestRow>('resolution/nearest-personas', { ...key, strengths, maxHops });
-  }
-
-  async personsOfPersonas(ids: string[]): Promise<PersonRow[]> {
-    return this.graph.read<PersonRow>('resolution/persons-of-personas', { ids });
-  }
-
-  async consentsForPurpose(ids: string[], purpose: string, channel: string) {
-    return this.graph.read<{
-      personaId: string;
-      granted: boolean;
-      at: string;
-      type: string | null;
-      value: string | null;
-    }>('resolution/consents-for-purpose', { ids, purpose, channel });
-  }
-
-  async messagesSent(
-    ids: string[],
-    identifiers: IdentifierKey[],
-    purpose: string,
-    windowDays: number,
-  ): Promise<number> {
-    const [row] = await this.graph.read<{ sent: number }>('resolution/messages-sent', {
-      ids,
-      identifiers: identifiers.map(({ type, value }) => ({ type, value })),
-      purpose,
-      windowDays,
+  /** Everything a resolution reads, in one statement and one read transaction; null: no such identifier. */
+  async gather(anchor: IdentifierKey, params: GatherParams): Promise<GatherRow | null> {
+    const [row] = await this.graph.read('resolution/gather', {
+      type: anchor.type,
+      value: anchor.value,
+      ...params,
     });
-    return row?.sent ?? 0;
+    return row ? gatherRow.parse(row) : null;
   }
+}
+
+/** Decodes the stored fact values of gathered personas (JSON-encoded, like every fact read). */
+export function factsOf(persona: Pick<GatheredPersona, 'id' | 'facts'>) {
+  return persona.facts.map((f) => ({
+    ...f.fact,
+    value: parseFactValue(f.fact.value),
+    personaId: persona.id,
+    sensitive: f.sensitive,
+  }));
 }

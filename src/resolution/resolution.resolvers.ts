@@ -4,9 +4,9 @@ import type { Resolvers } from '../generated/graphql.js';
 
 export const resolutionResolvers: Resolvers = {
   Query: {
-    resolve: (_, { identifier, useCase }, { services, auth }) => {
+    resolve: (_, { identifier, useCase, at }, { services, auth }) => {
       requireRole(auth, 'read');
-      return services.resolution.resolve(identifier, useCase);
+      return services.resolution.resolve(identifier, useCase, at ?? null);
     },
     useCase: (_, { name }, { services, auth }) => {
       requireRole(auth, 'read');

@@ -1,5 +1,6 @@
 // Starts one real Neo4j for the whole test run (or uses NEO4J_URI) and applies the migrations.
 // Plain ESM over the built dist/: Jest loads global hooks outside its module transform.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,13 +17,13 @@ export default async function globalSetup() {
   await migrate(db.graph);
   // Workers start after this hook and inherit the environment: they all reach this database.
   process.env.NEO4J_URI = db.uri;
-  // The CLI tests run the service with NODE_ENV=production, which requires its own erasure key.
-  process.env.ERASURE_SECRET ??= 'identity-graph-test-erasure-secret';
   if (db.credentials) {
     process.env.NEO4J_USER = db.credentials.user;
     process.env.NEO4J_PASSWORD = db.credentials.password;
   }
   // The CLI tests find this database the way a data engineer's commands find a running service's.
   if (store) process.env.IDGRAPH_TEST_NEO4J_HOME = store;
+  // CLI tests run commands with NODE_ENV=production, which requires its own erasure key.
+  process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
   globalThis.__IDGRAPH_TEST_DB__ = { db, store };
 }

@@ -1,5 +1,7 @@
 // GraphQL documents and small helpers the integration and story tests share.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { randomInt } from 'node:crypto';
+import type { DemoOptions } from '../../src/cli/demo-data.js';
 import type { TestApi } from './api.js';
 
 export const INGEST = /* GraphQL */ `
@@ -167,4 +169,10 @@ export function phoneFor(seed: number): string {
     const phone = parsePhoneNumberFromString(`+1 ${area} 555 ${line}`);
     if (phone?.isValid()) return `+1 ${area} 555 ${line}`;
   }
+}
+
+/** The demo stories' phone numbers for one test file's copy of the demo: distinct from every other copy's. */
+export function demoPhones(): DemoOptions['phones'] {
+  const seed = randomInt(0, 5_000_000);
+  return [0, 1, 2, 3, 4, 5].map((i) => phoneFor(seed + i)) as DemoOptions['phones'];
 }

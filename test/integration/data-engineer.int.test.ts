@@ -2,7 +2,6 @@
 // service's embedded Neo4j from its store (no lock error), cypher prints a table, JSON or CSV, reads
 // unless told to write, takes parameters and files, and every ready query in cypher/analytics/ runs
 // on the demo data.
-import { randomInt } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,12 +10,11 @@ import { loadDemoData } from '../../src/cli/demo-data.js';
 import { evaluateParams, parseCypherScript } from '../../src/cli/cypher-command.js';
 import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { phoneFor } from '../helpers/operations.js';
+import { demoPhones } from '../helpers/operations.js';
 
 let api: TestApi;
 const prefix = uniqueTag('dataeng');
-const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4].map((i) => phoneFor(seed + i)) as [string, string, string, string, string];
+const phones = demoPhones();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-dataeng-'));
 const analyticsDir = path.join(projectRoot, 'cypher/analytics');
 
@@ -173,7 +171,7 @@ describe('cypher/analytics', () => {
 
   it('finds the switchboard number and its reach of seven personas', async () => {
     const { rows } = await report('shared-identifiers.cypher');
-    const switchboard = rows.find((r) => r.value === phoneFor(seed + 4).replace(/\s/g, ''));
+    const switchboard = rows.find((r) => r.value === phones[4].replace(/\s/g, ''));
     expect(switchboard).toMatchObject({ type: 'phone', personas: 7, persons: 7, maxPersonas: 5 });
   });
 

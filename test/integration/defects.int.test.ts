@@ -138,17 +138,22 @@ describe('a read that fails', () => {
       value: h.email('a'),
     });
 
-    // The policy and the anchor are read; every later read of this resolution fails as an outage would.
-    const survives = /^(resolution\/use-cases|identity\/identifier-types|resolution\/anchor$)/;
+    // The policy and the registry are read; the one read of the resolution itself (gather) fails as
+    // an outage would.
+    const failed: string[] = [];
     const failing = api.db.graph.observedBy({
       onQuery(name) {
-        if (!survives.test(name)) throw serviceUnavailable('The graph database is unavailable');
+        if (name === 'resolution/gather') {
+          failed.push(name);
+          throw serviceUnavailable('The graph database is unavailable');
+        }
       },
     });
     const { services } = createServices(failing, api.config, authenticate(api.config, undefined));
     await expect(
       services.resolution.resolve({ type: 'email', value: h.email('a') }, useCase),
     ).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(failed).toEqual(['resolution/gather']);
   });
 });
 

@@ -1,6 +1,10 @@
 // What the service refuses before any operation runs: a document with more tokens than the limit
-// (while parsing, over HTTP and WebSocket), and a WebSocket without a valid API key.
+// (while parsing, over HTTP and WebSocket), a WebSocket without a valid API key, a caller over its
+// rate, and a JWT that does not verify.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 
@@ -98,5 +102,140 @@ describe('API keys over WebSocket', () => {
 
   it('accepts a WebSocket with a known key', async () => {
     expect(await firstWsError(api.wsUrl, '{ __typename }', 'guard-reader')).toBeUndefined();
+  });
+});
+
+describe('rate limits per caller', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // One request a minute after a burst of two: the third is over the limit for a whole minute.
+    api = await startTestApi({
+      API_KEYS: 'busy-key=read+subscribe,calm-key=read',
+      RATE_LIMIT_PER_MINUTE: '1',
+      RATE_LIMIT_BURST: '2',
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const post = (key: string) =>
+    fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+
+  it('answers 429 with Retry-After once a key is over its rate, and leaves other keys alone', async () => {
+    expect((await post('busy-key')).status).toBe(200);
+    expect((await post('busy-key')).status).toBe(200);
+    const refused = await post('busy-key');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toEqual({
+      errors: [
+        {
+          message: 'Over the limit of 1 requests per minute for this caller; retry after 60 s',
+          extensions: { code: 'RATE_LIMITED', retryAfter: 60 },
+        },
+      ],
+    });
+    expect((await post('calm-key')).status).toBe(200);
+  });
+
+  it('refuses an operation over WebSocket with a RATE_LIMITED error once the key is over its rate', async () => {
+    expect(await firstWsError(api.wsUrl, '{ __typename }', 'busy-key')).toEqual(
+      expect.objectContaining({
+        message: 'Over the limit of 1 requests per minute for this caller; retry after 60 s',
+        extensions: { code: 'RATE_LIMITED', retryAfter: 60 },
+      }),
+    );
+  });
+});
+
+describe('JWT bearer tokens beside API keys', () => {
+  let api: TestApi;
+  let jwks: http.Server;
+  let privateKey: Parameters<SignJWT['sign']>[0];
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { key?: Parameters<SignJWT['sign']>[0]; expires?: string } = {},
+  ) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setIssuer('idgraph-test')
+      .setSubject('ada@frontend.example')
+      .setIssuedAt()
+      .setExpirationTime(options.expires ?? '5m')
+      .sign(options.key ?? privateKey);
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+    jwks = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    api = await startTestApi({
+      API_KEYS: 'jwt-suite-admin=admin',
+      JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      JWT_ISSUER: 'idgraph-test',
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it('grants the roles of the token’s claim, and refuses what they do not allow', async () => {
+    const reader = await sign({ roles: ['read'] });
+    expect((await api.gql('{ useCases { name } }', {}, { key: reader })).errors).toBeUndefined();
+    const write = await api.gql(
+      'mutation { defineUseCase(input: { name: "jwt-denied", scope: PERSON }) { name } }',
+      {},
+      { key: reader },
+    );
+    expect(write.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('refuses an expired token and one signed by another key with 401 and the reason', async () => {
+    const post = (token: string) =>
+      fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+    const expired = await post(await sign({ roles: ['read'] }, { expires: '-1m' }));
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(
+      'The token has expired',
+    );
+    const stranger = await post(
+      await sign({ roles: ['admin'] }, { key: (await generateKeyPair('RS256')).privateKey }),
+    );
+    expect(stranger.status).toBe(401);
+    expect(((await stranger.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(
+      'The token could not be verified',
+    );
+  });
+
+  it('still accepts the API keys', async () => {
+    expect((await api.gql('{ useCases { name } }', {}, { key: 'jwt-suite-admin' })).errors).toBeUndefined();
+  });
+
+  it('authenticates a WebSocket in connection_init, and closes one with a bad token with 4401', async () => {
+    expect(
+      await firstWsError(api.wsUrl, '{ __typename }', await sign({ roles: ['subscribe'] })),
+    ).toBeUndefined();
+    const closed = (await firstWsError(
+      api.wsUrl,
+      '{ __typename }',
+      await sign({ roles: ['subscribe'] }, { expires: '-1m' }),
+    )) as { code: number; reason: string };
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/^Unauthorized: The token has expired/);
   });
 });

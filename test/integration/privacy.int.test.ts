@@ -1,14 +1,15 @@
 // Export, erasure and the audit log on the demo data: a person erased leaves nothing of theirs, the
 // identifiers they shared stay for the others, and a late event does not bring them back.
-import { randomInt } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { loadDemoData } from '../../src/cli/demo-data.js';
+import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { dataOf, ingest, persona, phoneFor, resolve } from '../helpers/operations.js';
+import { dataOf, demoPhones, ingest, persona, resolve } from '../helpers/operations.js';
 
 let api: TestApi;
 const prefix = uniqueTag('privacy');
-const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4].map((i) => phoneFor(seed + i)) as [string, string, string, string, string];
+const phones = demoPhones();
 
 const ERASE_PERSON = /* GraphQL */ `
   mutation ($id: ID!, $reason: String!) {
@@ -67,6 +68,33 @@ afterAll(async () => {
 });
 
 describe('export', () => {
+  it('exports the same document from the command line, by persona key, as exportPersona does', async () => {
+    const julia = await persona(api, `${prefix}:jobs:julia-personal`);
+    const viaApi = dataOf(
+      await api.gql<{ exportPersona: Record<string, unknown> }>(
+        'query ($id: ID!) { exportPersona(id: $id) }',
+        {
+          id: julia.id,
+        },
+      ),
+    ).exportPersona;
+    const cli = spawnSync(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'export', '--persona', `${prefix}:jobs:julia-personal`],
+      { env: { ...process.env, NODE_ENV: 'production' }, encoding: 'utf8' },
+    );
+    expect(cli.status).toBe(0);
+    const viaCli = JSON.parse(cli.stdout) as Record<string, unknown>;
+    expect({ ...viaCli, exportedAt: null }).toEqual({ ...viaApi, exportedAt: null });
+    const missing = spawnSync(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'export', '--person', 'no-such-person'],
+      { env: { ...process.env, NODE_ENV: 'production' }, encoding: 'utf8' },
+    );
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe('No person no-such-person');
+  });
+
   it("exports Julia's personal persona whole: identifiers, device and hardware, facts, consents, events", async () => {
     const julia = await persona(api, `${prefix}:jobs:julia-personal`);
     const body = await api.gql<{ exportPersona: Record<string, unknown> }>(

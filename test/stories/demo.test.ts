@@ -1,13 +1,11 @@
 // The demo dataset tells the six stories, and the README's example queries answer as documented.
-import { randomInt } from 'node:crypto';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { phoneFor, resolve } from '../helpers/operations.js';
+import { demoPhones, resolve } from '../helpers/operations.js';
 
 let api: TestApi;
 const prefix = uniqueTag('demo');
-const seed = randomInt(0, 5_000_000);
-const phones = [0, 1, 2, 3, 4].map((i) => phoneFor(seed + i)) as [string, string, string, string, string];
+const phones = demoPhones();
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -20,7 +18,7 @@ afterAll(async () => {
 describe('the demo dataset', () => {
   it('loads every story and ignores only the placeholder phone number', async () => {
     const again = await loadDemoData(api.db.graph, api.config, () => {}, { prefix, phones });
-    expect(again).toMatchObject({ accepted: 0, duplicates: 28, rejected: [] });
+    expect(again).toMatchObject({ accepted: 0, duplicates: 30, rejected: [] });
     expect(again.ignored.map((i) => i.value)).toEqual(['0000000000']);
   });
 
@@ -46,6 +44,19 @@ describe('the demo dataset', () => {
     );
     expect(work.contact).toBeNull();
     expect(home.contact?.value).toBe(`julia@home.${prefix}.example`);
+  });
+
+  it('sends the recycled number’s reminders to Omar now, and to Ruth as of March (README example)', async () => {
+    const number = { type: 'phone', value: phones[5] };
+    const query = `query ($i: IdentifierInput!, $at: DateTime) {
+      resolve(identifier: $i, useCase: "${prefix}-appointment-reminder", at: $at) { personas { key } } }`;
+    const now = await api.gql<{ resolve: { personas: { key: string }[] } }>(query, { i: number });
+    const march = await api.gql<{ resolve: { personas: { key: string }[] } }>(query, {
+      i: number,
+      at: '2026-03-03T10:00:00Z',
+    });
+    expect(now.data?.resolve.personas).toEqual([{ key: `${prefix}:dentist:omar` }]);
+    expect(march.data?.resolve.personas).toEqual([{ key: `${prefix}:dentist:ruth` }]);
   });
 
   it("shows Sam's allergy from the other account (README example)", async () => {

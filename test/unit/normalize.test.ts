@@ -8,6 +8,8 @@ const email: IdentifierTypeModel = {
   contactChannel: 'EMAIL',
   maxPersonas: 3,
   blockedValues: ['test@test.com'],
+  staleAfterDays: null,
+  recycleAfterDays: null,
 };
 const phone: IdentifierTypeModel = {
   name: 'phone',
@@ -15,6 +17,8 @@ const phone: IdentifierTypeModel = {
   contactChannel: 'SMS',
   maxPersonas: 5,
   blockedValues: ['0000000000'],
+  staleAfterDays: null,
+  recycleAfterDays: null,
 };
 const cookie: IdentifierTypeModel = {
   name: 'cookie',
@@ -22,6 +26,8 @@ const cookie: IdentifierTypeModel = {
   contactChannel: null,
   maxPersonas: 1,
   blockedValues: [],
+  staleAfterDays: null,
+  recycleAfterDays: null,
 };
 
 describe('normalizing identifiers', () => {

@@ -2,16 +2,16 @@
 import { loadConfig } from '../../src/config.js';
 import { erasedHash } from '../../src/privacy/erased.js';
 
-const productionSecret = 'a-production-erasure-secret';
+const secret = 'a-deployment-secret-0123456789';
 
 describe('stack traces in error responses', () => {
   it('are off when NODE_ENV is unset, as the README starts the service', () => {
     expect(loadConfig({}).privacy.showStackTraces).toBe(false);
   });
   it('are off in production and in tests', () => {
-    expect(
-      loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: productionSecret }).privacy.showStackTraces,
-    ).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: secret }).privacy.showStackTraces).toBe(
+      false,
+    );
     expect(loadConfig({ NODE_ENV: 'test' }).privacy.showStackTraces).toBe(false);
   });
   it('are on with NODE_ENV=development, or with SHOW_STACK_TRACES=true', () => {
@@ -23,6 +23,21 @@ describe('stack traces in error responses', () => {
   });
 });
 
+describe('the erasure key', () => {
+  it('must be set in production: the published local key would let anyone test who was erased', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'ERASURE_SECRET: required when NODE_ENV=production (16 characters or more, kept secret)',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: secret }).privacy).toMatchObject({
+      erasureSecret: secret,
+      developmentErasureSecret: false,
+    });
+  });
+  it('falls back to the local key elsewhere, and says so', () => {
+    expect(loadConfig({}).privacy.developmentErasureSecret).toBe(true);
+  });
+});
+
 describe('the keyed hash of erased identifiers', () => {
   const email = { type: 'email', value: 'anne@mail.example' };
   it('depends on the secret, so the store alone does not reveal who was erased', () => {
@@ -31,21 +46,5 @@ describe('the keyed hash of erased identifiers', () => {
   });
   it('keeps type and value apart', () => {
     expect(erasedHash('s', { type: 'ab', value: 'c' })).not.toBe(erasedHash('s', { type: 'a', value: 'bc' }));
-  });
-});
-
-describe('ERASURE_SECRET', () => {
-  it('is required in production: the service refuses to start with the development key', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      'ERASURE_SECRET: required when NODE_ENV=production (at least 16 random characters)',
-    );
-    expect(loadConfig({ NODE_ENV: 'production', ERASURE_SECRET: productionSecret }).privacy).toMatchObject({
-      erasureSecret: productionSecret,
-      erasureSecretIsDevelopmentKey: false,
-    });
-  });
-  it('falls back to the development key elsewhere, flagged so `idgraph serve` warns', () => {
-    expect(loadConfig({ NODE_ENV: 'development' }).privacy.erasureSecretIsDevelopmentKey).toBe(true);
-    expect(loadConfig({}).privacy.erasureSecretIsDevelopmentKey).toBe(true);
   });
 });

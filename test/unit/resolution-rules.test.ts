@@ -1,6 +1,6 @@
 // Fact precedence and configuration, as pure rules.
 import { loadConfig, ConfigError } from '../../src/config.js';
-import { chooseFacts } from '../../src/resolution/resolution.service.js';
+import { chooseFacts } from '../../src/resolution/resolution.rules.js';
 import type { FactModel } from '../../src/identity/identity.model.js';
 
 const fact = (over: Partial<FactModel>): FactModel => ({
