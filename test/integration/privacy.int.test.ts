@@ -1,6 +1,8 @@
 // Export, erasure and the audit log on the demo data: a person erased leaves nothing of theirs, the
 // identifiers they shared stay for the others, and a late event does not bring them back.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
@@ -93,6 +95,26 @@ describe('export', () => {
     );
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim()).toBe('No person no-such-person');
+  });
+
+  it('writes the exportPerson document of a person to --out, by person id', async () => {
+    const julia = await persona(api, `${prefix}:jobs:julia-personal`);
+    const personId = julia.person!.id;
+    const viaApi = dataOf(
+      await api.gql<{ exportPerson: Record<string, unknown> }>('query ($id: ID!) { exportPerson(id: $id) }', {
+        id: personId,
+      }),
+    ).exportPerson;
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-export-')), 'julia.json');
+    const cli = spawnSync(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'export', '--person', personId, '--out', out],
+      { env: { ...process.env, NODE_ENV: 'production' }, encoding: 'utf8' },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toBe('');
+    const viaCli = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>;
+    expect({ ...viaCli, exportedAt: null }).toEqual({ ...viaApi, exportedAt: null });
   });
 
   it("exports Julia's personal persona whole: identifiers, device and hardware, facts, consents, events", async () => {
