@@ -517,6 +517,44 @@ async function main() {
     peer = undefined;
     loadAvg.push(os.loadavg());
 
+    // 5b. A scoring run over everything loaded (computeScores, batched in Cypher), with one resolve at
+    // a time served meanwhile: are reads still answered, and how much slower?
+    const readsBeforeRun = await run(1, 0, 200, apiResolve);
+    const readsBefore = summarize(readsBeforeRun.latencies, readsBeforeRun.seconds);
+    const scoringStarted = performance.now();
+    let scoringDone = false;
+    const scoringCall = gql('mutation { computeScores { personas changed } }').finally(() => {
+      scoringDone = true;
+    });
+    const neo4jPid = db.embedded?.pid ?? null;
+    const scoringMeasured = await sampleRss(neo4jPid ?? api.child.pid!, async () => {
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      while (!scoringDone) {
+        const t = performance.now();
+        await apiResolve(latencies.length);
+        latencies.push(performance.now() - t);
+      }
+      return { during: summarize(latencies, (performance.now() - t0) / 1000), body: await scoringCall };
+    });
+    const scoringSeconds = (performance.now() - scoringStarted) / 1000;
+    const scored = (scoringMeasured.result.body.data?.computeScores ?? null) as {
+      personas: number;
+      changed: number;
+    } | null;
+    const scoring = {
+      personas: scored?.personas ?? 0,
+      changed: scored?.changed ?? 0,
+      seconds: round(scoringSeconds),
+      personasPerSecond: scored ? Math.round(scored.personas / scoringSeconds) : 0,
+      neo4jPeakRssMiB: neo4jPid ? scoringMeasured.peakMiB : null,
+      readsBefore,
+      readsDuring: scoringMeasured.result.during,
+      p99RatioDuring: round(scoringMeasured.result.during.p99Ms / readsBefore.p99Ms, 2),
+    };
+    log(`scoring: ${JSON.stringify(scoring)}`);
+    loadAvg.push(os.loadavg());
+
     // 6. Supernode: one phone held by many personas (far over its limit of 5), loaded through the
     // import path within a time budget; then everyone else's resolution again.
     const before = await resolveAt(1);
@@ -615,6 +653,7 @@ async function main() {
         typenameOnly: trivial,
       },
       growth,
+      scoring,
       supernode: {
         holdersWanted: supernodeHolders,
         holdersLoaded: holders?.n ?? 0,
@@ -679,6 +718,16 @@ function markdown(r: object): string {
       typenameOnly: Record<'ours' | 'peer', Latency>;
     };
     growth: Record<string, Latency>;
+    scoring: {
+      personas: number;
+      changed: number;
+      seconds: number;
+      personasPerSecond: number;
+      neo4jPeakRssMiB: number | null;
+      readsBefore: Latency;
+      readsDuring: Latency;
+      p99RatioDuring: number;
+    };
     supernode: {
       holdersLoaded: number;
       shared: boolean | null;
@@ -729,6 +778,10 @@ function markdown(r: object): string {
     `| \`{__typename}\` | ${x.nested.typenameOnly.ours.medianMs} | ${x.nested.typenameOnly.peer.medianMs} | ${q(x.nested.typenameOnly.ours.medianMs, x.nested.typenameOnly.peer.medianMs)} | | | | |`,
     '',
     `Database round trips per nested request: ours ${f(x.nested.roundTrips.ours)}, peer ${x.nested.roundTrips.peer}, floor ${x.nested.roundTrips.floor}.`,
+    '',
+    '## Scoring run (computeScores over everything loaded)',
+    '',
+    `${x.scoring.personas} personas scored in ${x.scoring.seconds} s (${x.scoring.personasPerSecond}/s), ${x.scoring.changed} changed; Neo4j peak RSS ${f(x.scoring.neo4jPeakRssMiB)} MiB. Resolves served one at a time meanwhile: ${x.scoring.readsDuring.calls}, median ${x.scoring.readsDuring.medianMs} ms and p99 ${x.scoring.readsDuring.p99Ms} ms during against ${x.scoring.readsBefore.medianMs} / ${x.scoring.readsBefore.p99Ms} ms before (p99 ${x.scoring.p99RatioDuring}×).`,
     '',
     '## Growth and the supernode (resolve, concurrency 1, ms)',
     '',
