@@ -34,6 +34,8 @@ export interface GeneratedEvent {
   purpose?: string;
   terms?: { vocabulary: string; key: string }[];
   facts?: { key: string; value: unknown; method?: string; confidence?: number }[];
+  amount?: number;
+  currency?: string;
   consents?: {
     purpose: string;
     channel: string;
@@ -298,7 +300,8 @@ function chunkEvents(seed: number, chunk: number): GeneratedEvent[] {
             channel: 'WEB',
             actor: actor([{ type: 'account', value: persona.account }], true),
             campaign,
-            facts: [{ key: 'last-purchase-amount', value: rnd.int(500, 50_000) / 100, method: 'INDIRECT' }],
+            amount: rnd.int(500, 50_000) / 100,
+            currency: 'EUR',
           });
         }
         if (marketing && rnd.chance(0.15)) {

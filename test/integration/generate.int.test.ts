@@ -41,7 +41,7 @@ describe('the bench dataset generator', () => {
           switchboardHolders.set(identifier.value, holders.add(event.actor.persona.key));
         }
       }
-      if (event.facts?.some((f) => f.key === 'last-purchase-amount')) amounts++;
+      if (event.type === 'purchase' && typeof event.amount === 'number') amounts++;
       if (event.consents?.some((c) => !c.granted && c.identifier)) withdrawals++;
       if (event.mentions?.some((m) => m.role === 'GUEST')) guests++;
     }
