@@ -1,4 +1,6 @@
 // Wiring only: Apollo Server 5 over HTTP and graphql-ws on the same server and path.
+import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -11,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
 import { WebhookDeliverer } from './changes/webhooks.deliverer.js';
 import { DefinitionCache } from './changes/definitions.cache.js';
-import type { AppConfig } from './config.js';
+import { projectRoot, type AppConfig } from './config.js';
 import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
@@ -168,6 +170,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   }
 
   if (config.env !== 'production') mountGraphiQL(app);
+  // The identity explorer, built by `npm run build` (explorer/); it calls this API with the user's key.
+  const explorerDir = path.join(projectRoot, 'dist/explorer');
+  if (fs.existsSync(explorerDir)) app.use('/explorer', express.static(explorerDir));
   const healthService = new HealthService(graph);
   app.get('/health', async (_req, res) => {
     try {

@@ -816,6 +816,8 @@ export type Membership = {
   lastSeen: Scalars['DateTime']['output'];
   /** The persona holding (or that held) the identifier. */
   persona: Persona;
+  /** How strong the evidence of the membership is: STRONG (proven by an authenticated actor) or WEAK. */
+  strength: LinkStrength;
   /** When it ended; null while it lasts. */
   to?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -2416,6 +2418,7 @@ export type MembershipResolvers<ContextType = GraphContext, ParentType extends R
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
+  strength?: Resolver<ResolversTypes['LinkStrength'], ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

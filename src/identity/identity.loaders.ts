@@ -106,6 +106,7 @@ export function createIdentityLoaders(repo: IdentityRepository) {
           persona: r.persona,
           from: r.from,
           lastSeen: r.lastSeen,
+          strength: r.strength,
           to: r.to,
           endedBy: r.endedBy,
         }));

@@ -30,6 +30,7 @@ export interface MembershipModel {
   persona: PersonaModel;
   from: string;
   lastSeen: string;
+  strength: Strength;
   to: string | null;
   endedBy: string | null;
 }

@@ -396,6 +396,7 @@ export class IdentityRepository {
         persona,
         from: z.string(),
         lastSeen: z.string(),
+        strength: z.enum(['STRONG', 'WEAK']),
         to: z.string().nullable(),
         endedBy: z.string().nullable(),
       }),
