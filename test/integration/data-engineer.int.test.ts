@@ -144,6 +144,7 @@ describe('cypher/analytics', () => {
       'consent-coverage.cypher',
       'glue-identifiers.cypher',
       'persons-with-many-personas.cypher',
+      'score-distributions.cypher',
       'shared-identifiers.cypher',
       'unmapped-codes.cypher',
     ]);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadDemoData } from '../../src/cli/demo-data.js';
+import { projectRoot } from '../../src/config.js';
 import { migrate } from '../../src/graph/migrations.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { dataOf, demoPhones, ingest } from '../helpers/operations.js';
@@ -141,6 +142,23 @@ describe('engagement scores', () => {
       recencyRank: 1,
       frequencyRank: 1,
     });
+    // The data engineer's report of the same run (cypher/analytics/score-distributions.cypher).
+    const report = fs.readFileSync(
+      path.join(projectRoot, 'cypher/analytics/score-distributions.cypher'),
+      'utf8',
+    );
+    const { rows } = await api.db.graph.runTextTx(report, {}, 'READ');
+    expect(
+      rows
+        .filter((r) => r.score === 'rfc frequency')
+        .map((r) => [r.rank, r.personas, r.minCount, r.maxCount]),
+    ).toEqual([
+      [1, 2, 1, 1],
+      [2, 1, 2, 2],
+      [3, 1, 3, 3],
+      [4, 1, 4, 4],
+      [5, 1, 5, 5],
+    ]);
   });
 
   it('sums purchases into RFM and ranks the bigger spender higher', async () => {

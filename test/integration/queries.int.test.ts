@@ -61,10 +61,20 @@ describe('nested queries', () => {
       }
     `;
     type Body = { identifier: { personas: { identifiers: unknown[] }[] } };
-    // The identifier type registry is read once per instance, then cached: warm it first.
+    // The identifier type registry is read once per instance, then cached: warm it first. Another
+    // test file defining a type meanwhile drops the cache (through the change feed), which costs one
+    // read more: measure the pair again then, at most three times.
     await api.gql<Body>(query, { type: 'email', value: `p1@${tag}.example` });
-    const wide = await api.gql<Body>(query, { type: 'crm', value: `${tag}-crm-0` });
-    const narrow = await api.gql<Body>(query, { type: 'email', value: `p0@${tag}.example` });
+    let wide = await api.gql<Body>(query, { type: 'crm', value: `${tag}-crm-0` });
+    let narrow = await api.gql<Body>(query, { type: 'email', value: `p0@${tag}.example` });
+    for (
+      let again = 0;
+      again < 2 && wide.extensions?.dbRoundTrips !== narrow.extensions?.dbRoundTrips;
+      again++
+    ) {
+      wide = await api.gql<Body>(query, { type: 'crm', value: `${tag}-crm-0` });
+      narrow = await api.gql<Body>(query, { type: 'email', value: `p0@${tag}.example` });
+    }
     expect(dataOf(wide).identifier.personas).toHaveLength(10);
     expect(dataOf(wide).identifier.personas.every((p) => p.identifiers.length === 3)).toBe(true);
     expect(dataOf(narrow).identifier.personas).toHaveLength(1);
