@@ -45,6 +45,7 @@ const config: CodegenConfig = {
           Engagement: '../engagement/engagement.model.js#EngagementModel',
           ScoringRun: '../engagement/engagement.model.js#ScoringRunModel',
           Segment: '../engagement/segments.js#SegmentModel',
+          SegmentContact: '../engagement/segments.js#SegmentContactModel',
         },
       },
     },

@@ -5,6 +5,14 @@ import type { SegmentConditionsInput, SegmentInput } from '../generated/graphql.
 import type { Graph } from '../graph/run.js';
 import type { PersonaModel } from '../identity/identity.model.js';
 
+/** One member's contact under a use case (Segment.contacts). */
+export interface SegmentContactModel {
+  persona: PersonaModel;
+  person: { id: string } | null;
+  contact: { type: string; value: string; shared: boolean };
+  confidence: number;
+}
+
 export interface SegmentModel {
   name: string;
   description: string | null;

@@ -7,7 +7,7 @@ import type { ChangePage } from '../changes/changes.service.js';
 import type { TermModel, CampaignModel, AssetModel, FactKeyModel, QuestionModel, QuestionToAskModel, RenderingModel } from '../profile/profile.model.js';
 import type { WebhookModel } from '../changes/webhooks.model.js';
 import type { EngagementModel, ScoringRunModel } from '../engagement/engagement.model.js';
-import type { SegmentModel } from '../engagement/segments.js';
+import type { SegmentModel, SegmentContactModel } from '../engagement/segments.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1595,6 +1595,12 @@ export type SearchHit = {
 /** A segment: personas meeting conditions, counted and listed when asked. */
 export type Segment = {
   __typename?: 'Segment';
+  /**
+   * A page of members, each resolved with a use case's rules from an identifier it holds (its first of
+   * the use case's contact types, else its first): one contact per person, suppressions respected,
+   * AMBIGUOUS answers left out and counted.
+   */
+  contacts: SegmentContacts;
   /** How many personas meet the conditions now. */
   count: Scalars['Int']['output'];
   /** What it is for. */
@@ -1603,6 +1609,14 @@ export type Segment = {
   members: PersonaConnection;
   /** Its name. */
   name: Scalars['String']['output'];
+};
+
+
+/** A segment: personas meeting conditions, counted and listed when asked. */
+export type SegmentContactsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  useCase: Scalars['String']['input'];
 };
 
 
@@ -1624,6 +1638,34 @@ export type SegmentConditionsInput = {
   interests?: InputMaybe<Array<InterestConditionInput>>;
   /** Minimum ranks from the latest scoring run. */
   minRanks?: InputMaybe<RankConditionInput>;
+};
+
+/** A segment member's contact under a use case. */
+export type SegmentContact = {
+  __typename?: 'SegmentContact';
+  /** How sure the resolution is. */
+  confidence: Scalars['Float']['output'];
+  /** Where to reach it. */
+  contact: Identifier;
+  /** Its person, when the use case's scope is PERSON. */
+  person?: Maybe<Person>;
+  /** The member. */
+  persona: Persona;
+};
+
+/** The contacts of a page of a segment's members under a use case. */
+export type SegmentContacts = {
+  __typename?: 'SegmentContacts';
+  /** Members whose resolution was AMBIGUOUS: left out. */
+  ambiguous: Scalars['Int']['output'];
+  /** One allowed contact per person, in member order. */
+  contacts: Array<SegmentContact>;
+  /** Where the page of members ends. */
+  pageInfo: PageInfo;
+  /** Members whose person already has a contact on this page. */
+  samePerson: Scalars['Int']['output'];
+  /** Members with no allowed contact (no consent, pressure cap, excluded context, none in scope…). */
+  suppressed: Scalars['Int']['output'];
 };
 
 /** A segment to define: every condition given must hold. */
@@ -2050,6 +2092,8 @@ export type ResolversTypes = ResolversObject<{
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversTypes['Identifier']>, persona: ResolversTypes['Persona'] }>;
   Segment: ResolverTypeWrapper<SegmentModel>;
   SegmentConditionsInput: SegmentConditionsInput;
+  SegmentContact: ResolverTypeWrapper<SegmentContactModel>;
+  SegmentContacts: ResolverTypeWrapper<Omit<SegmentContacts, 'contacts'> & { contacts: Array<ResolversTypes['SegmentContact']> }>;
   SegmentInput: SegmentInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
@@ -2148,6 +2192,8 @@ export type ResolversParentTypes = ResolversObject<{
   SearchHit: Omit<SearchHit, 'identifier' | 'persona'> & { identifier?: Maybe<ResolversParentTypes['Identifier']>, persona: ResolversParentTypes['Persona'] };
   Segment: SegmentModel;
   SegmentConditionsInput: SegmentConditionsInput;
+  SegmentContact: SegmentContactModel;
+  SegmentContacts: Omit<SegmentContacts, 'contacts'> & { contacts: Array<ResolversParentTypes['SegmentContact']> };
   SegmentInput: SegmentInput;
   String: Scalars['String']['output'];
   Subscription: {};
@@ -2631,10 +2677,28 @@ export type SearchHitResolvers<ContextType = GraphContext, ParentType extends Re
 }>;
 
 export type SegmentResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = ResolversObject<{
+  contacts?: Resolver<ResolversTypes['SegmentContacts'], ParentType, ContextType, RequireFields<SegmentContactsArgs, 'useCase'>>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   members?: Resolver<ResolversTypes['PersonaConnection'], ParentType, ContextType, Partial<SegmentMembersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SegmentContactResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SegmentContact'] = ResolversParentTypes['SegmentContact']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  contact?: Resolver<ResolversTypes['Identifier'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  persona?: Resolver<ResolversTypes['Persona'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SegmentContactsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SegmentContacts'] = ResolversParentTypes['SegmentContacts']> = ResolversObject<{
+  ambiguous?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  contacts?: Resolver<Array<ResolversTypes['SegmentContact']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  samePerson?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2759,6 +2823,8 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   ScoringRun?: ScoringRunResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
+  SegmentContact?: SegmentContactResolvers<ContextType>;
+  SegmentContacts?: SegmentContactsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   Term?: TermResolvers<ContextType>;

@@ -261,6 +261,41 @@ describe('segments', () => {
     expect(page.members.edges.map((e) => e.node.key)).toEqual(['reader']);
   });
 
+  it('resolves each member under a use case: one contact per person, the suppressed counted', async () => {
+    for (const input of [
+      { name: 'segment-notice', scope: 'PERSONA', contactTypes: ['email'] },
+      { name: 'segment-news', scope: 'PERSONA', contactTypes: ['email'], consentPurpose: 'news' },
+    ]) {
+      dataOf(
+        await api.gql('mutation ($u: UseCaseInput!) { defineUseCase(input: $u) { name } }', { u: input }),
+      );
+    }
+    const contacts = async (useCase: string) =>
+      dataOf(
+        await api.gql<{ segment: { contacts: unknown } }>(
+          `query ($u: String!) { segment(name: "frequent-clickers") { contacts(useCase: $u) {
+             contacts { persona { key } contact { value } } ambiguous suppressed samePerson } } }`,
+          { u: useCase },
+        ),
+      ).segment.contacts;
+    expect(await contacts('segment-notice')).toEqual({
+      contacts: [
+        { persona: { key: 'c4' }, contact: { value: 'c4@shop.example' } },
+        { persona: { key: 'c5' }, contact: { value: 'c5@shop.example' } },
+      ],
+      ambiguous: 0,
+      suppressed: 0,
+      samePerson: 0,
+    });
+    // Nobody in the segment consented to news: both are counted, neither is contacted.
+    expect(await contacts('segment-news')).toEqual({
+      contacts: [],
+      ambiguous: 0,
+      suppressed: 2,
+      samePerson: 0,
+    });
+  });
+
   it('refuses a rank outside 1 to 5 with its reason', async () => {
     const body = await api.gql(
       'mutation { defineSegment(input: {name: "bad", conditions: {minRanks: {rfmMonetary: 6}}}) { name } }',
