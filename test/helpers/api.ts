@@ -1,7 +1,11 @@
 // Starts the real API (HTTP on port 0) on the test run's Neo4j and calls it as a client would.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/graph/database.js';
+import { migrate } from '../../src/graph/migrations.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -62,6 +66,24 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     async close() {
       await server.stop();
       await db.close();
+    },
+  };
+}
+
+/**
+ * The API on a Neo4j of the test file's own, migrated: for figures over the whole database (node
+ * counts, ranks over every persona) that other files writing at the same time would move. Starting it
+ * takes a while on a busy machine: give the hook 180 s. close() also removes its store.
+ */
+export async function startTestApiOnOwnDatabase(env: Record<string, string> = {}): Promise<TestApi> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-own-'));
+  const api = await startTestApi({ NEO4J_URI: '', NEO4J_HOME: home, NEO4J_HEAP: '512m', ...env });
+  await migrate(api.db.graph);
+  return {
+    ...api,
+    async close() {
+      await api.close();
+      fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -2,16 +2,11 @@
 // wrong types, deep and wide documents. Every answer is data or a clear error with its code, never an
 // internal error or a stack trace, and refused input leaves the database as it was. This file has a
 // database of its own, so the node and relationship counts are not moved by other test files.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { migrate } from '../../src/graph/migrations.js';
-import { startTestApi, type GraphQLResponse, type TestApi } from '../helpers/api.js';
+import { startTestApiOnOwnDatabase, type GraphQLResponse, type TestApi } from '../helpers/api.js';
 import { dataOf, ingest } from '../helpers/operations.js';
 
 let api: TestApi;
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-hostile-'));
 
 /** Strings an attacker or a broken client sends. */
 const hostileString = fc.oneof(
@@ -63,8 +58,7 @@ async function counts() {
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ NEO4J_URI: '', NEO4J_HOME: home, NEO4J_HEAP: '512m' });
-  await migrate(api.db.graph);
+  api = await startTestApiOnOwnDatabase();
   await ingest(api, [
     {
       id: 'hostile-seed',
@@ -81,7 +75,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await api.close();
-  fs.rmSync(home, { recursive: true, force: true });
 });
 
 describe('hostile input', () => {

@@ -2,7 +2,7 @@
 // their meaning later, questions asked in the right order and not too often, completeness, and texts
 // that never show a raw hole.
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { dataOf, type IngestResult } from '../helpers/operations.js';
+import { dataOf, INGEST, type IngestResult } from '../helpers/operations.js';
 
 let api: TestApi;
 const tag = uniqueTag('profile');
@@ -28,31 +28,6 @@ async function failure(query: string, variables = {}, key = 'admin-key') {
   return { code: body.errors![0]!.extensions?.code, message: body.errors![0]!.message };
 }
 
-const INGEST = /* GraphQL */ `
-  mutation ($events: [EventInput!]!) {
-    ingest(events: $events) {
-      accepted
-      duplicates
-      rejected {
-        index
-        id
-        code
-        message
-      }
-      ignored {
-        index
-        id
-        type
-        value
-        reason
-      }
-      unmapped {
-        kind
-        code
-      }
-    }
-  }
-`;
 const ingest = async (events: unknown[]) => (await call<{ ingest: IngestResult }>(INGEST, { events })).ingest;
 
 const NEXT = /* GraphQL */ `

@@ -37,6 +37,19 @@ const persona = (key: string, context: PersonaModel['context'] = 'PERSONAL'): Pe
 const ada = persona('ada');
 const work = persona('ada-work', 'WORK');
 
+type SharedIdentifier = GatherRow['persons'][number]['sharedIdentifiers'][number];
+
+/** Ada's person: her own and her work persona, grouped by one identifier both hold. */
+const adaPerson = (
+  shared: Omit<SharedIdentifier, 'a' | 'b' | 'aId' | 'bId'>,
+): GatherRow['persons'][number] => ({
+  id: 'person-1',
+  personaIds: [ada.id],
+  members: [ada, work],
+  sharedIdentifiers: [{ a: 'ada', b: 'ada-work', aId: ada.id, bId: work.id, ...shared }],
+  assertions: [],
+});
+
 const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
   anchor: { type: 'email', value: 'ada@home.example', shared: false },
   holderCount: 1,
@@ -54,24 +67,12 @@ const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
   staleHolders: [],
   nearest: [],
   persons: [
-    {
-      id: 'person-1',
-      personaIds: [ada.id],
-      members: [ada, work],
-      sharedIdentifiers: [
-        {
-          a: 'ada',
-          b: 'ada-work',
-          aId: ada.id,
-          bId: work.id,
-          type: 'phone',
-          value: '+12125550100',
-          strengths: ['STRONG', 'STRONG'],
-          lastAts: ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
-        },
-      ],
-      assertions: [],
-    },
+    adaPerson({
+      type: 'phone',
+      value: '+12125550100',
+      strengths: ['STRONG', 'STRONG'],
+      lastAts: ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+    }),
   ],
   scoped: [],
   messages: [],
@@ -351,24 +352,12 @@ describe('stale evidence', () => {
   it('no longer groups a persona through a cookie last seen by WEAK evidence longer ago than its type allows', () => {
     const g = gathered({
       persons: [
-        {
-          id: 'person-1',
-          personaIds: [ada.id],
-          members: [ada, work],
-          sharedIdentifiers: [
-            {
-              a: 'ada',
-              b: 'ada-work',
-              aId: ada.id,
-              bId: work.id,
-              type: 'cookie',
-              value: 'tablet-1',
-              strengths: ['WEAK', 'WEAK'],
-              lastAts: ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z'],
-            },
-          ],
-          assertions: [],
-        },
+        adaPerson({
+          type: 'cookie',
+          value: 'tablet-1',
+          strengths: ['WEAK', 'WEAK'],
+          lastAts: ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z'],
+        }),
       ],
     });
     const resolution = applyPolicy(start(useCase({ consentPurpose: null }), g, new Map([['cookie', 30]])));
