@@ -53,7 +53,9 @@ export function createServices(
   const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
   const search = once(() => new SearchService(graph, config));
   const engagement = once(() => new EngagementService(graph, config, identity()));
-  const segments = once(() => new SegmentsService(graph));
+  const segments = once(
+    () => new SegmentsService(graph, resolution(), (id) => identityLoaders().identifiersOfPersona.load(id)),
+  );
   const engagementLoaders = once(() => createEngagementLoaders(new EngagementRepository(graph)));
   return {
     services: {

@@ -1,7 +1,5 @@
 // Thin resolvers for scores, segments, pressure and the digital profile.
-import { badUserInput, notFound } from '../errors.js';
 import { requireRole } from '../privacy/auth.js';
-import type { SegmentContactModel } from './segments.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const engagementResolvers: Resolvers = {
@@ -16,32 +14,8 @@ export const engagementResolvers: Resolvers = {
     },
   },
   Segment: {
-    contacts: async (segment, { useCase, first, after }, { services, loaders }) => {
-      const size = first ?? 50;
-      if (size < 1 || size > 100) throw badUserInput('first must be between 1 and 100', { field: 'first' });
-      const policy = await services.resolution.useCase(useCase);
-      if (!policy) throw notFound(`No use case named "${useCase}"; define it with defineUseCase`);
-      const page = await services.segments.members(segment, size, after ?? null);
-      const result = { contacts: [] as SegmentContactModel[], ambiguous: 0, suppressed: 0, samePerson: 0 };
-      const reached = new Set<string>();
-      for (const { node: persona } of page.edges) {
-        const held = await loaders.identity.identifiersOfPersona.load(persona.id);
-        const anchor = held.find((i) => policy.contactTypes.includes(i.type)) ?? held[0];
-        if (!anchor) {
-          result.suppressed++;
-          continue;
-        }
-        const r = await services.resolution.resolve(anchor, useCase);
-        if (r.suppressions.some((s) => s.code === 'AMBIGUOUS')) result.ambiguous++;
-        else if (!r.contact) result.suppressed++;
-        else if (reached.has(r.person?.id ?? persona.id)) result.samePerson++;
-        else {
-          reached.add(r.person?.id ?? persona.id);
-          result.contacts.push({ persona, person: r.person, contact: r.contact, confidence: r.confidence });
-        }
-      }
-      return { ...result, pageInfo: page.pageInfo };
-    },
+    contacts: (segment, { useCase, first, after }, { services }) =>
+      services.segments.contacts(segment, useCase, first ?? 50, after ?? null),
     count: async (segment, _, { services }) => (await services.segments.members(segment, 0, null)).count,
     members: async (segment, { first, after }, { services }) => {
       const { edges, pageInfo } = await services.segments.members(segment, first ?? 100, after ?? null);

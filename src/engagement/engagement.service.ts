@@ -20,7 +20,6 @@ export class EngagementService {
     private readonly graph: Graph,
     private readonly config: AppConfig,
     private readonly identity: IdentityService,
-    private readonly log: (line: string) => void = () => {},
   ) {
     this.repo = new EngagementRepository(graph);
   }
@@ -66,7 +65,6 @@ export class EngagementService {
       halfLifeDays: this.config.engagement.halfLifeDays,
       interestFactKeys: this.config.engagement.interestFactKeys,
     });
-    this.log(`scored ${personas} persona(s) with events since ${since ?? 'the beginning'}`);
     await this.repo.rankPersonas(now);
     let changed = 0;
     for (let afterId = ''; ;) {
@@ -94,7 +92,6 @@ export class EngagementService {
       afterId = page.at(-1)!.personaId;
     }
     await this.repo.recordRun(now, personas, changed);
-    this.log(`ranked; ${changed} persona(s) changed`);
     return { at: now, personas, changed };
   }
 }

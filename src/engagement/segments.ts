@@ -1,9 +1,10 @@
 // Segments as data: conditions stored as JSON and evaluated by one statement when a segment is read.
 import { z } from 'zod';
-import { badUserInput } from '../errors.js';
+import { badUserInput, notFound } from '../errors.js';
 import type { SegmentConditionsInput, SegmentInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
-import type { PersonaModel } from '../identity/identity.model.js';
+import type { IdentifierModel, PersonaModel } from '../identity/identity.model.js';
+import type { ResolutionService } from '../resolution/resolution.service.js';
 
 /** One member's contact under a use case (Segment.contacts). */
 export interface SegmentContactModel {
@@ -93,7 +94,12 @@ function validate(input: SegmentInput): SegmentModel {
 }
 
 export class SegmentsService {
-  constructor(private readonly graph: Graph) {}
+  constructor(
+    private readonly graph: Graph,
+    private readonly resolution: ResolutionService,
+    /** The identifiers a persona holds (the request's loader). */
+    private readonly identifiersOf: (personaId: string) => Promise<IdentifierModel[]>,
+  ) {}
 
   async define(input: SegmentInput): Promise<SegmentModel> {
     const segment = validate(input);
@@ -108,6 +114,32 @@ export class SegmentsService {
   async byName(name: string): Promise<SegmentModel | null> {
     const [row] = await this.graph.read('engagement/segment-by-name', { name });
     return row ? toModel(z.object({ segment: storedSegment }).parse(row).segment) : null;
+  }
+
+  /**
+   * A page of members, each resolved with the use case's rules from an identifier it holds (its first
+   * of the use case's contact types, else its first): one contact per person, the rest counted.
+   */
+  async contacts(segment: SegmentModel, useCase: string, first: number, after: string | null) {
+    if (first < 1 || first > 100) throw badUserInput('first must be between 1 and 100', { field: 'first' });
+    const policy = await this.resolution.useCase(useCase);
+    if (!policy) throw notFound(`No use case named "${useCase}"; define it with defineUseCase`);
+    const page = await this.members(segment, first, after);
+    const result = { contacts: [] as SegmentContactModel[], ambiguous: 0, suppressed: 0, samePerson: 0 };
+    const reached = new Set<string>();
+    for (const { node: persona } of page.edges) {
+      const held = await this.identifiersOf(persona.id);
+      const anchor = held.find((i) => policy.contactTypes.includes(i.type)) ?? held[0];
+      const r = anchor ? await this.resolution.resolve(anchor, useCase) : null;
+      if (r?.suppressions.some((s) => s.code === 'AMBIGUOUS')) result.ambiguous++;
+      else if (!r?.contact) result.suppressed++;
+      else if (reached.has(r.person?.id ?? persona.id)) result.samePerson++;
+      else {
+        reached.add(r.person?.id ?? persona.id);
+        result.contacts.push({ persona, person: r.person, contact: r.contact, confidence: r.confidence });
+      }
+    }
+    return { ...result, pageInfo: page.pageInfo };
   }
 
   /** Counts the members now and reads one page of them, by key. */

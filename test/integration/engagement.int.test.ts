@@ -1,16 +1,14 @@
 // Engagement from the marketer's side, on a small population whose every figure is computed by hand.
 // Ranks are quintiles over all scored personas, so this file has a database of its own.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
-import { migrate } from '../../src/graph/migrations.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import { startTestApiOnOwnDatabase, type TestApi } from '../helpers/api.js';
 import { dataOf, demoPhones, ingest } from '../helpers/operations.js';
 
 let api: TestApi;
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-engagement-'));
 const dayMs = 86_400_000;
 /** A moment `days` (and an hour) before now, so whole days counted from a run now are exactly `days`. */
 const ago = (days: number) => new Date(Date.now() - days * dayMs - 3_600_000).toISOString();
@@ -84,13 +82,7 @@ const event = (
 });
 
 beforeAll(async () => {
-  api = await startTestApi({
-    NEO4J_URI: '',
-    NEO4J_HOME: home,
-    NEO4J_HEAP: '512m',
-    ENGAGEMENT_HALF_LIFE_DAYS: '30',
-  });
-  await migrate(api.db.graph);
+  api = await startTestApiOnOwnDatabase({ ENGAGEMENT_HALF_LIFE_DAYS: '30' });
   for (const term of [
     { vocabulary: 'topic', key: 'shipping', label: 'Shipping' },
     { vocabulary: 'topic', key: 'freight', label: 'Freight', broader: 'shipping' },
@@ -121,7 +113,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await api.close();
-  fs.rmSync(home, { recursive: true, force: true });
 });
 
 describe('engagement scores', () => {
@@ -198,6 +189,17 @@ describe('engagement scores', () => {
     expect(run.changed).toBeGreaterThanOrEqual(1);
     const again = await computeScores();
     expect(again).toEqual({ personas: 0, changed: 0 });
+  });
+});
+
+describe('idgraph score', () => {
+  it('runs the same scoring from the command line: nothing new since the last run, nothing rescored', () => {
+    const cli = spawnSync(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'score'], {
+      env: { ...process.env, NEO4J_URI: api.db.uri, NODE_ENV: 'production' },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ personas: 0, changed: 0 });
   });
 });
 
