@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.js';
 import type { EventInput, PersonaContext, UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
 import { loadTaxonomy } from '../profile/taxonomy-file.js';
-import { createServices } from '../services.js';
+import { operatorServices } from './operator.js';
 import { demoKnowledge } from './demo-knowledge.js';
 
 export interface DemoOptions {
@@ -228,12 +228,8 @@ export async function loadDemoData(
   log: (line: string) => void,
   options: DemoOptions = demoDefaults,
 ) {
-  // The one composition root, acting as an admin named "demo".
-  const { services } = createServices(graph, config, {
-    actor: 'demo',
-    authenticated: true,
-    roles: new Set(['read', 'pii', 'write', 'admin', 'subscribe']),
-  });
+  // The one composition root, acting as an operator named "demo".
+  const services = operatorServices(graph, config, 'demo');
   const { identity, resolution } = services;
   const { events, useCases, assertions } = demoDataset(options);
   // The taxonomy first, so the knowledge events' facts and answers are checked and filled.

@@ -93,13 +93,8 @@ async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
       const { loadDemoData } = await import('./demo-data.js');
       await loadDemoData(db.graph, config, log);
       // Scores, interests and ranks for the demo's segment and the README's engagement examples.
-      const { EngagementService } = await import('../engagement/engagement.service.js');
-      const { IdentityService } = await import('../identity/identity.service.js');
-      const run = await new EngagementService(
-        db.graph,
-        config,
-        new IdentityService(db.graph, config, 'demo'),
-      ).computeScores();
+      const { operatorServices } = await import('./operator.js');
+      const run = await operatorServices(db.graph, config, 'demo').engagement.computeScores();
       log(`engagement scored: ${run.personas} persona(s)`);
     }
     server = await startServer({ config, graph: db.graph });
@@ -137,17 +132,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'score': {
-      const { EngagementService } = await import('../engagement/engagement.service.js');
-      const { IdentityService } = await import('../identity/identity.service.js');
+      const { operatorServices } = await import('./operator.js');
       const run = await withDatabase(
         config,
-        (db) =>
-          new EngagementService(
-            db.graph,
-            config,
-            new IdentityService(db.graph, config, 'cli'),
-            log,
-          ).computeScores(),
+        (db) => operatorServices(db.graph, config, 'cli').engagement.computeScores(),
         { attachRunning: true },
       );
       console.log(JSON.stringify(run));
