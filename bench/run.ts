@@ -257,13 +257,12 @@ function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
   if (batch.length) yield batch;
 }
 
+/**
+ * One hand-written statement the fastest way the driver offers: executeQuery, a managed read
+ * transaction whose BEGIN is sent with the statement (the API's Graph.read does the same).
+ */
 async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
-  const session = driver.session({ defaultAccessMode: 'READ' });
-  try {
-    return await session.executeRead((tx) => tx.run(text, params));
-  } finally {
-    await session.close();
-  }
+  return driver.executeQuery(text, params, { routing: 'READ', bookmarkManager: null });
 }
 
 /** The six stories' use cases, each with the identifier type it is asked about. */
