@@ -138,28 +138,52 @@ export function createIdentityLoaders(repo: IdentityRepository) {
       return ids.map((id) => groups.get(id) ?? []);
     }),
   };
+  /** Primes the levels below a persona's identifiers: their devices and those devices' personas. */
+  const primeBelowIdentifiers = (
+    trees: { identifier: IdentifierModel; devices: (DeviceModel & { personas: PersonaModel[] })[] }[],
+  ) => {
+    for (const { identifier, devices } of trees) {
+      loaders.devicesOfIdentifier.prime(
+        identifier,
+        devices.map(({ id, kind }) => ({ id, kind })),
+      );
+      for (const { personas, ...device } of devices) loaders.personasOfDevice.prime(device.id, personas);
+    }
+  };
+  const identifierTreesOfPersona = new DataLoader<string, IdentifierModel[]>(async (ids) => {
+    const rows = await repo.identifierTreesOfPersonas(ids);
+    primeBelowIdentifiers(rows);
+    const groups = groupBy(
+      rows,
+      (r) => r.personaId,
+      (r) => r.identifier,
+    );
+    for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
   return {
     ...loaders,
     /**
      * A persona's identifiers when the operation also asks for their devices and those devices'
      * personas: one statement for the three levels, which primes the two loaders below it.
      */
-    identifierTreesOfPersona: new DataLoader<string, IdentifierModel[]>(async (ids) => {
-      const rows = await repo.identifierTreesOfPersonas(ids);
-      for (const { identifier, devices } of rows) {
-        loaders.devicesOfIdentifier.prime(
-          identifier,
-          devices.map(({ id, kind }) => ({ id, kind })),
-        );
-        for (const { personas, ...device } of devices) loaders.personasOfDevice.prime(device.id, personas);
+    identifierTreesOfPersona,
+    /**
+     * Personas by key when the operation asks for identifiers → devices → personas below them: the
+     * four levels in one statement, which primes every loader below it.
+     */
+    personaTreeByKey: new DataLoader<string, PersonaModel | null>(async (keys) => {
+      const rows = await repo.personaTreesByKeys(keys);
+      for (const { persona, identifiers } of rows) {
+        loaders.persona.prime(persona.id, persona);
+        loaders.personaByKey.prime(persona.key, persona);
+        primeBelowIdentifiers(identifiers);
+        const list = identifiers.map((t) => t.identifier);
+        loaders.identifiersOfPersona.prime(persona.id, list);
+        identifierTreesOfPersona.prime(persona.id, list);
       }
-      const groups = groupBy(
-        rows,
-        (r) => r.personaId,
-        (r) => r.identifier,
-      );
-      for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
-      return ids.map((id) => groups.get(id) ?? []);
+      const found = new Map(rows.map((r) => [r.persona.key, r.persona]));
+      return keys.map((key) => found.get(key) ?? null);
     }),
   };
 }

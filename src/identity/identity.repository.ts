@@ -353,6 +353,19 @@ export class IdentityRepository {
     );
   }
 
+  async personaTreesByKeys(keys: readonly string[]) {
+    return this.read(
+      'identity/persona-trees-by-keys',
+      z.object({
+        persona,
+        identifiers: z.array(
+          z.object({ identifier, devices: z.array(device.extend({ personas: z.array(persona) })) }),
+        ),
+      }),
+      { keys },
+    );
+  }
+
   async devicesOfPersonas(ids: readonly string[]) {
     return this.read('identity/devices-of-personas', z.object({ personaId: z.string(), device }), { ids });
   }
