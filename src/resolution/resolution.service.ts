@@ -14,7 +14,11 @@ import { ResolutionRepository, type GatherParams } from './resolution.repository
 import { applyPolicy, initialState, strengthsOf } from './resolution.rules.js';
 
 /** How far, for what and as of when the gather query looks, from the policy and the registry. */
-function gatherParams(useCase: UseCaseModel, registry: IdentifierTypeModel[], at: Date | null): GatherParams {
+export function gatherParams(
+  useCase: UseCaseModel,
+  registry: IdentifierTypeModel[],
+  at: Date | null,
+): GatherParams {
   return {
     now: (at ?? new Date()).toISOString(),
     historical: at !== null,

@@ -1,0 +1,275 @@
+// Where a resolution's time goes, layer by layer, on the bench's generated graph (10k events, seed 1):
+//   floor       the hand-written floor statement over the driver (bench/floor/resolve-floor.cypher);
+//   gather      the API's own statement (cypher/resolution/gather.cypher) over the driver, same params;
+//   service     ResolutionService.resolve in this process (gather + the rules, definitions cached);
+//   http        the `resolve` query over HTTP to `idgraph serve` in its own process, as the bench does.
+// Each step's ratio to the one before it says which layer to work on. With --cpu-prof the API process
+// writes a V8 CPU profile into bench/results/profiles/ (open it in Chrome DevTools).
+//
+// node --import ./bench/register-ts.mjs bench/profile-resolve.ts [--concurrency 8] [--calls 800] [--cpu-prof]
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, projectRoot } from '../src/config.js';
+import { DefinitionCache } from '../src/changes/definitions.cache.js';
+import { toNeo4j } from '../src/graph/convert.js';
+import { openDatabase } from '../src/graph/database.js';
+import { migrate } from '../src/graph/migrations.js';
+import { operatorServices } from '../src/cli/operator.js';
+import { createServices } from '../src/services.js';
+import { gatherParams } from '../src/resolution/resolution.service.js';
+import { generateEvents } from './generate.js';
+
+process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
+const argument = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+};
+const concurrency = Number(argument('concurrency', '8'));
+const calls = Number(argument('calls', '800'));
+const cpuProf = process.argv.includes('--cpu-prof');
+// Measure the floor and one layer only (a CPU profile of the API then holds little else).
+const only = argument('only', '');
+const log = (line: string) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const useCases = [
+  { type: 'email', input: { name: 'p-guest-reminder', scope: 'IDENTIFIER', contactTypes: ['email'] } },
+  {
+    type: 'email',
+    input: {
+      name: 'p-side-business',
+      scope: 'PERSON',
+      contexts: ['BUSINESS'],
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+      pressureCap: { max: 3, windowDays: 30, purpose: 'marketing' },
+    },
+  },
+  {
+    type: 'email',
+    input: { name: 'p-job-alerts', scope: 'PERSONA', contactTypes: ['email'], consentPurpose: 'job-alerts' },
+  },
+  { type: 'account', input: { name: 'p-order-prep', scope: 'PERSON', requiredFacts: ['interests'] } },
+  { type: 'phone', input: { name: 'p-two-factor', scope: 'IDENTIFIER', contactTypes: ['phone'] } },
+  {
+    type: 'phone',
+    input: {
+      name: 'p-office-contact',
+      scope: 'PERSON',
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+    },
+  },
+] as const;
+
+const resolveQuery = `query ($identifier: IdentifierInput!, $useCase: String!) {
+  resolve(identifier: $identifier, useCase: $useCase) {
+    personas { key } contact { value } suppressions { code } facts { key } confidence explanation { rule detail }
+  }
+}`;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+function cpuMs(pid: number, part: 'all' | 'system' = 'all'): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = part === 'system' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100;
+}
+
+async function timed(call: (n: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) {
+        const n = next++;
+        const t = performance.now();
+        await call(n);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    medianMs: Math.round(latencies[Math.floor(latencies.length / 2)]! * 100) / 100,
+    p99Ms: Math.round(latencies[Math.ceil(latencies.length * 0.99) - 1]! * 100) / 100,
+    perSecond: Math.round(calls / seconds),
+  };
+}
+
+async function main() {
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-profile-'));
+  const config = loadConfig({ ...process.env, NEO4J_URI: '', NEO4J_HOME: store, NODE_ENV: 'production' });
+  const db = await openDatabase(config, log);
+  const child = { current: undefined as ReturnType<typeof spawn> | undefined };
+  try {
+    await migrate(db.graph, () => {});
+    const operator = operatorServices(db.graph, config, 'profile');
+    const events = [...generateEvents({ size: 10_000, seed: 1 })];
+    for (let i = 0; i < events.length; i += 1_000) {
+      await operator.ingest.ingest(events.slice(i, i + 1_000) as never);
+    }
+    log(`loaded ${events.length} events`);
+    for (const u of useCases) await operator.resolution.defineUseCase(u.input as never);
+
+    const samples: Record<string, { type: string; value: string }[]> = { email: [], phone: [], account: [] };
+    for (const e of events) {
+      if (e.type !== 'signup') continue;
+      for (const id of e.actor.identifiers ?? []) {
+        const list = samples[id.type];
+        if (list && list.length < 2_000) list.push(id);
+      }
+    }
+    const callOf = (n: number) => {
+      const useCase = useCases[n % useCases.length]!;
+      const list = samples[useCase.type]!;
+      return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
+    };
+
+    const definitions = new DefinitionCache();
+    const service = () =>
+      createServices(
+        db.graph,
+        config,
+        { actor: 'p', authenticated: true, roles: new Set(['read']) } as never,
+        undefined,
+        definitions,
+      ).services.resolution;
+    const registry = await operator.identity.identifierTypes();
+    const useCaseModels = new Map(
+      await Promise.all(
+        useCases.map(
+          async (u) => [u.input.name, (await operator.resolution.useCase(u.input.name))!] as const,
+        ),
+      ),
+    );
+    const gatherText = db.graph.statement('resolution/gather');
+    const floorText = fs.readFileSync(path.join(projectRoot, 'bench/floor/resolve-floor.cypher'), 'utf8');
+    // As the API's Graph.read runs a statement (and the bench's floor): executeQuery, BEGIN pipelined.
+    const read = (text: string, params: Record<string, unknown>) =>
+      db.driver.executeQuery(text, toNeo4j(params) as Record<string, unknown>, {
+        routing: 'READ',
+        bookmarkManager: null,
+      });
+
+    const cpuDir = path.join(projectRoot, 'bench/results/profiles');
+    const nodeArgs = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuDir] : [];
+    const api = spawn(
+      process.execPath,
+      [...nodeArgs, path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'],
+      {
+        env: { ...process.env, NEO4J_URI: db.uri, PORT: '0', NODE_ENV: 'production' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    child.current = api;
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      api.stderr!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const found = /GraphQL ready at (\S+)/.exec(text);
+        if (found) resolve(found[1]!);
+      });
+      api.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
+    });
+    const http = async (n: number) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: resolveQuery, variables: callOf(n) }),
+      });
+      const body = (await response.json()) as { errors?: unknown; extensions?: { dbRoundTrips?: number } };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      roundTrips.set(
+        body.extensions?.dbRoundTrips ?? -1,
+        (roundTrips.get(body.extensions?.dbRoundTrips ?? -1) ?? 0) + 1,
+      );
+    };
+    const roundTrips = new Map<number, number>();
+    const contenders: Record<string, (n: number) => Promise<unknown>> = {
+      floor: (n) => read(floorText, { ...callOf(n).identifier, purpose: 'marketing' }),
+      gather: (n) => {
+        const { identifier, useCase } = callOf(n);
+        return read(gatherText, {
+          ...identifier,
+          ...gatherParams(useCaseModels.get(useCase)!, registry, null),
+        });
+      },
+      service: (n) => {
+        const { identifier, useCase } = callOf(n);
+        return service().resolve(identifier, useCase);
+      },
+      http,
+    };
+    const results: Record<string, Awaited<ReturnType<typeof timed>>> = {};
+    const cpu: Record<string, string> = {};
+    const pids = { bench: process.pid, api: api.pid!, neo4j: db.embedded?.pid ?? -1 };
+    const cpuNow = () =>
+      Object.fromEntries(
+        Object.entries(pids).flatMap(([k, pid]) => [
+          [k, pid > 0 ? cpuMs(pid) : 0],
+          [`${k} (system)`, pid > 0 ? cpuMs(pid, 'system') : 0],
+        ]),
+      );
+    for (const round of [0, 1]) {
+      for (const [name, call] of Object.entries(contenders)) {
+        if (only && name !== only && name !== 'floor') continue;
+        const before = cpuNow();
+        const result = await timed(call);
+        const after = cpuNow();
+        if (round === 1) {
+          results[name] = result;
+          cpu[name] = Object.keys(before)
+            .map((k) => `${k} ${((after[k]! - before[k]!) / calls).toFixed(2)}`)
+            .join(', ');
+        }
+      }
+    }
+    // Neo4j's own account of the resolve statement, one sample per use case: db hits per operator.
+    if (process.argv.includes('--plan')) {
+      for (let n = 0; n < useCases.length; n++) {
+        const { identifier, useCase } = callOf(n);
+        const { summary } = await read(`PROFILE ${gatherText}`, {
+          ...identifier,
+          ...gatherParams(useCaseModels.get(useCase)!, registry, null),
+        });
+        const operators: { name: string; hits: number }[] = [];
+        const walk = (plan: { operatorType: string; dbHits: number; children: unknown[] }) => {
+          operators.push({ name: plan.operatorType, hits: plan.dbHits });
+          for (const child of plan.children) walk(child as typeof plan);
+        };
+        walk(summary.profile as never);
+        const total = operators.reduce((sum, o) => sum + o.hits, 0);
+        const top = [...operators].sort((a, b) => b.hits - a.hits).slice(0, 6);
+        console.log(
+          `${useCase}: ${operators.length} operators, ${total} db hits; most: ${top.map((o) => `${o.name} ${o.hits}`).join(', ')}`,
+        );
+      }
+    }
+    console.log(
+      `database round trips per HTTP resolve (count of requests): ${JSON.stringify([...roundTrips])}`,
+    );
+    let before = 'floor';
+    for (const [name, r] of Object.entries(results)) {
+      if (!results[before]) before = 'floor';
+      const ratio = results[before]!.medianMs ? r.medianMs / results[before]!.medianMs : NaN;
+      console.log(
+        `${name.padEnd(8)} median ${r.medianMs} ms  p99 ${r.p99Ms} ms  ${r.perSecond}/s  ×${ratio.toFixed(2)} the layer below, ×${(r.medianMs / results.floor!.medianMs).toFixed(2)} the floor; CPU ms per call: ${cpu[name]}`,
+      );
+      before = name;
+    }
+  } finally {
+    if (child.current) {
+      const exited = new Promise((resolve) => child.current!.once('exit', resolve));
+      child.current.kill('SIGTERM');
+      await exited;
+    }
+    await db.close();
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+}
+
+await main();
