@@ -458,6 +458,9 @@ async function main() {
     // 4. Resolve at concurrency 1, 8 and 32, beside the floor; the API's memory under load.
     const resolveRoundTrips: Record<string, number | null> = {};
     for (const [n, useCase] of useCases.entries()) {
+      // Warm: the first call after a busy ingest may read the use case again (the feed that keeps the
+      // definitions cache may have dropped it); the count that matters is every call after that.
+      await gql(resolveQuery, resolveCall(n));
       const body = await gql(resolveQuery, resolveCall(n));
       resolveRoundTrips[useCase.input.name] = body.extensions?.dbRoundTrips ?? null;
     }
@@ -477,15 +480,14 @@ async function main() {
     // 5. Nested reads: 50 personas → identifiers → devices → other personas, ours, the peer's, the floor.
     const keysFor = (n: number) =>
       Array.from({ length: 50 }, (_, i) => personaKeys[(n * 50 + i) % personaKeys.length]!);
-    const nestedOurs = `query (${Array.from({ length: 50 }, (_, i) => `$k${i}: String!`).join(', ')}) {
-      ${Array.from({ length: 50 }, (_, i) => `p${i}: persona(key: $k${i}) { ${nestedFields} }`).join('\n')}
-    }`;
-    const oursVariables = (n: number) => Object.fromEntries(keysFor(n).map((k, i) => [`k${i}`, k]));
+    // The same shape as the peer's: one list field with the 50 keys (Query.personas).
+    const nestedOurs = `query ($keys: [String!]!) { personas(keys: $keys) { ${nestedFields} } }`;
+    const oursVariables = (n: number) => ({ keys: keysFor(n) });
     peer = await startPeer(db.driver);
     const peerQuery = `query ($keys: [String!]!) { personas(where: { key: { in: $keys } }) { ${nestedFields} } }`;
     const nestedFloorText = floorText('nested-floor');
     const oursRoundTrips = (await gql(nestedOurs, oursVariables(0))).extensions?.dbRoundTrips ?? null;
-    const oursPersonas = Object.values((await gql(nestedOurs, oursVariables(0))).data!).filter(
+    const oursPersonas = ((await gql(nestedOurs, oursVariables(0))).data!.personas as unknown[]).filter(
       Boolean,
     ).length;
     const peerGql = client(peer.url);

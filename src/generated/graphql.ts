@@ -210,6 +210,12 @@ export type ChangeType =
    */
   | 'CONSENT_RECORDED'
   /**
+   * A scoring run placed a person in another digital group (or in its first). personIds: the person;
+   * personaIds: its personas. data: {event: null, action: "computeScores", at, before: the group the
+   * run before left it in (null: none), after, sophistication, willingnessToShare}.
+   */
+  | 'DIGITAL_GROUP_CHANGED'
+  /**
    * A scoring run changed a persona's engagement: its figures, ranks or interests. data: {event: null,
    * action: "computeScores", at, rfo, rfc, rfm: the new figures and ranks (null: no such events),
    * interests: [{topic, score}] (the five highest)}.
@@ -404,9 +410,15 @@ export type DigitalProfile = {
   __typename?: 'DigitalProfile';
   /** The group, from the two dimensions and the thresholds in configuration. */
   group: DigitalGroup;
-  /** The channel most of its events came through. */
+  /**
+   * The channel it said it prefers (its latest DIRECT fact of PREFERRED_CHANNEL_FACT_KEY, default
+   * preferred_channel, naming a channel), else the channel most of its events came through.
+   */
   preferredChannel?: Maybe<Channel>;
-  /** The kind of device it uses most. */
+  /**
+   * The kind of device it said it prefers (its latest DIRECT fact of PREFERRED_DEVICE_FACT_KEY, default
+   * preferred_device), else the kind of device it uses most.
+   */
   preferredDevice?: Maybe<DeviceKind>;
   /** What each dimension was computed from, in words. */
   reasons: Array<Scalars['String']['output']>;
@@ -1197,6 +1209,11 @@ export type Query = {
   /** A persona by id or by key (the account or role it stands for). Exactly one of the two is required. */
   persona?: Maybe<Persona>;
   /**
+   * Personas by key, in the order asked: null where no persona has the key. 1 to 100 keys; a nested read
+   * of their identifiers, devices and those devices' personas is one database round trip.
+   */
+  personas: Array<Maybe<Persona>>;
+  /**
    * Messages of a purpose sent in the last windowDays days, counted over the identifier's person (every
    * persona of it: one inbox's worth of pressure), and per persona.
    */
@@ -1308,6 +1325,12 @@ export type QueryPersonArgs = {
 export type QueryPersonaArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   key?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The entry points for reading. */
+export type QueryPersonasArgs = {
+  keys: Array<Scalars['String']['input']>;
 };
 
 
@@ -1566,6 +1589,11 @@ export type ScoringRun = {
   at: Scalars['DateTime']['output'];
   /** Personas whose figures, ranks or interests changed (each also a ENGAGEMENT_CHANGED change). */
   changed: Scalars['Int']['output'];
+  /**
+   * Persons whose digital group moved since the run before, or got its first group (each also a
+   * DIGITAL_GROUP_CHANGED change). Only persons with events since the run before are recomputed.
+   */
+  groupsChanged: Scalars['Int']['output'];
   /** Personas (re)scored in this run. */
   personas: Scalars['Int']['output'];
 };
@@ -2571,6 +2599,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   nextQuestions?: Resolver<Array<ResolversTypes['QuestionToAsk']>, ParentType, ContextType, RequireFields<QueryNextQuestionsArgs, 'first' | 'identifier' | 'useCase'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;
+  personas?: Resolver<Array<Maybe<ResolversTypes['Persona']>>, ParentType, ContextType, RequireFields<QueryPersonasArgs, 'keys'>>;
   pressure?: Resolver<ResolversTypes['Pressure'], ParentType, ContextType, RequireFields<QueryPressureArgs, 'identifier' | 'purpose' | 'windowDays'>>;
   questions?: Resolver<Array<ResolversTypes['Question']>, ParentType, ContextType>;
   render?: Resolver<ResolversTypes['Rendering'], ParentType, ContextType, RequireFields<QueryRenderArgs, 'identifier' | 'template' | 'useCase'>>;
@@ -2664,6 +2693,7 @@ export type RfmResolvers<ContextType = GraphContext, ParentType extends Resolver
 export type ScoringRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ScoringRun'] = ResolversParentTypes['ScoringRun']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  groupsChanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   personas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

@@ -13,6 +13,14 @@ export const identityResolvers: Resolvers = {
       const key = await services.identity.tryNormalize(args);
       return key ? loaders.identity.identifier.load(key) : null;
     },
+    personas: (_, { keys }, { loaders, auth }, info) => {
+      requireRole(auth, 'read');
+      if (keys.length < 1 || keys.length > 100) throw badUserInput('Give 1 to 100 keys', { field: 'keys' });
+      const loader = selects(info, ['identifiers', 'devices', 'personas'])
+        ? loaders.identity.personaTreeByKey
+        : loaders.identity.personaByKey;
+      return Promise.all(keys.map((key) => loader.load(key)));
+    },
     persona: (_, { id, key }, { loaders, auth }, info) => {
       requireRole(auth, 'read');
       if ((id ? 1 : 0) + (key ? 1 : 0) !== 1) throw badUserInput('Give exactly one of id or key');

@@ -31,6 +31,7 @@ const table: Record<string, { needs: Exclude<Caller, 'none'> | 'public'; documen
     document: '{ identifier(type: "email", value: "a@b.example") { value } }',
   },
   'Query.persona': { needs: 'read', document: `{ persona(key: "${tag}:none") { id } }` },
+  'Query.personas': { needs: 'read', document: `{ personas(keys: ["${tag}:none"]) { id } }` },
   'Query.person': { needs: 'read', document: `{ person(id: "${tag}") { id } }` },
   'Query.event': { needs: 'read', document: `{ event(id: "${tag}") { id } }` },
   'Query.identifierTypes': { needs: 'read', document: '{ identifierTypes { name } }' },

@@ -131,6 +131,19 @@ describe('nested queries', () => {
     expect(missing.extensions?.dbRoundTrips).toBe(1);
   });
 
+  it('reads personas by a list of keys in the order asked, null for a missing one, with the tree below in one statement', async () => {
+    const fields = 'key identifiers { type value devices { id kind personas { key } } }';
+    const listed = await api.gql<{ personas: ({ key: string } | null)[] }>(
+      `{ personas(keys: ["${tag}:p1", "${tag}:nobody", "${tag}:p0"]) { ${fields} } }`,
+    );
+    const one = async (key: string) =>
+      dataOf(await api.gql<{ persona: unknown }>(`{ persona(key: "${key}") { ${fields} } }`)).persona;
+    expect(dataOf(listed).personas).toEqual([await one(`${tag}:p1`), null, await one(`${tag}:p0`)]);
+    expect(listed.extensions?.dbRoundTrips).toBe(1);
+    const none = await api.gql('{ personas(keys: []) { key } }');
+    expect(none.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('finds a persona by key or by id, but not by both', async () => {
     const byKey = dataOf(
       await api.gql<{ persona: { id: string } }>(`{ persona(key: "${tag}:p3") { id } }`),
