@@ -62,6 +62,8 @@ const environmentSchema = z.object({
     .regex(/^0?\.\d+,0?\.\d+$/, 'two thresholds between 0 and 1, e.g. 0.34,0.67')
     .default('0.34,0.67'),
   DIGITAL_WILLINGNESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  PREFERRED_CHANNEL_FACT_KEY: z.string().min(1).default('preferred_channel'),
+  PREFERRED_DEVICE_FACT_KEY: z.string().min(1).default('preferred_device'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
 });
@@ -102,6 +104,9 @@ export interface AppConfig {
     /** Sophistication below the first is low, from the second high; willingness from the threshold high. */
     sophisticationBands: [number, number];
     willingnessThreshold: number;
+    /** DIRECT facts of these keys say which channel and device kind a person prefers (over behaviour). */
+    channelFactKey: string;
+    deviceFactKey: string;
   };
   /** Requests per API key (or token subject, or client address) per minute; 0: no limit. */
   rateLimit: { perMinute: number; burst: number };
@@ -245,6 +250,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
         .filter(Boolean),
       sophisticationBands: e.DIGITAL_SOPHISTICATION_BANDS.split(',').map(Number) as [number, number],
       willingnessThreshold: e.DIGITAL_WILLINGNESS_THRESHOLD,
+      channelFactKey: e.PREFERRED_CHANNEL_FACT_KEY,
+      deviceFactKey: e.PREFERRED_DEVICE_FACT_KEY,
     },
     rateLimit: {
       perMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -1,10 +1,13 @@
-// What a person's digital profile is computed from, over all its personas: device kinds used, events
+// What each person's digital profile is computed from (one row per person found), over all its personas: device kinds used, events
 // per channel, self-service events, consents granted and withdrawn, DIRECT facts volunteered, and
-// questions asked and answered (events by a persona or by an identifier it holds). No row: no such person.
-// $personId: String; $selfServiceTypes: [String]
-// → deviceKinds: [{kind, uses}], channels: [{channel, events}], selfService: Int, granted: Int,
-//   withdrawn: Int, directFacts: Int, asked: Int, answered: Int
-MATCH (person:Person {id: $personId})
+// questions asked and answered (events by a persona or by an identifier it holds), and the channel and
+// device the person said it prefers (the latest DIRECT fact of each key, JSON text), and the group the
+// last scoring run placed it in.
+// $personIds: [String]; $selfServiceTypes: [String]; $channelFactKey, $deviceFactKey: String
+// → personId, personaIds: [String], lastGroup: String | null, deviceKinds: [{kind, uses}], channels: [{channel, events}], selfService: Int, granted: Int,
+//   withdrawn: Int, directFacts: Int, asked: Int, answered: Int, statedChannel, statedDevice: String | null
+UNWIND $personIds AS personId
+MATCH (person:Person {id: personId})
 CALL (person) {
   MATCH (person)-[:HAS_PERSONA]->(p:Persona)
   CALL (p) {
@@ -15,6 +18,9 @@ CALL (person) {
   RETURN collect(DISTINCT e) AS events
 }
 RETURN
+  person.id AS personId,
+  [(person)-[:HAS_PERSONA]->(p:Persona) | p.id] AS personaIds,
+  person.digitalGroup AS lastGroup,
   COLLECT {
     MATCH (person)-[:HAS_PERSONA]->(:Persona)-[:USES]->(d:Device) WHERE d.kind IS NOT NULL
     WITH d.kind AS kind, count(*) AS uses
@@ -30,4 +36,14 @@ RETURN
   COUNT { (person)-[:HAS_PERSONA]->(:Persona)-[:GAVE]->(c:Consent) WHERE NOT c.granted } AS withdrawn,
   COUNT { (person)-[:HAS_PERSONA]->(:Persona)-[:HAS_FACT]->(f:Fact) WHERE f.method = 'DIRECT' } AS directFacts,
   size([e IN events WHERE EXISTS { (e)-[:ASKED]->() }]) AS asked,
-  size([e IN events WHERE EXISTS { (e)-[:ANSWERED]->() }]) AS answered
+  size([e IN events WHERE EXISTS { (e)-[:ANSWERED]->() }]) AS answered,
+  COLLECT {
+    MATCH (person)-[:HAS_PERSONA]->(:Persona)-[:HAS_FACT]->(f:Fact {key: $channelFactKey})
+    WHERE f.method = 'DIRECT'
+    RETURN f.value ORDER BY f.at DESC LIMIT 1
+  }[0] AS statedChannel,
+  COLLECT {
+    MATCH (person)-[:HAS_PERSONA]->(:Persona)-[:HAS_FACT]->(f:Fact {key: $deviceFactKey})
+    WHERE f.method = 'DIRECT'
+    RETURN f.value ORDER BY f.at DESC LIMIT 1
+  }[0] AS statedDevice

@@ -16,6 +16,7 @@ export const changeTypes = [
   'ANSWER_RECORDED',
   'MAPPING_ADDED',
   'ENGAGEMENT_CHANGED',
+  'DIGITAL_GROUP_CHANGED',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -11,6 +11,9 @@ export interface DigitalInputs {
   directFacts: number;
   asked: number;
   answered: number;
+  /** What the person said it prefers: the latest DIRECT fact of the configured keys, as given. */
+  statedChannel: unknown;
+  statedDevice: unknown;
 }
 
 export interface DigitalProfileModel {
@@ -32,6 +35,14 @@ export const selfServiceTypes = [
   'appointment_booked',
 ];
 const digitalChannels = new Set(['WEB', 'APP', 'EMAIL', 'SMS', 'CHAT']);
+const channelValues = new Set<Channel>(['APP', 'CHAT', 'EMAIL', 'MAIL', 'PHONE', 'SMS', 'STORE', 'WEB']);
+const deviceKindValues = new Set<DeviceKind>(['DESKTOP', 'LAPTOP', 'OTHER', 'PHONE', 'TABLET', 'TV']);
+
+/** A stated preference that names one of the values (any case); anything else is not an answer. */
+function stated<T extends string>(value: unknown, values: Set<T>): T | null {
+  const named = typeof value === 'string' ? value.trim().toUpperCase() : null;
+  return named !== null && values.has(named as T) ? (named as T) : null;
+}
 const round = (n: number) => Math.round(n * 100) / 100;
 const share = (part: number, whole: number) => Math.min(1, part / whole);
 
@@ -62,6 +73,12 @@ export function digitalProfile(
     middle: shares ? 'MAINSTREAM' : 'NOMAD',
     high: shares ? 'CHAMELEON' : 'GUARDED',
   }[band] as DigitalGroup;
+  // An answer outranks behaviour: the customer who said "email, please" is not asked through the web
+  // because most of its events came from there.
+  const saidChannel = stated(i.statedChannel, channelValues);
+  const saidDevice = stated(i.statedDevice, deviceKindValues);
+  const preferredChannel = saidChannel ?? (i.channels[0]?.channel as Channel | undefined) ?? null;
+  const preferredDevice = saidDevice ?? (i.deviceKinds[0]?.kind as DeviceKind | undefined) ?? null;
   const reasons = [
     `${kinds.length} device kind(s)${kinds.length ? ` (${kinds.join(', ')})` : ''}`,
     `${digital.length} digital channel(s)${digital.length ? ` (${digital.join(', ')})` : ''}`,
@@ -71,13 +88,19 @@ export function digitalProfile(
     `${i.directFacts} fact(s) volunteered`,
     `${i.answered} of ${i.asked} question(s) answered`,
     `sophistication ${sophistication} (${band}), willingness to share ${willingnessToShare} (${shares ? 'shares' : 'guards'})`,
+    ...(preferredChannel
+      ? [`prefers ${preferredChannel}: ${saidChannel ? 'said so' : 'most of its events came through it'}`]
+      : []),
+    ...(preferredDevice
+      ? [`uses ${preferredDevice}: ${saidDevice ? 'said so' : 'the device kind it uses most'}`]
+      : []),
   ];
   return {
     group,
     sophistication,
     willingnessToShare,
     reasons,
-    preferredChannel: (i.channels[0]?.channel as Channel | undefined) ?? null,
-    preferredDevice: (i.deviceKinds[0]?.kind as DeviceKind | undefined) ?? null,
+    preferredChannel,
+    preferredDevice,
   };
 }

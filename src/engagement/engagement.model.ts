@@ -30,4 +30,5 @@ export interface ScoringRunModel {
   at: string;
   personas: number;
   changed: number;
+  groupsChanged: number;
 }

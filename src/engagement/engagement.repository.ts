@@ -1,5 +1,6 @@
 // The only code naming the engagement statements; rows are checked as they come back.
 import { z } from 'zod';
+import { parseFactValue } from '../identity/identity.repository.js';
 import type { Graph } from '../graph/run.js';
 import type { EngagementModel, RecencyFrequencyModel } from './engagement.model.js';
 
@@ -115,22 +116,50 @@ export class EngagementRepository {
       .parse(row);
   }
 
-  async digitalInputs(personId: string, selfServiceTypes: string[]) {
-    const [row] = await this.graph.read('engagement/digital-inputs', { personId, selfServiceTypes });
-    if (!row) return null;
+  async digitalInputs(
+    personIds: readonly string[],
+    selfServiceTypes: string[],
+    factKeys: { channelFactKey: string; deviceFactKey: string },
+  ) {
+    const rows = await this.graph.read('engagement/digital-inputs', {
+      personIds,
+      selfServiceTypes,
+      ...factKeys,
+    });
     const count = z.number().int();
     return z
-      .object({
-        deviceKinds: z.array(z.object({ kind: z.string(), uses: count })),
-        channels: z.array(z.object({ channel: z.string(), events: count })),
-        selfService: count,
-        granted: count,
-        withdrawn: count,
-        directFacts: count,
-        asked: count,
-        answered: count,
-      })
-      .parse(row);
+      .array(
+        z
+          .object({
+            personId: z.string(),
+            personaIds: z.array(z.string()),
+            lastGroup: z.string().nullable(),
+            deviceKinds: z.array(z.object({ kind: z.string(), uses: count })),
+            channels: z.array(z.object({ channel: z.string(), events: count })),
+            selfService: count,
+            granted: count,
+            withdrawn: count,
+            directFacts: count,
+            asked: count,
+            answered: count,
+            statedChannel: z.string().nullable(),
+            statedDevice: z.string().nullable(),
+          })
+          .transform(({ statedChannel, statedDevice, ...rest }) => ({
+            ...rest,
+            statedChannel: statedChannel === null ? null : parseFactValue(statedChannel),
+            statedDevice: statedDevice === null ? null : parseFactValue(statedDevice),
+          })),
+      )
+      .parse(rows);
+  }
+
+  async personsWithEventsSince(since: string | null, afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.graph.read('engagement/persons-with-events-since', { since, afterId, limit });
+    return z
+      .array(z.object({ personId: z.string() }))
+      .parse(rows)
+      .map((r) => r.personId);
   }
 
   async engagementOfPersonas(ids: readonly string[]) {

@@ -1,5 +1,6 @@
 // Scores, interests and their ranks: computed in Cypher over the whole graph, batch by batch, then
-// every persona whose engagement changed becomes an ENGAGEMENT_CHANGED change.
+// every persona whose engagement changed becomes an ENGAGEMENT_CHANGED change, and every person whose
+// digital group moved a DIGITAL_GROUP_CHANGED change.
 import { recordChanges } from '../changes/changes.repository.js';
 import type { ChangeInput } from '../changes/changes.model.js';
 import type { AppConfig } from '../config.js';
@@ -12,6 +13,8 @@ import { EngagementRepository, toEngagement } from './engagement.repository.js';
 
 /** Changes recorded per write transaction. */
 const changesPerTransaction = 1_000;
+/** Persons whose digital profile is recomputed per read. */
+const personsPerPage = 500;
 
 export class EngagementService {
   private readonly repo: EngagementRepository;
@@ -51,8 +54,12 @@ export class EngagementService {
 
   /** What kind of digital customer a person is, from the behaviour of all its personas now. */
   async digitalProfile(personId: string): Promise<DigitalProfileModel | null> {
-    const inputs = await this.repo.digitalInputs(personId, selfServiceTypes);
-    return inputs && digitalProfile(inputs, this.config.engagement);
+    const { channelFactKey, deviceFactKey } = this.config.engagement;
+    const [inputs] = await this.repo.digitalInputs([personId], selfServiceTypes, {
+      channelFactKey,
+      deviceFactKey,
+    });
+    return inputs ? digitalProfile(inputs, this.config.engagement) : null;
   }
 
   /** Incremental: only personas with events ingested since the last run are rescored; ranks always. */
@@ -91,7 +98,57 @@ export class EngagementService {
       changed += page.length;
       afterId = page.at(-1)!.personaId;
     }
+    const groupsChanged = await this.recordDigitalGroups(since, now);
     await this.repo.recordRun(now, personas, changed);
-    return { at: now, personas, changed };
+    return { at: now, personas, changed, groupsChanged };
+  }
+
+  /**
+   * The digital group of every person with new events since the last run, against the group the
+   * last run left it in: each move is a DIGITAL_GROUP_CHANGED change (the first group too).
+   */
+  private async recordDigitalGroups(since: string | null, now: string): Promise<number> {
+    const { channelFactKey, deviceFactKey } = this.config.engagement;
+    let moved = 0;
+    for (let afterId = ''; ;) {
+      const personIds = await this.repo.personsWithEventsSince(since, afterId, personsPerPage);
+      if (personIds.length === 0) break;
+      const inputs = await this.repo.digitalInputs(personIds, selfServiceTypes, {
+        channelFactKey,
+        deviceFactKey,
+      });
+      const moves = inputs.flatMap(({ personId, personaIds, lastGroup, ...rest }) => {
+        const profile = digitalProfile(rest, this.config.engagement);
+        return profile.group === lastGroup ? [] : [{ personId, personaIds, before: lastGroup, profile }];
+      });
+      if (moves.length > 0) {
+        await this.graph.writeTx('engagement/record-digital-groups', async (tx) => {
+          await tx.run('engagement/set-digital-groups', {
+            now,
+            groups: moves.map((m) => ({ personId: m.personId, group: m.profile.group })),
+          });
+          await recordChanges(
+            tx,
+            moves.map((m) => ({
+              type: 'DIGITAL_GROUP_CHANGED',
+              personaIds: m.personaIds,
+              personIds: [m.personId],
+              data: {
+                event: null,
+                action: 'computeScores',
+                at: now,
+                before: m.before,
+                after: m.profile.group,
+                sophistication: m.profile.sophistication,
+                willingnessToShare: m.profile.willingnessToShare,
+              },
+            })),
+          );
+        });
+      }
+      moved += moves.length;
+      afterId = personIds.at(-1)!;
+    }
+    return moved;
   }
 }

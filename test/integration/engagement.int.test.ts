@@ -487,6 +487,105 @@ describe('digital profiles', () => {
       willingnessToShare: 0,
     });
   });
+  it('prefers the channel and device a customer said it prefers to the ones its behaviour shows', async () => {
+    // Everything it did came through the web on a phone; then it answered two questions.
+    await ingest(api, [
+      act('stated-login', 'stated', 'login', 'WEB', { device: { id: 'stated-phone', kind: 'PHONE' } }),
+      {
+        ...act('stated-answers', 'stated', 'profile_updated', 'WEB'),
+        facts: [
+          { key: 'preferred_channel', value: 'email', method: 'DIRECT' },
+          { key: 'preferred_device', value: 'Tablet', method: 'DIRECT' },
+        ],
+      },
+      act('behaves-login', 'behaves', 'login', 'WEB', { device: { id: 'behaves-phone', kind: 'PHONE' } }),
+      // Not an answer: a channel nobody has.
+      {
+        ...act('behaves-answer', 'behaves', 'profile_updated', 'WEB'),
+        facts: [{ key: 'preferred_channel', value: 'carrier pigeon', method: 'DIRECT' }],
+      },
+    ]);
+    const profileOf = async (key: string) =>
+      dataOf(
+        await api.gql<{
+          persona: { person: { digitalProfile: { reasons: string[]; preferredChannel: string } } };
+        }>(
+          `query ($k: String!) { persona(key: $k) { person { digitalProfile {
+             preferredChannel preferredDevice reasons } } } }`,
+          { k: key },
+        ),
+      ).persona.person.digitalProfile;
+    const stated = await profileOf('stated');
+    expect(stated).toMatchObject({ preferredChannel: 'EMAIL', preferredDevice: 'TABLET' });
+    expect(stated.reasons.slice(-2)).toEqual(['prefers EMAIL: said so', 'uses TABLET: said so']);
+    const behaves = await profileOf('behaves');
+    expect(behaves).toMatchObject({ preferredChannel: 'WEB', preferredDevice: 'PHONE' });
+    expect(behaves.reasons.slice(-2)).toEqual([
+      'prefers WEB: most of its events came through it',
+      'uses PHONE: the device kind it uses most',
+    ]);
+  });
+  it('tells subscribers when a scoring run moves a person to another digital group, and only then', async () => {
+    const personOf = async (key: string) =>
+      dataOf(
+        await api.gql<{ persona: { person: { id: string } } }>(
+          'query ($k: String!) { persona(key: $k) { person { id } } }',
+          { k: key },
+        ),
+      ).persona.person.id;
+    const groupChangesAfter = async (after: string) =>
+      dataOf(
+        await api.gql<{
+          changes: { nodes: { personIds: string[]; data: { before: string | null; after: string } }[] };
+        }>(
+          'query ($after: String) { changes(after: $after, first: 1000, types: [DIGITAL_GROUP_CHANGED]) { nodes { personIds data } } }',
+          { after },
+        ),
+      ).changes.nodes;
+    const keys = ['analog', 'aspirant', 'mainstream', 'nomad', 'chameleon', 'guarded'];
+    const persons = new Map(await Promise.all(keys.map(async (k) => [await personOf(k), k] as const)));
+
+    const first = dataOf(
+      await api.gql<{ latestChangeCursor: string }>('{ latestChangeCursor }'),
+    ).latestChangeCursor;
+    const run = dataOf(
+      await api.gql<{ computeScores: { groupsChanged: number } }>(
+        'mutation { computeScores { groupsChanged } }',
+      ),
+    ).computeScores;
+    const firstGroups = (await groupChangesAfter(first)).filter((c) => persons.has(c.personIds[0]!));
+    expect(
+      Object.fromEntries(
+        firstGroups.map((c) => [persons.get(c.personIds[0]!), [c.data.before, c.data.after]]),
+      ),
+    ).toEqual({
+      analog: [null, 'ANALOG'],
+      aspirant: [null, 'ASPIRANT'],
+      mainstream: [null, 'MAINSTREAM'],
+      nomad: [null, 'NOMAD'],
+      chameleon: [null, 'CHAMELEON'],
+      guarded: [null, 'GUARDED'],
+    });
+    expect(run.groupsChanged).toBeGreaterThanOrEqual(6);
+
+    // The analog customer grants a consent and volunteers three facts: willingness (1 + 1 + 0) / 3.
+    await ingest(api, [
+      act('analog-opens-up', 'analog', 'purchase', 'STORE', { granted: true, facts: true }),
+    ]);
+    const second = dataOf(
+      await api.gql<{ latestChangeCursor: string }>('{ latestChangeCursor }'),
+    ).latestChangeCursor;
+    const again = dataOf(
+      await api.gql<{ computeScores: { groupsChanged: number } }>(
+        'mutation { computeScores { groupsChanged } }',
+      ),
+    ).computeScores;
+    expect(again.groupsChanged).toBe(1);
+    const moved = await groupChangesAfter(second);
+    expect(moved.map((c) => [persons.get(c.personIds[0]!), c.data.before, c.data.after])).toEqual([
+      ['analog', 'ANALOG', 'ASPIRANT'],
+    ]);
+  });
 });
 
 describe('the demo', () => {
