@@ -9,15 +9,30 @@
 // GraphQL batch), seed 2 through `idgraph import`. Resolve and nested reads run over all of them.
 // Contenders are measured in turns (compare()) so a busy shared machine's noise falls on each alike.
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Driver } from 'neo4j-driver';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
+import {
+  batches,
+  client,
+  compare,
+  floorRead,
+  importFile,
+  load,
+  log,
+  rssMiB,
+  round,
+  run,
+  sampleRss,
+  startApi,
+  summarize,
+  type Latency,
+} from './harness.js';
 import { startPeer } from './peer.js';
 
 // The API runs with NODE_ENV=production here, which requires an erasure key of its own.
@@ -33,194 +48,9 @@ const supernodeHolders = Number(argument('supernode', '50000'));
 const supernodeBudgetSeconds = Number(argument('supernode-seconds', '240'));
 const callsPerLevel = Number(argument('calls', '400'));
 const batchSize = 1_000;
-const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const floorText = (name: string) =>
   fs.readFileSync(path.join(projectRoot, 'bench/floor', `${name}.cypher`), 'utf8');
-
-interface Latency {
-  calls: number;
-  medianMs: number;
-  p99Ms: number;
-  perSecond: number;
-}
-
-/** Runs `call` for n in [from, from + count) from `concurrency` workers: each call's latency, the time. */
-async function run(concurrency: number, from: number, count: number, call: (n: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = from;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < from + count) {
-        const n = next++;
-        const t = performance.now();
-        await call(n);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { latencies, seconds: (performance.now() - started) / 1000 };
-}
-
-function summarize(latencies: number[], seconds: number): Latency {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    calls: sorted.length,
-    medianMs: round(percentile(sorted, 0.5), 2),
-    p99Ms: round(percentile(sorted, 0.99), 2),
-    perSecond: Math.round(sorted.length / seconds),
-  };
-}
-
-async function load(
-  concurrency: number,
-  count: number,
-  call: (n: number) => Promise<void>,
-): Promise<Latency> {
-  const { latencies, seconds } = await run(concurrency, 0, count, call);
-  return summarize(latencies, seconds);
-}
-
-/**
- * Measures contenders in turns (a slice of each, then the next slice of each, …) so that the noise
- * of a shared machine falls on all of them alike; each gets a warm-up slice first.
- */
-async function compare<K extends string>(
-  concurrency: number,
-  count: number,
-  contenders: Record<K, (n: number) => Promise<void>>,
-  turns = 4,
-): Promise<Record<K, Latency>> {
-  const names = Object.keys(contenders) as K[];
-  const slice = Math.ceil(count / turns);
-  const totals = new Map(names.map((k) => [k, { latencies: [] as number[], seconds: 0 }]));
-  for (const name of names) await run(concurrency, 1_000_000, Math.min(60, slice), contenders[name]);
-  for (let turn = 0; turn < turns; turn++) {
-    for (const name of names) {
-      const measured = await run(concurrency, turn * slice, slice, contenders[name]);
-      const total = totals.get(name)!;
-      total.latencies.push(...measured.latencies);
-      total.seconds += measured.seconds;
-    }
-  }
-  return Object.fromEntries(
-    names.map((k) => [k, summarize(totals.get(k)!.latencies, totals.get(k)!.seconds)]),
-  ) as Record<K, Latency>;
-}
-
-/** Resident memory of a process from /proc (Linux), in MiB; null elsewhere. */
-function rssMiB(pid: number): number | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    return Number.isFinite(kb) ? round(kb / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Samples a process's RSS while `work` runs; the peak and the last sample. */
-async function sampleRss<T>(
-  pid: number,
-  work: () => Promise<T>,
-): Promise<{ result: T; peakMiB: number | null }> {
-  let peak: number | null = rssMiB(pid);
-  const timer = setInterval(() => {
-    const now = rssMiB(pid);
-    if (now !== null) peak = Math.max(peak ?? 0, now);
-  }, 100);
-  try {
-    return { result: await work(), peakMiB: peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-interface GraphQLBody {
-  data?: Record<string, unknown>;
-  errors?: unknown[];
-  extensions?: { dbRoundTrips?: number };
-}
-
-function client(url: string) {
-  return async (query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as GraphQLBody;
-    if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
-    return body;
-  };
-}
-
-/** Starts `idgraph serve` from dist/ against the bench's database; resolves with its URL. */
-async function startApi(
-  uri: string,
-): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
-    env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const found = /GraphQL ready at (\S+)/.exec(text);
-      if (found) resolve(found[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
-  });
-  // An API that dies mid-run says why (the bench's own error is only "other side closed").
-  let tail = '';
-  child.stderr!.on('data', (chunk: Buffer) => void (tail = (tail + chunk.toString()).slice(-4000)));
-  // 'close', not 'exit': by then the last of its output has been read.
-  let stopping = false;
-  child.once('close', (code, signal) => {
-    if (!stopping) log(`the API exited (${code ?? signal}); its last output:\n${tail}`);
-  });
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        stopping = true;
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/**
- * `idgraph import` as a data engineer runs it, stopped with SIGINT after `budgetSeconds`. Asynchronous,
- * so this process keeps reading the API's output meanwhile: a full pipe would stall the API.
- */
-function importFile(uri: string, file: string, budgetSeconds?: number) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', file, '--batch', String(batchSize)],
-      {
-        env: { ...process.env, NEO4J_URI: uri, NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const timer = budgetSeconds ? setTimeout(() => child.kill('SIGINT'), budgetSeconds * 1000) : undefined;
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 /** The floor's rows: what the ingest floor writes for an event, values as given (no normalization). */
 function floorRow(e: GeneratedEvent) {
@@ -243,26 +73,6 @@ function floorRow(e: GeneratedEvent) {
     })),
     consents: (e.consents ?? []).map((c) => ({ purpose: c.purpose, channel: c.channel, granted: c.granted })),
   };
-}
-
-function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
-  let batch: T[] = [];
-  for (const item of items) {
-    batch.push(item);
-    if (batch.length === n) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
-}
-
-/**
- * One hand-written statement the fastest way the driver offers: executeQuery, a managed read
- * transaction whose BEGIN is sent with the statement (the API's Graph.read does the same).
- */
-async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
-  return driver.executeQuery(text, params, { routing: 'READ', bookmarkManager: null });
 }
 
 /** The six stories' use cases, each with the identifier type it is asked about. */
@@ -445,7 +255,7 @@ async function main() {
     const file = path.join(dataDir, 'events.jsonl');
     await writeDataset(file, { size, seed: 2 });
     let t = performance.now();
-    const imported = await importFile(db.uri, file);
+    const imported = await importFile(db.uri, file, batchSize);
     const importMs = performance.now() - t;
     if (imported.status !== 0) throw new Error(`idgraph import failed: ${imported.stderr.slice(-2_000)}`);
     const importSummary = JSON.parse(imported.stdout.trim().split('\n').pop()!) as {
@@ -581,7 +391,7 @@ async function main() {
     }
     await new Promise<void>((r) => out.end(() => r()));
     t = performance.now();
-    const supernodeImport = await importFile(db.uri, supernodeFile, supernodeBudgetSeconds);
+    const supernodeImport = await importFile(db.uri, supernodeFile, batchSize, supernodeBudgetSeconds);
     const supernodeSeconds = (performance.now() - t) / 1000;
     const holders = (
       await db.graph.runText(

@@ -1,0 +1,220 @@
+// What every bench shares: latency runs and their summaries, the API as its own process, \`idgraph
+// import\` as a data engineer runs it, resident memory sampled from /proc, and the fastest way the
+// driver runs one statement (the floors).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { projectRoot } from '../src/config.js';
+
+export const log = (line: string) =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+export const percentile = (sorted: number[], q: number) =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+export interface Latency {
+  calls: number;
+  medianMs: number;
+  p99Ms: number;
+  perSecond: number;
+}
+
+/** Runs `call` for n in [from, from + count) from `concurrency` workers: each call's latency, the time. */
+export async function run(
+  concurrency: number,
+  from: number,
+  count: number,
+  call: (n: number) => Promise<void>,
+) {
+  const latencies: number[] = [];
+  let next = from;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < from + count) {
+        const n = next++;
+        const t = performance.now();
+        await call(n);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+export function summarize(latencies: number[], seconds: number): Latency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    calls: sorted.length,
+    medianMs: round(percentile(sorted, 0.5), 2),
+    p99Ms: round(percentile(sorted, 0.99), 2),
+    perSecond: Math.round(sorted.length / seconds),
+  };
+}
+
+export async function load(
+  concurrency: number,
+  count: number,
+  call: (n: number) => Promise<void>,
+): Promise<Latency> {
+  const { latencies, seconds } = await run(concurrency, 0, count, call);
+  return summarize(latencies, seconds);
+}
+
+/**
+ * Measures contenders in turns (a slice of each, then the next slice of each, …) so that the noise
+ * of a shared machine falls on all of them alike; each gets a warm-up slice first.
+ */
+export async function compare<K extends string>(
+  concurrency: number,
+  count: number,
+  contenders: Record<K, (n: number) => Promise<void>>,
+  turns = 4,
+): Promise<Record<K, Latency>> {
+  const names = Object.keys(contenders) as K[];
+  const slice = Math.ceil(count / turns);
+  const totals = new Map(names.map((k) => [k, { latencies: [] as number[], seconds: 0 }]));
+  for (const name of names) await run(concurrency, 1_000_000, Math.min(60, slice), contenders[name]);
+  for (let turn = 0; turn < turns; turn++) {
+    for (const name of names) {
+      const measured = await run(concurrency, turn * slice, slice, contenders[name]);
+      const total = totals.get(name)!;
+      total.latencies.push(...measured.latencies);
+      total.seconds += measured.seconds;
+    }
+  }
+  return Object.fromEntries(
+    names.map((k) => [k, summarize(totals.get(k)!.latencies, totals.get(k)!.seconds)]),
+  ) as Record<K, Latency>;
+}
+
+/** Resident memory of a process from /proc (Linux), in MiB; null elsewhere. */
+export function rssMiB(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS while `work` runs; the peak and the last sample. */
+export async function sampleRss<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; peakMiB: number | null }> {
+  let peak: number | null = rssMiB(pid);
+  const timer = setInterval(() => {
+    const now = rssMiB(pid);
+    if (now !== null) peak = Math.max(peak ?? 0, now);
+  }, 100);
+  try {
+    return { result: await work(), peakMiB: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export interface GraphQLBody {
+  data?: Record<string, unknown>;
+  errors?: unknown[];
+  extensions?: { dbRoundTrips?: number };
+}
+
+export function client(url: string) {
+  return async (query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLBody;
+    if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+    return body;
+  };
+}
+
+/** Starts `idgraph serve` from dist/ against the bench's database; resolves with its URL. */
+export async function startApi(
+  uri: string,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
+    env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const found = /GraphQL ready at (\S+)/.exec(text);
+      if (found) resolve(found[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
+  });
+  // An API that dies mid-run says why (the bench's own error is only "other side closed").
+  let tail = '';
+  child.stderr!.on('data', (chunk: Buffer) => void (tail = (tail + chunk.toString()).slice(-4000)));
+  // 'close', not 'exit': by then the last of its output has been read.
+  let stopping = false;
+  child.once('close', (code, signal) => {
+    if (!stopping) log(`the API exited (${code ?? signal}); its last output:\n${tail}`);
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        stopping = true;
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * `idgraph import` as a data engineer runs it, stopped with SIGINT after `budgetSeconds`. Asynchronous,
+ * so this process keeps reading the API's output meanwhile: a full pipe would stall the API.
+ */
+export function importFile(uri: string, file: string, batchSize: number, budgetSeconds?: number) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', file, '--batch', String(batchSize)],
+      {
+        env: { ...process.env, NEO4J_URI: uri, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const timer = budgetSeconds ? setTimeout(() => child.kill('SIGINT'), budgetSeconds * 1000) : undefined;
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+export function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === n) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * One hand-written statement the fastest way the driver offers: executeQuery, a managed read
+ * transaction whose BEGIN is sent with the statement (the API's Graph.read does the same).
+ */
+export async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
+  return driver.executeQuery(text, params, { routing: 'READ', bookmarkManager: null });
+}
