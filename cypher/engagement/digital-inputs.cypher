@@ -1,11 +1,13 @@
-// What each person's digital profile is computed from (one row per person found), over all its personas: device kinds used, events
-// per channel, self-service events, consents granted and withdrawn, DIRECT facts volunteered, and
-// questions asked and answered (events by a persona or by an identifier it holds), and the channel and
-// device the person said it prefers (the latest DIRECT fact of each key, JSON text), and the group the
-// last scoring run placed it in.
+// What each person's digital profile is computed from (one row per person found), over all its
+// personas: device kinds used, events per channel, self-service events, consents granted and
+// withdrawn, DIRECT facts volunteered, and questions asked and answered (events by a persona or by an
+// identifier it holds, unless shared: a switchboard phone's events are not this person's behaviour);
+// the channel and device the person said it prefers (the latest DIRECT fact of each key, JSON text);
+// and the group the last scoring run left it in.
 // $personIds: [String]; $selfServiceTypes: [String]; $channelFactKey, $deviceFactKey: String
-// → personId, personaIds: [String], lastGroup: String | null, deviceKinds: [{kind, uses}], channels: [{channel, events}], selfService: Int, granted: Int,
-//   withdrawn: Int, directFacts: Int, asked: Int, answered: Int, statedChannel, statedDevice: String | null
+// → personId, personaIds: [String], lastGroup: String | null, deviceKinds: [{kind, uses}],
+//   channels: [{channel, events}], selfService: Int, granted: Int, withdrawn: Int, directFacts: Int,
+//   asked: Int, answered: Int, statedChannel, statedDevice: String | null
 UNWIND $personIds AS personId
 MATCH (person:Person {id: personId})
 CALL (person) {
@@ -13,7 +15,7 @@ CALL (person) {
   CALL (p) {
     MATCH (p)<-[:BY]-(e:Event) RETURN e
     UNION
-    MATCH (p)-[:HAS_IDENTIFIER]->(:Identifier)<-[:BY]-(e:Event) RETURN e
+    MATCH (p)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:BY]-(e:Event) WHERE NOT coalesce(i.shared, false) RETURN e
   }
   RETURN collect(DISTINCT e) AS events
 }
