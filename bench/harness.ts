@@ -1,11 +1,15 @@
 // What every bench shares: latency runs and their summaries, the API as its own process, \`idgraph
 // import\` as a data engineer runs it, resident memory sampled from /proc, and the fastest way the
 // driver runs one statement (the floors).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { projectRoot } from '../src/config.js';
+
+/** The commit measured, taken before anything runs: the worktree may move on (a merge) while a long run goes. */
+export const gitCommit = () =>
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
 
 export const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -139,11 +143,16 @@ export function client(url: string) {
 /** Starts `idgraph serve` from dist/ against the bench's database; resolves with its URL. */
 export async function startApi(
   uri: string,
+  nodeArgs: string[] = [],
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
-    env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'],
+    {
+      env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -218,3 +227,64 @@ export function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
 export async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
   return driver.executeQuery(text, params, { routing: 'READ', bookmarkManager: null });
 }
+
+/** The six stories' use cases, each with the identifier type it is asked about. */
+export const useCases = [
+  { type: 'email', input: { name: 'bench-guest-reminder', scope: 'IDENTIFIER', contactTypes: ['email'] } },
+  {
+    type: 'email',
+    input: {
+      name: 'bench-side-business',
+      scope: 'PERSON',
+      contexts: ['BUSINESS'],
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+      pressureCap: { max: 3, windowDays: 30, purpose: 'marketing' },
+    },
+  },
+  {
+    type: 'email',
+    input: {
+      name: 'bench-job-alerts',
+      scope: 'PERSONA',
+      minStrength: 'STRONG',
+      contactTypes: ['email'],
+      consentPurpose: 'job-alerts',
+    },
+  },
+  { type: 'account', input: { name: 'bench-order-prep', scope: 'PERSON', requiredFacts: ['interests'] } },
+  { type: 'phone', input: { name: 'bench-two-factor', scope: 'IDENTIFIER', contactTypes: ['phone'] } },
+  {
+    type: 'phone',
+    input: {
+      name: 'bench-office-contact',
+      scope: 'PERSON',
+      contactTypes: ['email'],
+      consentPurpose: 'marketing',
+    },
+  },
+] as const;
+
+export const resolveQuery = /* GraphQL */ `
+  query ($identifier: IdentifierInput!, $useCase: String!) {
+    resolve(identifier: $identifier, useCase: $useCase) {
+      personas {
+        key
+      }
+      contact {
+        value
+      }
+      suppressions {
+        code
+      }
+      facts {
+        key
+      }
+      confidence
+      explanation {
+        rule
+        detail
+      }
+    }
+  }
+`;

@@ -8,7 +8,6 @@
 //
 // node --import ./bench/register-ts.mjs bench/profile-resolve.ts [--concurrency 8] [--calls 800] [--cpu-prof]
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { operatorServices } from '../src/cli/operator.js';
 import { createServices } from '../src/services.js';
 import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
+import { resolveQuery, startApi, useCases } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const argument = (name: string, fallback: string) => {
@@ -33,42 +33,6 @@ const cpuProf = process.argv.includes('--cpu-prof');
 // Measure the floor and one layer only (a CPU profile of the API then holds little else).
 const only = argument('only', '');
 const log = (line: string) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${line}`);
-
-const useCases = [
-  { type: 'email', input: { name: 'p-guest-reminder', scope: 'IDENTIFIER', contactTypes: ['email'] } },
-  {
-    type: 'email',
-    input: {
-      name: 'p-side-business',
-      scope: 'PERSON',
-      contexts: ['BUSINESS'],
-      contactTypes: ['email'],
-      consentPurpose: 'marketing',
-      pressureCap: { max: 3, windowDays: 30, purpose: 'marketing' },
-    },
-  },
-  {
-    type: 'email',
-    input: { name: 'p-job-alerts', scope: 'PERSONA', contactTypes: ['email'], consentPurpose: 'job-alerts' },
-  },
-  { type: 'account', input: { name: 'p-order-prep', scope: 'PERSON', requiredFacts: ['interests'] } },
-  { type: 'phone', input: { name: 'p-two-factor', scope: 'IDENTIFIER', contactTypes: ['phone'] } },
-  {
-    type: 'phone',
-    input: {
-      name: 'p-office-contact',
-      scope: 'PERSON',
-      contactTypes: ['email'],
-      consentPurpose: 'marketing',
-    },
-  },
-] as const;
-
-const resolveQuery = `query ($identifier: IdentifierInput!, $useCase: String!) {
-  resolve(identifier: $identifier, useCase: $useCase) {
-    personas { key } contact { value } suppressions { code } facts { key } confidence explanation { rule detail }
-  }
-}`;
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
 function cpuMs(pid: number, part: 'all' | 'system' = 'all'): number {
@@ -104,7 +68,7 @@ async function main() {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-profile-'));
   const config = loadConfig({ ...process.env, NEO4J_URI: '', NEO4J_HOME: store, NODE_ENV: 'production' });
   const db = await openDatabase(config, log);
-  const child = { current: undefined as ReturnType<typeof spawn> | undefined };
+  const stopApi = { current: undefined as (() => Promise<void>) | undefined };
   try {
     await migrate(db.graph, () => {});
     const operator = operatorServices(db.graph, config, 'profile');
@@ -156,25 +120,9 @@ async function main() {
       });
 
     const cpuDir = path.join(projectRoot, 'bench/results/profiles');
-    const nodeArgs = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuDir] : [];
-    const api = spawn(
-      process.execPath,
-      [...nodeArgs, path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'],
-      {
-        env: { ...process.env, NEO4J_URI: db.uri, PORT: '0', NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    child.current = api;
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      api.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const found = /GraphQL ready at (\S+)/.exec(text);
-        if (found) resolve(found[1]!);
-      });
-      api.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
-    });
+    const api = await startApi(db.uri, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuDir] : []);
+    stopApi.current = api.stop;
+    const url = api.url;
     const http = async (n: number) => {
       const response = await fetch(url, {
         method: 'POST',
@@ -206,7 +154,7 @@ async function main() {
     };
     const results: Record<string, Awaited<ReturnType<typeof timed>>> = {};
     const cpu: Record<string, string> = {};
-    const pids = { bench: process.pid, api: api.pid!, neo4j: db.embedded?.pid ?? -1 };
+    const pids = { bench: process.pid, api: api.child.pid!, neo4j: db.embedded?.pid ?? -1 };
     const cpuNow = () =>
       Object.fromEntries(
         Object.entries(pids).flatMap(([k, pid]) => [
@@ -262,11 +210,7 @@ async function main() {
       before = name;
     }
   } finally {
-    if (child.current) {
-      const exited = new Promise((resolve) => child.current!.once('exit', resolve));
-      child.current.kill('SIGTERM');
-      await exited;
-    }
+    await stopApi.current?.();
     await db.close();
     fs.rmSync(store, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 // memory of Neo4j and of the scoring process, and the reads' p99 during the run against before.
 // Writes bench/results/<date>-scoring-<size>.json and .md.
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,32 +12,28 @@ import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset } from './generate.js';
-import { client, importFile, log, round, rssMiB, run, summarize } from './harness.js';
+import {
+  client,
+  gitCommit,
+  importFile,
+  log,
+  resolveQuery,
+  round,
+  rssMiB,
+  run,
+  startApi,
+  summarize,
+  useCases,
+} from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const at = process.argv.indexOf('--size');
 const sizeName = at >= 0 ? (process.argv[at + 1] ?? '10k') : '10k';
 const size = parseSize(sizeName);
 
-const useCase = {
-  name: 'bench-scoring-marketing',
-  scope: 'PERSON',
-  contactTypes: ['email'],
-  consentPurpose: 'marketing',
-  pressureCap: { max: 3, windowDays: 30, purpose: 'marketing' },
-};
-const resolveQuery = /* GraphQL */ `
-  query ($identifier: IdentifierInput!) {
-    resolve(identifier: $identifier, useCase: "bench-scoring-marketing") {
-      contact {
-        value
-      }
-      suppressions {
-        code
-      }
-    }
-  }
-`;
+const useCase = useCases.find((u) => u.input.name === 'bench-side-business')!.input;
+const resolveOne = (gql: ReturnType<typeof client>, identifier: { type: string; value: string }) =>
+  gql(resolveQuery, { identifier, useCase: useCase.name });
 
 /** `idgraph score` as an operator runs it, its resident memory sampled while it runs. */
 function score(uri: string, neo4jPid: number | null) {
@@ -64,15 +60,12 @@ function score(uri: string, neo4jPid: number | null) {
 
 async function main() {
   const started = new Date();
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  }).stdout.trim();
+  const commit = gitCommit();
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-scoring-'));
   const file = path.join(store, 'events.jsonl');
   const config = loadConfig({ ...process.env, NEO4J_URI: '', NEO4J_HOME: store, NODE_ENV: 'production' });
   const db = await openDatabase(config, log);
-  let api: ReturnType<typeof spawn> | undefined;
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
     await migrate(db.graph, () => {});
     await writeDataset(file, { size, seed: 2 });
@@ -82,19 +75,8 @@ async function main() {
     if (imported.status !== 0) throw new Error(`idgraph import failed: ${imported.stderr.slice(-2_000)}`);
     log(`imported ${size} events in ${round(importSeconds)} s`);
 
-    api = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
-      env: { ...process.env, NEO4J_URI: db.uri, PORT: '0', NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      api!.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const found = /GraphQL ready at (\S+)/.exec(text);
-        if (found) resolve(found[1]!);
-      });
-      api!.once('exit', (code) => reject(new Error(`idgraph serve exited (${code}): ${text}`)));
-    });
+    api = await startApi(db.uri);
+    const url = api.url;
     const gql = client(url);
     await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
       input: useCase,
@@ -105,10 +87,9 @@ async function main() {
         if (id.type === 'email' && emails.length < 2_000) emails.push(id);
       }
     }
-    const resolveOne = async (n: number) =>
-      void (await gql(resolveQuery, { identifier: emails[(n * 7_919) % emails.length]! }));
+    const resolveAt = async (n: number) => void (await resolveOne(gql, emails[(n * 7_919) % emails.length]!));
 
-    const before = await run(1, 0, 300, resolveOne);
+    const before = await run(1, 0, 300, resolveAt);
     const readsBefore = summarize(before.latencies, before.seconds);
     t = performance.now();
     let done = false;
@@ -117,7 +98,7 @@ async function main() {
     const t0 = performance.now();
     while (!done) {
       const t1 = performance.now();
-      await resolveOne(latencies.length);
+      await resolveAt(latencies.length);
       latencies.push(performance.now() - t1);
     }
     const scored = await scoring;
@@ -165,11 +146,7 @@ async function main() {
     );
     log(`wrote ${base}.md`);
   } finally {
-    if (api) {
-      const exited = new Promise((resolve) => api!.once('exit', resolve));
-      api.kill('SIGTERM');
-      await exited;
-    }
+    await api?.stop();
     await db.close();
     fs.rmSync(store, { recursive: true, force: true });
   }
