@@ -138,23 +138,29 @@ export function createIdentityLoaders(repo: IdentityRepository) {
       return ids.map((id) => groups.get(id) ?? []);
     }),
   };
-  /** Primes the levels below a persona's identifiers: their devices and those devices' personas. */
-  const primeBelowIdentifiers = (
+  /**
+   * The levels below a persona's identifiers, read ahead: each identifier carries its devices and each
+   * device its personas, which the resolvers return as they are (no loader, no promise per field);
+   * the loaders are primed too, for the same rows asked another way in the same operation.
+   */
+  const withLevelsBelow = (
     trees: { identifier: IdentifierModel; devices: (DeviceModel & { personas: PersonaModel[] })[] }[],
-  ) => {
-    for (const { identifier, devices } of trees) {
-      loaders.devicesOfIdentifier.prime(
-        identifier,
-        devices.map(({ id, kind }) => ({ id, kind })),
-      );
-      for (const { personas, ...device } of devices) loaders.personasOfDevice.prime(device.id, personas);
-    }
-  };
+  ): IdentifierModel[] =>
+    trees.map(({ identifier, devices }) => {
+      const prefetchedDevices = devices.map(({ personas, ...device }) => ({
+        ...device,
+        prefetchedPersonas: personas,
+      }));
+      loaders.devicesOfIdentifier.prime(identifier, prefetchedDevices);
+      for (const device of prefetchedDevices)
+        loaders.personasOfDevice.prime(device.id, device.prefetchedPersonas);
+      return { ...identifier, prefetchedDevices };
+    });
   const identifierTreesOfPersona = new DataLoader<string, IdentifierModel[]>(async (ids) => {
     const rows = await repo.identifierTreesOfPersonas(ids);
-    primeBelowIdentifiers(rows);
+    const identifiers = withLevelsBelow(rows);
     const groups = groupBy(
-      rows,
+      rows.map((r, n) => ({ personaId: r.personaId, identifier: identifiers[n]! })),
       (r) => r.personaId,
       (r) => r.identifier,
     );
@@ -165,24 +171,25 @@ export function createIdentityLoaders(repo: IdentityRepository) {
     ...loaders,
     /**
      * A persona's identifiers when the operation also asks for their devices and those devices'
-     * personas: one statement for the three levels, which primes the two loaders below it.
+     * personas: one statement for the three levels, read ahead onto the identifiers.
      */
     identifierTreesOfPersona,
     /**
      * Personas by key when the operation asks for identifiers → devices → personas below them: the
-     * four levels in one statement, which primes every loader below it.
+     * four levels in one statement, read ahead onto the personas.
      */
     personaTreeByKey: new DataLoader<string, PersonaModel | null>(async (keys) => {
       const rows = await repo.personaTreesByKeys(keys);
-      for (const { persona, identifiers } of rows) {
+      const personas = rows.map((row) => {
+        const prefetchedIdentifiers = withLevelsBelow(row.identifiers);
+        const persona = { ...row.persona, prefetchedIdentifiers };
         loaders.persona.prime(persona.id, persona);
         loaders.personaByKey.prime(persona.key, persona);
-        primeBelowIdentifiers(identifiers);
-        const list = identifiers.map((t) => t.identifier);
-        loaders.identifiersOfPersona.prime(persona.id, list);
-        identifierTreesOfPersona.prime(persona.id, list);
-      }
-      const found = new Map(rows.map((r) => [r.persona.key, r.persona]));
+        loaders.identifiersOfPersona.prime(persona.id, prefetchedIdentifiers);
+        identifierTreesOfPersona.prime(persona.id, prefetchedIdentifiers);
+        return persona;
+      });
+      const found = new Map(personas.map((p) => [p.key, p]));
       return keys.map((key) => found.get(key) ?? null);
     }),
   };

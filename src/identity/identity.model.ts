@@ -37,6 +37,8 @@ export interface MembershipModel {
 
 export interface IdentifierModel extends IdentifierKey {
   shared: boolean;
+  /** Read ahead with the identifier by a nested read's one statement: its devices (resolved as they are). */
+  readonly prefetchedDevices?: DeviceModel[];
 }
 
 export interface PersonaModel {
@@ -44,6 +46,8 @@ export interface PersonaModel {
   key: string;
   context: PersonaContext;
   label: string | null;
+  /** Read ahead with the persona by a nested read's one statement: its identifiers, with their devices. */
+  readonly prefetchedIdentifiers?: IdentifierModel[];
 }
 
 export interface PersonModel {
@@ -53,6 +57,8 @@ export interface PersonModel {
 export interface DeviceModel {
   id: string;
   kind: DeviceKind | null;
+  /** Read ahead with the device by a nested read's one statement: the personas using it. */
+  readonly prefetchedPersonas?: PersonaModel[];
 }
 
 export interface FactModel {

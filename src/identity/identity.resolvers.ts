@@ -69,15 +69,17 @@ export const identityResolvers: Resolvers = {
     // Identifier values are personal data: callers without the pii role see a hint, not the value.
     value: (identifier, _, { auth }) => (mayReadPii(auth) ? identifier.value : maskIdentifier(identifier)),
     personas: (identifier, _, { loaders }) => loaders.identity.personasOfIdentifier.load(identifier),
-    devices: (identifier, _, { loaders }) => loaders.identity.devicesOfIdentifier.load(identifier),
+    devices: (identifier, _, { loaders }) =>
+      identifier.prefetchedDevices ?? loaders.identity.devicesOfIdentifier.load(identifier),
     memberships: (identifier, _, { loaders }) => loaders.identity.membershipsOfIdentifier.load(identifier),
   },
   Persona: {
     person: (persona, _, { loaders }) => loaders.identity.personOfPersona.load(persona.id),
     identifiers: (persona, _, { loaders }, info) =>
-      selects(info, ['devices', 'personas'])
+      persona.prefetchedIdentifiers ??
+      (selects(info, ['devices', 'personas'])
         ? loaders.identity.identifierTreesOfPersona.load(persona.id)
-        : loaders.identity.identifiersOfPersona.load(persona.id),
+        : loaders.identity.identifiersOfPersona.load(persona.id)),
     devices: (persona, _, { loaders }) => loaders.identity.devicesOfPersona.load(persona.id),
     facts: (persona, _, { loaders }) => loaders.identity.factsOfPersona.load(persona.id),
     consents: (persona, _, { loaders }) => loaders.identity.consentsOfPersona.load(persona.id),
@@ -87,7 +89,8 @@ export const identityResolvers: Resolvers = {
   },
   Device: {
     identifiers: (device, _, { loaders }) => loaders.identity.identifiersOfDevice.load(device.id),
-    personas: (device, _, { loaders }) => loaders.identity.personasOfDevice.load(device.id),
+    personas: (device, _, { loaders }) =>
+      device.prefetchedPersonas ?? loaders.identity.personasOfDevice.load(device.id),
   },
   Fact: {
     // Health and other sensitive facts are shown only to callers with the pii role.
