@@ -54,12 +54,14 @@ export class EngagementService {
 
   /** What kind of digital customer a person is, from the behaviour of all its personas now. */
   async digitalProfile(personId: string): Promise<DigitalProfileModel | null> {
-    const { channelFactKey, deviceFactKey } = this.config.engagement;
-    const [inputs] = await this.repo.digitalInputs([personId], selfServiceTypes, {
-      channelFactKey,
-      deviceFactKey,
-    });
+    const [inputs] = await this.digitalInputs([personId]);
     return inputs ? digitalProfile(inputs, this.config.engagement) : null;
+  }
+
+  /** What the digital profiles of these persons are computed from (one row per person found). */
+  private digitalInputs(personIds: readonly string[]) {
+    const { channelFactKey, deviceFactKey } = this.config.engagement;
+    return this.repo.digitalInputs(personIds, selfServiceTypes, { channelFactKey, deviceFactKey });
   }
 
   /** Incremental: only personas with events ingested since the last run are rescored; ranks always. */
@@ -108,15 +110,11 @@ export class EngagementService {
    * last run left it in: each move is a DIGITAL_GROUP_CHANGED change (the first group too).
    */
   private async recordDigitalGroups(since: string | null, now: string): Promise<number> {
-    const { channelFactKey, deviceFactKey } = this.config.engagement;
     let moved = 0;
     for (let afterId = ''; ;) {
       const personIds = await this.repo.personsWithEventsSince(since, afterId, personsPerPage);
       if (personIds.length === 0) break;
-      const inputs = await this.repo.digitalInputs(personIds, selfServiceTypes, {
-        channelFactKey,
-        deviceFactKey,
-      });
+      const inputs = await this.digitalInputs(personIds);
       const moves = inputs.flatMap(({ personId, personaIds, lastGroup, ...rest }) => {
         const profile = digitalProfile(rest, this.config.engagement);
         return profile.group === lastGroup ? [] : [{ personId, personaIds, before: lastGroup, profile }];
