@@ -93,7 +93,10 @@ export async function openDatabase(
   }
   const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
   disableNagleForDriverSockets();
-  const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: false, userAgent: 'identity-graph' });
+  // Integers arrive as numbers: every count, sequence and limit we store fits in 2^53, and decoding
+  // them as Integer objects (and temporals' fields with Integer arithmetic) was a measurable share
+  // of the API's CPU per resolve (bench/profile-resolve.ts).
+  const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: true, userAgent: 'identity-graph' });
   try {
     await driver.verifyConnectivity({ database: config.neo4j.database });
   } catch (error) {
