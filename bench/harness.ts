@@ -5,7 +5,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { projectRoot } from '../src/config.js';
+import { operatorServices } from '../src/cli/operator.js';
+import { projectRoot, type AppConfig } from '../src/config.js';
+import type { Graph } from '../src/graph/run.js';
+import type { GeneratedEvent } from './generate.js';
 
 /** The commit measured, taken before anything runs: the worktree may move on (a merge) while a long run goes. */
 export const gitCommit = () =>
@@ -140,19 +143,17 @@ export function client(url: string) {
   };
 }
 
-/** Starts `idgraph serve` from dist/ against the bench's database; resolves with its URL. */
+/** Starts `idgraph serve` from a dist/ against the bench's database; resolves with its URL. */
 export async function startApi(
   uri: string,
   nodeArgs: string[] = [],
+  /** Another build's dist/ (a worktree of main), to measure a change against it on the same database. */
+  dist = path.join(projectRoot, 'dist'),
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'],
-    {
-      env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dist, 'cli/idgraph.js'), 'serve'], {
+    env: { ...process.env, NEO4J_URI: uri, PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -226,6 +227,27 @@ export function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
  */
 export async function floorRead(driver: Driver, text: string, params: Record<string, unknown>) {
   return driver.executeQuery(text, params, { routing: 'READ', bookmarkManager: null });
+}
+
+/**
+ * Identifiers to resolve, 2,000 per type from the signups, as they are stored: normalized (a phone
+ * given as "+1 415 555 0100" is stored as "+14155550100"). The floors match the stored value, so they
+ * must be given it to find the anchor the API finds; given the raw phone, a floor's MATCH missed and
+ * a third of its calls did no work at all.
+ */
+export async function resolveSamples(graph: Graph, config: AppConfig, events: Iterable<GeneratedEvent>) {
+  const identity = operatorServices(graph, config, 'bench').identity;
+  const types = await identity.identifierTypes();
+  const samples: Record<string, { type: string; value: string }[]> = { email: [], phone: [], account: [] };
+  for (const e of events) {
+    if (e.type !== 'signup') continue;
+    for (const id of e.actor.identifiers ?? []) {
+      const list = samples[id.type];
+      const stored = list && list.length < 2_000 ? identity.tryNormalizeAmong(types, id) : null;
+      if (stored) list!.push(stored);
+    }
+  }
+  return samples;
 }
 
 /** The six stories' use cases, each with the identifier type it is asked about. */

@@ -6,7 +6,11 @@
 // Each step's ratio to the one before it says which layer to work on. With --cpu-prof the API process
 // writes a V8 CPU profile into bench/results/profiles/ (open it in Chrome DevTools).
 //
+// With --compare-dist <dir> (another build's dist/, e.g. a worktree of main) a second API serves the
+// same database and `http-compared` is measured in turns with `http`: a change against main, same noise.
+//
 // node --import ./bench/register-ts.mjs bench/profile-resolve.ts [--concurrency 8] [--calls 800] [--cpu-prof]
+//   [--only <layer>] [--plan] [--compare-dist <dir>] [--rounds 2]
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +24,7 @@ import { operatorServices } from '../src/cli/operator.js';
 import { createServices } from '../src/services.js';
 import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
-import { resolveQuery, startApi, useCases } from './harness.js';
+import { resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const argument = (name: string, fallback: string) => {
@@ -29,6 +33,7 @@ const argument = (name: string, fallback: string) => {
 };
 const concurrency = Number(argument('concurrency', '8'));
 const calls = Number(argument('calls', '800'));
+const rounds = Math.max(2, Number(argument('rounds', '2')));
 const cpuProf = process.argv.includes('--cpu-prof');
 // Measure the floor and one layer only (a CPU profile of the API then holds little else).
 const only = argument('only', '');
@@ -41,6 +46,7 @@ function cpuMs(pid: number, part: 'all' | 'system' = 'all'): number {
   return (ticks * 1000) / 100;
 }
 
+/** `calls` calls at `concurrency`: their latencies and the seconds they took. */
 async function timed(call: (n: number) => Promise<unknown>) {
   const latencies: number[] = [];
   let next = 0;
@@ -55,12 +61,16 @@ async function timed(call: (n: number) => Promise<unknown>) {
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+function summary(runs: Awaited<ReturnType<typeof timed>>[]) {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   return {
     medianMs: Math.round(latencies[Math.floor(latencies.length / 2)]! * 100) / 100,
     p99Ms: Math.round(latencies[Math.ceil(latencies.length * 0.99) - 1]! * 100) / 100,
-    perSecond: Math.round(calls / seconds),
+    perSecond: Math.round(latencies.length / seconds),
   };
 }
 
@@ -79,14 +89,7 @@ async function main() {
     log(`loaded ${events.length} events`);
     for (const u of useCases) await operator.resolution.defineUseCase(u.input as never);
 
-    const samples: Record<string, { type: string; value: string }[]> = { email: [], phone: [], account: [] };
-    for (const e of events) {
-      if (e.type !== 'signup') continue;
-      for (const id of e.actor.identifiers ?? []) {
-        const list = samples[id.type];
-        if (list && list.length < 2_000) list.push(id);
-      }
-    }
+    const samples = await resolveSamples(db.graph, config, events);
     const callOf = (n: number) => {
       const useCase = useCases[n % useCases.length]!;
       const list = samples[useCase.type]!;
@@ -121,9 +124,10 @@ async function main() {
 
     const cpuDir = path.join(projectRoot, 'bench/results/profiles');
     const api = await startApi(db.uri, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuDir] : []);
-    stopApi.current = api.stop;
-    const url = api.url;
-    const http = async (n: number) => {
+    const compareDist = argument('compare-dist', '');
+    const compared = compareDist ? await startApi(db.uri, [], path.resolve(compareDist)) : undefined;
+    stopApi.current = () => Promise.all([api.stop(), compared?.stop()]).then(() => undefined);
+    const httpTo = (url: string) => async (n: number) => {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -150,11 +154,17 @@ async function main() {
         const { identifier, useCase } = callOf(n);
         return service().resolve(identifier, useCase);
       },
-      http,
+      http: httpTo(api.url),
+      ...(compared ? { 'http-compared': httpTo(compared.url) } : {}),
     };
-    const results: Record<string, Awaited<ReturnType<typeof timed>>> = {};
-    const cpu: Record<string, string> = {};
-    const pids = { bench: process.pid, api: api.child.pid!, neo4j: db.embedded?.pid ?? -1 };
+    const pids = {
+      bench: process.pid,
+      api: api.child.pid!,
+      ...(compared ? { compared: compared.child.pid! } : {}),
+      neo4j: db.embedded?.pid ?? -1,
+    };
+    const runs: Record<string, Awaited<ReturnType<typeof timed>>[]> = {};
+    const cpuTotals: Record<string, Record<string, number>> = {};
     const cpuNow = () =>
       Object.fromEntries(
         Object.entries(pids).flatMap(([k, pid]) => [
@@ -162,43 +172,30 @@ async function main() {
           [`${k} (system)`, pid > 0 ? cpuMs(pid, 'system') : 0],
         ]),
       );
-    for (const round of [0, 1]) {
-      for (const [name, call] of Object.entries(contenders)) {
-        if (only && name !== only && name !== 'floor') continue;
+    // Round 0 warms up. Every other round runs the contenders in reverse order, so a machine that
+    // slows down or speeds up mid-run does not favour whoever runs first.
+    const names = Object.keys(contenders).filter(
+      (name) => !only || name === only || name === 'floor' || name === 'http-compared',
+    );
+    for (let round = 0; round < rounds; round++) {
+      for (const name of round % 2 ? [...names].reverse() : names) {
         const before = cpuNow();
-        const result = await timed(call);
+        const result = await timed(contenders[name]!);
         const after = cpuNow();
-        if (round === 1) {
-          results[name] = result;
-          cpu[name] = Object.keys(before)
-            .map((k) => `${k} ${((after[k]! - before[k]!) / calls).toFixed(2)}`)
-            .join(', ');
-        }
+        if (round === 0) continue;
+        (runs[name] ??= []).push(result);
+        const totals = (cpuTotals[name] ??= {});
+        for (const k of Object.keys(before)) totals[k] = (totals[k] ?? 0) + after[k]! - before[k]!;
       }
     }
-    // Neo4j's own account of the resolve statement, one sample per use case: db hits per operator.
-    if (process.argv.includes('--plan')) {
-      for (let n = 0; n < useCases.length; n++) {
-        const { identifier, useCase } = callOf(n);
-        const { summary } = await read(`PROFILE ${gatherText}`, {
-          ...identifier,
-          ...gatherParams(useCaseModels.get(useCase)!, registry, null),
-        });
-        const operators: { name: string; hits: number }[] = [];
-        const walk = (plan: { operatorType: string; dbHits: number; children: unknown[] }) => {
-          operators.push({ name: plan.operatorType, hits: plan.dbHits });
-          for (const child of plan.children) walk(child as typeof plan);
-        };
-        walk(summary.profile as never);
-        const total = operators.reduce((sum, o) => sum + o.hits, 0);
-        const top = [...operators].sort((a, b) => b.hits - a.hits).slice(0, 6);
-        console.log(
-          `${useCase}: ${operators.length} operators, ${total} db hits; most: ${top.map((o) => `${o.name} ${o.hits}`).join(', ')}`,
-        );
-      }
-    }
-    console.log(
-      `database round trips per HTTP resolve (count of requests): ${JSON.stringify([...roundTrips])}`,
+    const results = Object.fromEntries(names.map((name) => [name, summary(runs[name]!)]));
+    const cpu = Object.fromEntries(
+      names.map((name) => [
+        name,
+        Object.entries(cpuTotals[name]!)
+          .map(([k, ms]) => `${k} ${(ms / (calls * (rounds - 1))).toFixed(2)}`)
+          .join(', '),
+      ]),
     );
     let before = 'floor';
     for (const [name, r] of Object.entries(results)) {

@@ -17,6 +17,7 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
 import {
+  resolveSamples,
   batches,
   gitCommit,
   client,
@@ -102,16 +103,12 @@ async function main() {
     log(`API at ${api.url} (pid ${api.child.pid}), Neo4j at ${db.uri}, size ${size}`);
 
     // Samples to resolve: identifiers of seed 1's first 10k events, so growth compares like with like.
-    const samples: Record<string, { type: string; value: string }[]> = { email: [], phone: [], account: [] };
-    const personaKeys: string[] = [];
-    for (const e of generateEvents({ size: Math.min(size, 10_000), seed: 1 })) {
-      if (e.type !== 'signup') continue;
-      if (personaKeys.length < 2_000) personaKeys.push(e.actor.persona!.key);
-      for (const id of e.actor.identifiers ?? []) {
-        const list = samples[id.type];
-        if (list && list.length < 2_000) list.push(id);
-      }
-    }
+    const sampleEvents = [...generateEvents({ size: Math.min(size, 10_000), seed: 1 })];
+    const samples = await resolveSamples(db.graph, config, sampleEvents);
+    const personaKeys = sampleEvents
+      .filter((e) => e.type === 'signup')
+      .slice(0, 2_000)
+      .map((e) => e.actor.persona!.key);
     for (const useCase of useCases) {
       await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
         input: useCase.input,
