@@ -4,9 +4,8 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -18,6 +17,7 @@ import { createContext, type GraphContext } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import type { Graph } from './graph/run.js';
 import { mountGraphiQL } from './graphiql.js';
+import { graphqlHttpHandler, isGraphQLPath } from './graphql-http.js';
 import { HealthService } from './graph/graph.service.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
@@ -38,12 +38,21 @@ export interface ServerDeps {
 }
 
 /** The largest request body read: a full ingest batch fits with room to spare. */
-const maxBody = '5mb';
+const maxBodyMiB = 5;
 
 export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
   const schema = buildSchema();
   const app = express();
-  const httpServer = http.createServer(app);
+  // /graphql is served without Express (src/graphql-http.ts), once Apollo has started.
+  const graphqlRoute: { serve?: (req: http.IncomingMessage, res: http.ServerResponse) => void } = {};
+  const httpServer = http.createServer((req, res) =>
+    graphqlRoute.serve && isGraphQLPath(req.url) ? graphqlRoute.serve(req, res) : app(req, res),
+  );
+  // An idle keep-alive connection is closed by the client or the proxy in front, not by us first:
+  // Node's 5 s default let a client that reused a socket at that moment get ECONNRESET (proxies
+  // such as AWS's keep theirs 60 s). The headers timeout must stay above it.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const showStackTraces = config.privacy.showStackTraces;
   const formatError = createErrorFormatter(showStackTraces);
   // Refused before anything runs, over HTTP and WebSocket alike.
@@ -182,53 +191,32 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       res.status(503).json({ ok: false });
     }
   });
-  app.use(
-    '/graphql',
+  graphqlRoute.serve = graphqlHttpHandler(apollo, {
+    maxBodyBytes: maxBodyMiB * 1024 * 1024,
+    maxBodyLabel: `${maxBodyMiB}mb`,
     // Before the body is read: a caller over its rate gets 429 and when to come back, nothing more.
-    (req: Request, res: Response, next: NextFunction) => {
+    admit: (req) => {
       const admission = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
-      if (admission.allowed) return next();
-      res
-        .status(429)
-        .set('Retry-After', String(admission.retryAfterSeconds))
-        .json({
-          errors: [
-            {
-              message: rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds),
-              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
-            },
-          ],
-        });
+      if (admission.allowed) return undefined;
+      return {
+        status: 429,
+        message: rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds),
+        code: 'RATE_LIMITED',
+        headers: { 'Retry-After': String(admission.retryAfterSeconds) },
+        extensions: { retryAfter: admission.retryAfterSeconds },
+      };
     },
-    express.json({ limit: maxBody }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const auth = await authenticateRequest(config, req.headers.authorization);
-        // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401.
-        if (requiresAuthentication(config) && !auth.authenticated) {
-          const hint = `Send Authorization: Bearer <${config.jwt ? 'token or ' : ''}api key>`;
-          throw new GraphQLError('reason' in auth ? auth.reason : hint, {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        }
-        return createContext({ graph, config, changeFeed, definitions, auth });
-      },
-    }),
-  );
-  // Bodies express could not read (malformed JSON, over the size limit) get a GraphQL-shaped JSON
-  // error with their HTTP status, not express's HTML error page.
-  app.use('/graphql', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    const { status, type } = error as { status?: number; type?: string };
-    const message =
-      type === 'entity.too.large'
-        ? `The request body is over the limit of ${maxBody}`
-        : type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON'
-          : 'The request body could not be read';
-    res.status(status && status >= 400 && status < 500 ? status : 400).json({
-      errors: [{ message, extensions: { code: 'BAD_REQUEST' } }],
-    });
+    context: async (req) => {
+      const auth = await authenticateRequest(config, req.headers.authorization);
+      // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401.
+      if (requiresAuthentication(config) && !auth.authenticated) {
+        const hint = `Send Authorization: Bearer <${config.jwt ? 'token or ' : ''}api key>`;
+        throw new GraphQLError('reason' in auth ? auth.reason : hint, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      return createContext({ graph, config, changeFeed, definitions, auth });
+    },
   });
 
   try {

@@ -1,5 +1,6 @@
 // Defects found from outside (issue #7): consent that leaked across personas, a batch lost to one
 // over-long value, and a failed read that answered "nobody" instead of saying the database failed.
+import { gzipSync } from 'node:zlib';
 import { authenticate } from '../../src/privacy/auth.js';
 import { serviceUnavailable } from '../../src/errors.js';
 import { createServices } from '../../src/services.js';
@@ -210,6 +211,38 @@ describe('requests refused before they run', () => {
     expect(await response.json()).toEqual({
       errors: [{ message: 'The request body is over the limit of 5mb', extensions: { code: 'BAD_REQUEST' } }],
     });
+  });
+
+  it('counts an oversized body sent without a length against the same limit', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024 * 1024));
+    let sent = 0;
+    // A stream has no Content-Length: the limit is enforced while reading.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 6) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is over the limit of 5mb', extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('reads a gzip-compressed request body', async () => {
+    const response = await fetch(api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ query: '{ useCase(name: "no-such-use-case") { name } }' })),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: unknown }).data).toEqual({ useCase: null });
   });
 
   it('answers a missing or wrong API key with HTTP 401', async () => {
