@@ -17,10 +17,11 @@ CALL {
   // What each fresh event was by, and whom it mentions (never linked to the actor).
   UNWIND $eventRows AS row
   MATCH (e:Event {id: row.eventId})
+  // An event without a persona or device looks none up (a WHERE would be planned after the lookup).
   CALL {
     WITH e, row
-    WITH e, row WHERE row.personaKey IS NOT NULL
-    MATCH (p:Persona {key: row.personaKey})
+    UNWIND CASE WHEN row.personaKey IS NULL THEN [] ELSE [row.personaKey] END AS personaKey
+    MATCH (p:Persona {key: personaKey})
     CREATE (e)-[:BY]->(p)
   }
   CALL {
@@ -31,8 +32,8 @@ CALL {
   }
   CALL {
     WITH e, row
-    WITH e, row WHERE row.deviceId IS NOT NULL
-    MATCH (d:Device {id: row.deviceId})
+    UNWIND CASE WHEN row.deviceId IS NULL THEN [] ELSE [row.deviceId] END AS deviceId
+    MATCH (d:Device {id: deviceId})
     CREATE (e)-[:BY]->(d)
   }
   CALL {
