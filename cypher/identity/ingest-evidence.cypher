@@ -1,21 +1,27 @@
-// Ingest, step 2 of 3: the evidence of the events this transaction created (e.ingestTx = $txId):
-// what each was by and whom it mentions, persona membership, identifier links, device observations.
+// Ingest, step 2 of 3: the evidence of the events step 1 created (its `fresh`: every row here is of
+// one of them, filtered before the call): what each was by and whom it mentions, persona membership,
+// identifier links, device observations. A relationship named by several events of the batch is one
+// row (ingest.plan.ts evidenceParams): its first event's provenance if new, `last…` from the latest.
 // $txId: String; $eventRows: [{eventId, personaKey, identifiers: [{type, value}], deviceId,
 // mentions: [{role, type, value}]}]; $attachments: [{eventId, personaKey, type, value, source, at,
-// strength}] in batch order; $links: [{eventId, aType, aValue, bType, bValue, strength, source, at}];
-// $observations: [{eventId, deviceId, type, value, source, at}]; $uses: [{eventId, personaKey,
-// deviceId, strength, source, at}]; $endings: [{eventId, personaKey, type, value, at, reason:
+// strength, strong, lastEventId, lastAt, eventIds}] in batch order; $links: [{eventId, aType, aValue,
+// bType, bValue, strength, strong, source, at, lastEventId, lastAt}]; $observations: [{eventId,
+// deviceId, type, value, source, at, lastAt}]; $uses: [{eventId, personaKey, deviceId, strength,
+// strong, source, at, lastAt}]; $endings: [{eventId, personaKey, type, value, at, reason:
 // 'REPLACED' | 'RECYCLED', days}] (REPLACED: the persona's own membership; RECYCLED: every other
 // holder silent for `days` before `at`)
-// → attached: [{eventId, personaId, type, value}] (memberships this transaction created),
-//   ended: [{eventId, personaId, type, value, reason}] (memberships this transaction ended)
+// → attached: [{eventId, personaId, type, value}] (memberships this transaction created, one per
+//   event that named them), ended: [{eventId, personaId, type, value, reason}] (memberships this
+//   transaction ended)
 CALL {
   // What each fresh event was by, and whom it mentions (never linked to the actor).
   UNWIND $eventRows AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (e:Event {id: row.eventId})
+  // An event without a persona or device looks none up (a WHERE would be planned after the lookup).
   CALL {
     WITH e, row
-    MATCH (p:Persona {key: row.personaKey})
+    UNWIND CASE WHEN row.personaKey IS NULL THEN [] ELSE [row.personaKey] END AS personaKey
+    MATCH (p:Persona {key: personaKey})
     CREATE (e)-[:BY]->(p)
   }
   CALL {
@@ -26,7 +32,8 @@ CALL {
   }
   CALL {
     WITH e, row
-    MATCH (d:Device {id: row.deviceId})
+    UNWIND CASE WHEN row.deviceId IS NULL THEN [] ELSE [row.deviceId] END AS deviceId
+    MATCH (d:Device {id: deviceId})
     CREATE (e)-[:BY]->(d)
   }
   CALL {
@@ -41,31 +48,32 @@ CALL {
   // Membership from evidence; an identifier detached from a persona for a reason stays detached.
   WITH connected
   UNWIND $attachments AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (p:Persona {key: row.personaKey})
   MATCH (i:Identifier {type: row.type, value: row.value})
-  WHERE NOT (p)-[:DETACHED]->(i) AND NOT (p)-[:HELD {endedBy: 'REPLACED'}]->(i)
+  // One look at p's DETACHED and HELD relationships to i, not one per type.
+  WHERE NOT EXISTS { (p)-[r:DETACHED|HELD]->(i) WHERE type(r) = 'DETACHED' OR r.endedBy = 'REPLACED' }
   MERGE (p)-[h:HAS_IDENTIFIER]->(i)
   ON CREATE SET h.eventId = row.eventId, h.source = row.source, h.since = datetime(row.at),
                 h.strength = row.strength, h.createdTx = $txId
-  SET h.lastEventId = CASE WHEN h.lastAt IS NULL OR datetime(row.at) >= h.lastAt THEN row.eventId ELSE h.lastEventId END,
-      h.lastAt = CASE WHEN h.lastAt IS NULL OR datetime(row.at) >= h.lastAt THEN datetime(row.at) ELSE h.lastAt END,
-      h.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE h.strength END
+  SET h.lastEventId = CASE WHEN h.lastAt IS NULL OR datetime(row.lastAt) >= h.lastAt THEN row.lastEventId ELSE h.lastEventId END,
+      h.lastAt = CASE WHEN h.lastAt IS NULL OR datetime(row.lastAt) >= h.lastAt THEN datetime(row.lastAt) ELSE h.lastAt END,
+      h.strength = CASE WHEN row.strong THEN 'STRONG' ELSE h.strength END
   WITH row, p, i, h WHERE h.createdTx = $txId
-  RETURN collect({eventId: row.eventId, personaId: p.id, type: i.type, value: i.value}) AS attached
+  UNWIND row.eventIds AS eventId
+  RETURN collect({eventId: eventId, personaId: p.id, type: i.type, value: i.value}) AS attached
 }
 CALL {
   // Memberships that end keep their history as HELD (from, last seen, to, why): a replaced identifier
   // of the persona itself, or a recycled one's silent holders once someone new proved it STRONG.
   WITH attached
   UNWIND $endings AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (i:Identifier {type: row.type, value: row.value})
   MATCH (q:Persona)-[h:HAS_IDENTIFIER]->(i)
+  // Silence first: most holders are not silent, and then q.key need not be read.
   WHERE CASE row.reason
           WHEN 'REPLACED' THEN q.key = row.personaKey
-          ELSE q.key <> row.personaKey
-               AND coalesce(h.lastAt, h.since) < datetime(row.at) - duration({days: row.days})
+          ELSE coalesce(h.lastAt, h.since) < datetime(row.at) - duration({days: row.days})
+               AND q.key <> row.personaKey
         END
   CREATE (q)-[held:HELD]->(i)
   SET held = properties(h), held.to = datetime(row.at), held.endedBy = row.reason,
@@ -78,37 +86,34 @@ CALL {
   // when they merely co-occurred. One edge per pair (a before b), upgraded, never downgraded.
   WITH ended
   UNWIND $links AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (a:Identifier {type: row.aType, value: row.aValue})
   MATCH (b:Identifier {type: row.bType, value: row.bValue})
   MERGE (a)-[l:LINKED]->(b)
   ON CREATE SET l.strength = row.strength, l.eventId = row.eventId, l.source = row.source, l.since = datetime(row.at)
-  SET l.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE l.strength END,
-      l.lastEventId = row.eventId, l.lastAt = datetime(row.at)
+  SET l.strength = CASE WHEN row.strong THEN 'STRONG' ELSE l.strength END,
+      l.lastEventId = row.lastEventId, l.lastAt = datetime(row.lastAt)
   RETURN count(*) AS linked
 }
 CALL {
   // The device framework: identifiers observed on a device (WEAK).
   WITH linked
   UNWIND $observations AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (d:Device {id: row.deviceId})
   MATCH (i:Identifier {type: row.type, value: row.value})
   MERGE (d)-[o:OBSERVED]->(i)
   ON CREATE SET o.strength = 'WEAK', o.eventId = row.eventId, o.source = row.source, o.since = datetime(row.at)
-  SET o.lastAt = datetime(row.at)
+  SET o.lastAt = datetime(row.lastAt)
   RETURN count(*) AS observed
 }
 CALL {
   // The persona using a device (STRONG when the actor was authenticated).
   WITH observed
   UNWIND $uses AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (p:Persona {key: row.personaKey})
   MATCH (d:Device {id: row.deviceId})
   MERGE (p)-[u:USES]->(d)
   ON CREATE SET u.strength = row.strength, u.eventId = row.eventId, u.source = row.source, u.since = datetime(row.at)
-  SET u.strength = CASE WHEN row.strength = 'STRONG' THEN 'STRONG' ELSE u.strength END, u.lastAt = datetime(row.at)
+  SET u.strength = CASE WHEN row.strong THEN 'STRONG' ELSE u.strength END, u.lastAt = datetime(row.lastAt)
   RETURN count(*) AS used
 }
 RETURN attached, ended

@@ -2,9 +2,9 @@
 // devices and personas by key), so concurrent batches queue instead of deadlocking. Only events this
 // transaction created (e.ingestTx = $txId) count: a replayed or concurrent duplicate adds nothing.
 // $txId: String; $identifiers: [{type, value}] sorted; $events: [{id, type, occurredAt, source,
-// channel, purpose, authenticated, amount, currency}] sorted by id; $devices: [{id, kind, os, browser, hardwareId,
-// eventId, source, at}] sorted by id; $personas: [{key, updates: [{eventId, context, label, at}]
-// oldest first}] sorted by key
+// channel, purpose, authenticated, amount, currency}] sorted by id; $devices: [{id, updates: [{eventId,
+// kind, os, browser, hardwareId, source, at}] oldest first}] sorted by id; $personas: [{key, updates:
+// [{eventId, context, label, at}] oldest first}] sorted by key
 // → fresh: [id], personas: [{key, id, created, context, label, oldContext, oldLabel}]
 CALL {
   UNWIND $identifiers AS key
@@ -25,16 +25,25 @@ CALL {
   RETURN collect(row.id) AS fresh
 }
 CALL {
+  // A device named by several fresh events is merged once: the latest kind, os and browser given win,
+  // and each hardware it ran on is linked once, with the first of those events' provenance.
   WITH fresh
   UNWIND $devices AS row
-  WITH row WHERE row.eventId IN fresh
+  WITH row, [u IN row.updates WHERE u.eventId IN fresh] AS updates
+  WHERE size(updates) > 0
   MERGE (d:Device {id: row.id})
-  SET d.kind = coalesce(row.kind, d.kind), d.os = coalesce(row.os, d.os), d.browser = coalesce(row.browser, d.browser)
-  WITH d, row WHERE row.hardwareId IS NOT NULL
-  MERGE (h:Device {id: row.hardwareId})
+  SET d.kind = coalesce(reduce(v = null, u IN updates | coalesce(u.kind, v)), d.kind),
+      d.os = coalesce(reduce(v = null, u IN updates | coalesce(u.os, v)), d.os),
+      d.browser = coalesce(reduce(v = null, u IN updates | coalesce(u.browser, v)), d.browser)
+  WITH d, [n IN range(0, size(updates) - 1)
+           WHERE updates[n].hardwareId IS NOT NULL
+             AND none(m IN range(0, n - 1) WHERE updates[m].hardwareId = updates[n].hardwareId)
+           | updates[n]] AS onHardware
+  UNWIND onHardware AS u
+  MERGE (h:Device {id: u.hardwareId})
   ON CREATE SET h.isHardware = true
   MERGE (d)-[r:ON_HARDWARE]->(h)
-  ON CREATE SET r.strength = 'WEAK', r.eventId = row.eventId, r.source = row.source, r.since = datetime(row.at)
+  ON CREATE SET r.strength = 'WEAK', r.eventId = u.eventId, r.source = u.source, r.since = datetime(u.at)
   RETURN count(*) AS devicesMerged
 }
 CALL {

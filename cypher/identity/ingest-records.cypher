@@ -1,9 +1,10 @@
 // Ingest, step 3 of 3: facts and consents with the values they follow (read before the writes), the
-// events' campaigns, assets and terms, and the shared flag of identifiers that gained holders.
-// $txId: String; $factSlots: [{personaKey, key}]; $facts: [{eventId, personaKey, key, value (JSON),
-// method, source, at, confidence, n}]; $consentSlots: [{personaKey, purpose, channel, type, value}]
-// ('' for no contact point); $consents: [{eventId, personaKey, purpose, channel, granted, type?,
-// value?, source, at, n}]; $tags: [{eventId, kind, code, vocabulary}] sorted by kind, code;
+// events' campaigns, assets and terms, and the shared flag of identifiers that gained holders. The
+// facts, consents and tags are of the events step 1 created (its `fresh`, filtered before the call).
+// $factSlots: [{personaKey, key}]; $facts: [{eventId, personaKey, key, value (JSON), method, source,
+// at, confidence, n}]; $consentSlots: [{personaKey, purpose, channel, type, value}] ('' for no contact
+// point); $consents: [{eventId, personaKey, purpose, channel, granted, type?, value?, source, at, n}];
+// $tags: [{eventId, kind, code, vocabulary}] sorted by kind, code, each of an event once;
 // $attached: [{type, value}] identifiers that gained holders
 // → shared: [{type, value, shared, flipped, holderIds}], factsBefore: [{personaKey, key, value, at}],
 //   facts: [{n, personaId, unmapped, sensitive}], consentsBefore: [{personaKey, purpose, channel,
@@ -23,7 +24,7 @@ CALL {
   // Facts with provenance, held by the actor's persona; unknown keys are stored and flagged for mapping.
   WITH factsBefore
   UNWIND $facts AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (e:Event {id: row.eventId})
   MATCH (p:Persona {key: row.personaKey})
   MERGE (k:FactKey {key: row.key})
   ON CREATE SET k.mapped = false, k.sensitive = false, k.firstSeen = datetime()
@@ -51,7 +52,6 @@ CALL {
   // point or for every contact point of the channel in the persona.
   WITH consentsBefore
   UNWIND $consents AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
   MATCH (p:Persona {key: row.personaKey})
   CREATE (c:Consent {id: randomUUID(), purpose: row.purpose, channel: row.channel, granted: row.granted,
                      source: row.source, at: datetime(row.at), eventId: row.eventId})
@@ -67,25 +67,26 @@ CALL {
 CALL {
   // Campaigns, assets and taxonomy terms; unknown codes are created unmapped and reported.
   WITH consents
+  // The event is new in this transaction, so its relationships are created, not merged.
   UNWIND $tags AS row
-  MATCH (e:Event {id: row.eventId}) WHERE e.ingestTx = $txId
+  MATCH (e:Event {id: row.eventId})
   CALL {
     WITH e, row
     WITH e, row WHERE row.kind = 'campaign'
     MERGE (c:Campaign {code: row.code}) ON CREATE SET c.mapped = false
-    MERGE (e)-[:IN_CAMPAIGN]->(c)
+    CREATE (e)-[:IN_CAMPAIGN]->(c)
     RETURN c.mapped AS mapped
     UNION
     WITH e, row
     WITH e, row WHERE row.kind = 'asset'
     MERGE (a:Asset {code: row.code}) ON CREATE SET a.mapped = false
-    MERGE (e)-[:SHOWED]->(a)
+    CREATE (e)-[:SHOWED]->(a)
     RETURN a.mapped AS mapped
     UNION
     WITH e, row
     WITH e, row WHERE row.kind = 'term'
     MERGE (t:Term {vocabulary: row.vocabulary, key: row.code}) ON CREATE SET t.mapped = false
-    MERGE (e)-[:ABOUT]->(t)
+    CREATE (e)-[:ABOUT]->(t)
     RETURN t.mapped AS mapped
   }
   WITH row, mapped WHERE NOT mapped
@@ -94,13 +95,18 @@ CALL {
 CALL {
   // An identifier held by more personas than its type allows is shared (and unshared when fewer do
   // again): kept, but never links personas.
+  // Each type's limit is read once, not once per identifier.
   WITH unmappedTags
   UNWIND $attached AS a
   WITH DISTINCT a.type AS type, a.value AS value
-  MATCH (i:Identifier {type: type, value: value})
-  OPTIONAL MATCH (t:IdentifierType {name: i.type})
+  WITH collect({type: type, value: value}) AS keys
+  OPTIONAL MATCH (t:IdentifierType) WHERE t.name IN [k IN keys | k.type]
+  WITH keys, collect({name: t.name, maxPersonas: t.maxPersonas}) AS types
+  UNWIND keys AS key
+  MATCH (i:Identifier {type: key.type, value: key.value})
   OPTIONAL MATCH (i)<-[:HAS_IDENTIFIER]-(p:Persona)
-  WITH i, coalesce(t.maxPersonas, 1) AS maxPersonas, collect(p.id) AS holderIds
+  WITH i, coalesce(head([t IN types WHERE t.name = i.type | t.maxPersonas]), 1) AS maxPersonas,
+       collect(p.id) AS holderIds
   WITH i, holderIds, size(holderIds) > maxPersonas AS shared, coalesce(i.shared, false) AS wasShared
   SET i.shared = shared
   RETURN collect({type: i.type, value: i.value, shared: shared, flipped: shared <> wasShared, holderIds: holderIds}) AS shared

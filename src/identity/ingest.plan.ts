@@ -222,35 +222,107 @@ export function planEvidence(
 
 export type EvidenceParams = ReturnType<typeof planEvidence>;
 
-/** The rows of each of the three statements, from the batch's plan. */
+const at = (row: { at: string }) => Date.parse(row.at);
+
+/** The nodes statement's rows: each device once, with what its events said of it, oldest first. */
 export const nodesParams = ({ txId, identifiers, events, devices, personas }: EvidenceParams) => ({
   txId,
   identifiers,
   events,
-  devices,
+  devices: mergedRows(devices, (d) => [d.id]).map((rows) => ({
+    id: rows[0]!.id,
+    updates: rows.map(({ eventId, kind, os, browser, hardwareId, source, at }) => ({
+      eventId,
+      kind,
+      os,
+      browser,
+      hardwareId,
+      source,
+      at,
+    })),
+  })),
   personas,
 });
 export type NodesParams = ReturnType<typeof nodesParams>;
-export const evidenceParams = ({
-  txId,
-  eventRows,
-  attachments,
-  links,
-  observations,
-  uses,
-  endings,
-}: EvidenceParams) => ({
-  txId,
-  eventRows,
-  attachments,
-  links,
-  observations,
-  uses,
-  endings,
-});
+
+/**
+ * Rows with the same key, merged into one (in the order the keys first appear): a MERGE of the same
+ * relationship by several events of a batch costs its lookup once instead of once per event.
+ */
+function mergedRows<T>(rows: T[], key: (row: T) => string[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row).join('\u0000');
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The evidence statement's rows: only those of the events step 1 created (`fresh`), and one row per
+ * relationship it merges, with what its events in batch order would have written one by one: the first
+ * one's provenance for a new relationship, the latest (attachments: by time, the later on a tie; other
+ * relationships: the last) for `last…`, STRONG if any of them was.
+ */
+export const evidenceParams = (
+  { txId, eventRows, attachments, links, observations, uses, endings }: EvidenceParams,
+  fresh: ReadonlySet<string>,
+) => {
+  const isFresh = (row: { eventId: string }) => fresh.has(row.eventId);
+  const strong = (rows: { strength: Strength }[]) => rows.some((r) => r.strength === 'STRONG');
+  return {
+    txId,
+    eventRows: eventRows.filter(isFresh),
+    attachments: mergedRows(attachments.filter(isFresh), (a) => [a.personaKey, a.type, a.value]).map(
+      (rows) => {
+        const latest = rows.reduce((l, r) => (at(r) >= at(l) ? r : l));
+        return {
+          ...rows[0]!,
+          strong: strong(rows),
+          lastEventId: latest.eventId,
+          lastAt: latest.at,
+          eventIds: rows.map((r) => r.eventId),
+        };
+      },
+    ),
+    links: mergedRows(links.filter(isFresh), (l) => [l.aType, l.aValue, l.bType, l.bValue]).map((rows) => ({
+      ...rows[0]!,
+      strong: strong(rows),
+      lastEventId: rows.at(-1)!.eventId,
+      lastAt: rows.at(-1)!.at,
+    })),
+    observations: mergedRows(observations.filter(isFresh), (o) => [o.deviceId, o.type, o.value]).map(
+      (rows) => ({ ...rows[0]!, lastAt: rows.at(-1)!.at }),
+    ),
+    uses: mergedRows(uses.filter(isFresh), (u) => [u.personaKey, u.deviceId]).map((rows) => ({
+      ...rows[0]!,
+      strong: strong(rows),
+      lastAt: rows.at(-1)!.at,
+    })),
+    endings: endings.filter(isFresh),
+  };
+};
 export type EvidenceStepParams = ReturnType<typeof evidenceParams>;
+
+/**
+ * The records statement's rows: facts, consents and tags of the events step 1 created (`fresh`; a
+ * fact's or consent's `n` still indexes the plan's list), each tag of an event once.
+ */
 export const recordsParams = (
-  { txId, factSlots, facts, consentSlots, consents, tags }: EvidenceParams,
+  { factSlots, facts, consentSlots, consents, tags }: EvidenceParams,
+  fresh: ReadonlySet<string>,
   attached: IdentifierKey[],
-) => ({ txId, factSlots, facts, consentSlots, consents, tags, attached });
+) => ({
+  factSlots,
+  facts: facts.filter((f) => fresh.has(f.eventId)),
+  consentSlots,
+  consents: consents.filter((c) => fresh.has(c.eventId)),
+  tags: mergedRows(
+    tags.filter((t) => fresh.has(t.eventId)),
+    (t) => [t.eventId, t.kind, t.vocabulary ?? '', t.code],
+  ).map((rows) => rows[0]!),
+  attached,
+});
 export type RecordsParams = ReturnType<typeof recordsParams>;

@@ -280,7 +280,7 @@ export class IngestService {
     const freshIds = new Set(nodes.fresh);
     const fresh = prepared.filter((p) => freshIds.has(p.row.id));
     if (fresh.length === 0) return { created: 0, unmapped: [] };
-    const evidence = await this.repo.storeEvidence(tx, evidenceParams(params));
+    const evidence = await this.repo.storeEvidence(tx, evidenceParams(params, freshIds));
     // Identifiers whose holders changed: their shared flag is recomputed.
     const gained = new Map(
       [...evidence.attached, ...evidence.ended].map((a) => [
@@ -288,7 +288,7 @@ export class IngestService {
         { type: a.type, value: a.value },
       ]),
     );
-    const records = await this.repo.storeRecords(tx, recordsParams(params, [...gained.values()]));
+    const records = await this.repo.storeRecords(tx, recordsParams(params, freshIds, [...gained.values()]));
     const result = { ...nodes, ...evidence, ...records };
 
     const seeds = [
