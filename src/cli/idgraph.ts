@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The idgraph command: serve, migrate, import, cypher, prune-changes. Every command opens the same graph the API uses.
 import fs from 'node:fs';
+import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
@@ -52,7 +53,22 @@ async function withDatabase<T>(
 /** How long a service whose embedded database died keeps answering SERVICE_UNAVAILABLE before it exits. */
 const lostGraceMs = 2000;
 
+/**
+ * The error listening on the port would give, or null when it is free. Asked before the database
+ * starts, which takes tens of seconds, so a taken port fails at once; the listen itself still decides.
+ */
+function portProblem(port: number, host: string): Promise<Error | null> {
+  if (port === 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', resolve);
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
+  });
+}
+
 async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
+  const portTaken = await portProblem(config.http.port, config.http.host);
+  if (portTaken) throw portTaken;
   const { startServer } = await import('../server.js');
   if (config.privacy.developmentErasureSecret) {
     log(

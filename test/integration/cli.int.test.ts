@@ -81,7 +81,7 @@ describe('idgraph serve', () => {
     expect(javaOnStore()).toBe('');
   }, 240_000);
 
-  it('fails with a clear message, and stops its Neo4j, when the port is taken', async () => {
+  it('fails with a clear message, before starting its Neo4j, when the port is taken', async () => {
     const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => blocker.once('listening', resolve));
     const { port } = blocker.address() as net.AddressInfo;
