@@ -14,6 +14,12 @@ import type { GeneratedEvent } from './generate.js';
 export const gitCommit = () =>
   spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
 
+/** The value after `--name` on the command line, or the fallback. */
+export const argument = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+};
+
 export const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 

@@ -23,12 +23,9 @@ import { migrate } from '../src/graph/migrations.js';
 import { Graph, type Tx } from '../src/graph/run.js';
 import { operatorServices } from '../src/cli/operator.js';
 import { generateEvents } from './generate.js';
+import { argument } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-const argument = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-};
 const batchSize = Number(argument('batch', '1000'));
 const warmBatches = Number(argument('warm', '5'));
 const timedBatches = Number(argument('timed', '5'));

@@ -24,13 +24,9 @@ import { operatorServices } from '../src/cli/operator.js';
 import { createServices } from '../src/services.js';
 import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
-import { resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
+import { argument, resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-const argument = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-};
 const concurrency = Number(argument('concurrency', '8'));
 const calls = Number(argument('calls', '800'));
 const rounds = Math.max(2, Number(argument('rounds', '2')));

@@ -17,6 +17,7 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
 import {
+  argument,
   resolveSamples,
   batches,
   gitCommit,
@@ -41,10 +42,6 @@ import { startPeer } from './peer.js';
 // The API runs with NODE_ENV=production here, which requires an erasure key of its own.
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 
-const argument = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-};
 const sizeName = argument('size', '10k');
 const size = parseSize(sizeName);
 const supernodeHolders = Number(argument('supernode', '50000'));

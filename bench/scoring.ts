@@ -13,6 +13,7 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
 import { generateEvents, parseSize, writeDataset } from './generate.js';
 import {
+  argument,
   client,
   gitCommit,
   importFile,
@@ -27,8 +28,7 @@ import {
 } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-const at = process.argv.indexOf('--size');
-const sizeName = at >= 0 ? (process.argv[at + 1] ?? '10k') : '10k';
+const sizeName = argument('size', '10k');
 const size = parseSize(sizeName);
 
 const useCase = useCases.find((u) => u.input.name === 'bench-side-business')!.input;
