@@ -37,8 +37,9 @@ export function graphqlHttpHandler<C extends BaseContext>(
   options: GraphQLHttpOptions<C>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    serve(apollo, options, req, res).catch(() => {
-      // Nothing of the failure reaches the caller but its kind: stack traces stay in the process.
+    serve(apollo, options, req, res).catch((error: unknown) => {
+      // Nothing of the failure reaches the caller but its kind: the stack trace goes to the log only.
+      console.error('Unexpected error while serving /graphql', error);
       if (!res.headersSent)
         refuse(res, { status: 500, message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
       else res.destroy();

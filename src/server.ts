@@ -44,11 +44,8 @@ const maxBodyMiB = 5;
 export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
   const schema = buildSchema();
   const app = express();
-  // /graphql is served without Express (src/graphql-http.ts), once Apollo has started.
-  const graphqlRoute: { serve?: (req: http.IncomingMessage, res: http.ServerResponse) => void } = {};
-  const httpServer = http.createServer((req, res) =>
-    graphqlRoute.serve && isGraphQLPath(req.url) ? graphqlRoute.serve(req, res) : app(req, res),
-  );
+  // Requests are routed once Apollo has started: /graphql without Express (src/graphql-http.ts).
+  const httpServer = http.createServer();
   // An idle keep-alive connection is closed by the client or the proxy in front, not by us first:
   // Node's 5 s default let a client that reused a socket at that moment get ECONNRESET (proxies
   // such as AWS's keep theirs 60 s). The headers timeout must stay above it.
@@ -195,7 +192,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       res.status(503).json({ ok: false });
     }
   });
-  graphqlRoute.serve = graphqlHttpHandler(apollo, {
+  const serveGraphQL = graphqlHttpHandler(apollo, {
     maxBodyBytes: maxBodyMiB * 1024 * 1024,
     maxBodyLabel: `${maxBodyMiB}mb`,
     // Before the body is read: a caller over its rate gets 429 and when to come back, nothing more.
@@ -222,6 +219,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       return createContext({ graph, config, changeFeed, definitions, auth });
     },
   });
+  httpServer.on('request', (req, res) => (isGraphQLPath(req.url) ? serveGraphQL(req, res) : app(req, res)));
 
   try {
     await new Promise<void>((resolve, reject) => {
