@@ -24,7 +24,7 @@ import { operatorServices } from '../src/cli/operator.js';
 import { createServices } from '../src/services.js';
 import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
-import { argument, resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
+import { argument, postJson, resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const concurrency = Number(argument('concurrency', '8'));
@@ -123,18 +123,19 @@ async function main() {
     const compareDist = argument('compare-dist', '');
     const compared = compareDist ? await startApi(db.uri, [], path.resolve(compareDist)) : undefined;
     stopApi.current = () => Promise.all([api.stop(), compared?.stop()]).then(() => undefined);
-    const httpTo = (url: string) => async (n: number) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: resolveQuery, variables: callOf(n) }),
-      });
-      const body = (await response.json()) as { errors?: unknown; extensions?: { dbRoundTrips?: number } };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      roundTrips.set(
-        body.extensions?.dbRoundTrips ?? -1,
-        (roundTrips.get(body.extensions?.dbRoundTrips ?? -1) ?? 0) + 1,
-      );
+    const httpTo = (url: string) => {
+      const post = postJson(url);
+      return async (n: number) => {
+        const body = (await post({ query: resolveQuery, variables: callOf(n) })) as {
+          errors?: unknown;
+          extensions?: { dbRoundTrips?: number };
+        };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        roundTrips.set(
+          body.extensions?.dbRoundTrips ?? -1,
+          (roundTrips.get(body.extensions?.dbRoundTrips ?? -1) ?? 0) + 1,
+        );
+      };
     };
     const roundTrips = new Map<number, number>();
     const contenders: Record<string, (n: number) => Promise<unknown>> = {

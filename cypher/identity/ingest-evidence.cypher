@@ -13,6 +13,8 @@
 // → attached: [{eventId, personaId, type, value}] (memberships this transaction created, one per
 //   event that named them), ended: [{eventId, personaId, type, value, reason}] (memberships this
 //   transaction ended)
+// Identifiers are looked up with their key's index named, so the plan cannot turn into a scan of the
+// index on Identifier.value as the graph's statistics change (see ingest-records.cypher).
 CALL {
   // What each fresh event was by, and whom it mentions (never linked to the actor).
   UNWIND $eventRows AS row
@@ -27,7 +29,7 @@ CALL {
   CALL {
     WITH e, row
     UNWIND row.identifiers AS key
-    MATCH (i:Identifier {type: key.type, value: key.value})
+    MATCH (i:Identifier {type: key.type, value: key.value}) USING INDEX SEEK i:Identifier(type, value)
     CREATE (e)-[:BY]->(i)
   }
   CALL {
@@ -39,7 +41,7 @@ CALL {
   CALL {
     WITH e, row
     UNWIND row.mentions AS m
-    MATCH (i:Identifier {type: m.type, value: m.value})
+    MATCH (i:Identifier {type: m.type, value: m.value}) USING INDEX SEEK i:Identifier(type, value)
     CREATE (e)-[:MENTIONS {role: m.role}]->(i)
   }
   RETURN count(*) AS connected
@@ -49,7 +51,7 @@ CALL {
   WITH connected
   UNWIND $attachments AS row
   MATCH (p:Persona {key: row.personaKey})
-  MATCH (i:Identifier {type: row.type, value: row.value})
+  MATCH (i:Identifier {type: row.type, value: row.value}) USING INDEX SEEK i:Identifier(type, value)
   // One look at p's DETACHED and HELD relationships to i, not one per type.
   WHERE NOT EXISTS { (p)-[r:DETACHED|HELD]->(i) WHERE type(r) = 'DETACHED' OR r.endedBy = 'REPLACED' }
   MERGE (p)-[h:HAS_IDENTIFIER]->(i)
@@ -67,7 +69,7 @@ CALL {
   // of the persona itself, or a recycled one's silent holders once someone new proved it STRONG.
   WITH attached
   UNWIND $endings AS row
-  MATCH (i:Identifier {type: row.type, value: row.value})
+  MATCH (i:Identifier {type: row.type, value: row.value}) USING INDEX SEEK i:Identifier(type, value)
   MATCH (q:Persona)-[h:HAS_IDENTIFIER]->(i)
   // Silence first: most holders are not silent, and then q.key need not be read.
   WHERE CASE row.reason
@@ -86,8 +88,8 @@ CALL {
   // when they merely co-occurred. One edge per pair (a before b), upgraded, never downgraded.
   WITH ended
   UNWIND $links AS row
-  MATCH (a:Identifier {type: row.aType, value: row.aValue})
-  MATCH (b:Identifier {type: row.bType, value: row.bValue})
+  MATCH (a:Identifier {type: row.aType, value: row.aValue}) USING INDEX SEEK a:Identifier(type, value)
+  MATCH (b:Identifier {type: row.bType, value: row.bValue}) USING INDEX SEEK b:Identifier(type, value)
   MERGE (a)-[l:LINKED]->(b)
   ON CREATE SET l.strength = row.strength, l.eventId = row.eventId, l.source = row.source, l.since = datetime(row.at)
   SET l.strength = CASE WHEN row.strong THEN 'STRONG' ELSE l.strength END,
@@ -99,7 +101,7 @@ CALL {
   WITH linked
   UNWIND $observations AS row
   MATCH (d:Device {id: row.deviceId})
-  MATCH (i:Identifier {type: row.type, value: row.value})
+  MATCH (i:Identifier {type: row.type, value: row.value}) USING INDEX SEEK i:Identifier(type, value)
   MERGE (d)-[o:OBSERVED]->(i)
   ON CREATE SET o.strength = 'WEAK', o.eventId = row.eventId, o.source = row.source, o.since = datetime(row.at)
   SET o.lastAt = datetime(row.lastAt)

@@ -18,7 +18,7 @@ CALL {
 }
 CALL {
   UNWIND $identifiers AS key
-  MATCH (i:Identifier {type: key.type, value: key.value})
+  MATCH (i:Identifier {type: key.type, value: key.value}) USING INDEX SEEK i:Identifier(type, value)
   DETACH DELETE i
 }
 CALL {
