@@ -248,6 +248,27 @@ export function importFile(uri: string, file: string, batchSize: number, budgetS
   });
 }
 
+/** The supernode: one switchboard phone held by `holders` personas (its limit is 5), each with an email. */
+export const supernodePhone = '+1 212 999 0000';
+export function* supernodeEvents(holders: number) {
+  for (let n = 0; n < holders; n++) {
+    yield {
+      id: `supernode-${n}`,
+      type: 'signup',
+      occurredAt: new Date(Date.UTC(2025, 6, 1) + n * 1_000).toISOString(),
+      source: 'crm',
+      actor: {
+        persona: { key: `supernode:${n}`, context: 'WORK' },
+        identifiers: [
+          { type: 'phone', value: supernodePhone },
+          { type: 'email', value: `holder${n}@switchboard.example` },
+        ],
+        authenticated: true,
+      },
+    };
+  }
+}
+
 export function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
   let batch: T[] = [];
   for (const item of items) {

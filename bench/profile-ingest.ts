@@ -7,7 +7,8 @@
 // The statements are the catalog's own (compacted, as the API sends them).
 //
 // node --import ./bench/register-ts.mjs bench/profile-ingest.ts [--batch 1000] [--warm 5] [--timed 5]
-//   [--operators 8] [--json file] [--dump file]
+//   [--operators 8] [--json file] [--dump file] [--supernode]
+// --supernode ingests the bench's supernode instead (one phone held by every persona of the batches).
 // --dump writes the graph the batches left, without the values that differ from run to run (random ids,
 // transaction ids, clock times), one sorted line per node and relationship, then the changes in order:
 // two versions of ingest that behave the same write the same file.
@@ -23,7 +24,7 @@ import { migrate } from '../src/graph/migrations.js';
 import { Graph, type Tx } from '../src/graph/run.js';
 import { operatorServices } from '../src/cli/operator.js';
 import { generateEvents } from './generate.js';
-import { argument } from './harness.js';
+import { argument, supernodeEvents } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const batchSize = Number(argument('batch', '1000'));
@@ -32,6 +33,7 @@ const timedBatches = Number(argument('timed', '5'));
 const topOperators = Number(argument('operators', '8'));
 const jsonOut = argument('json', '');
 const dumpOut = argument('dump', '');
+const supernode = process.argv.includes('--supernode');
 const log = (line: string) => console.error(`[profile ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 interface PlanNode {
@@ -179,7 +181,8 @@ async function main() {
   try {
     await migrate(db.graph, () => {});
     const ingest = operatorServices(db.graph, config, 'profile').ingest;
-    const events = [...generateEvents({ size: batchSize * (warmBatches + timedBatches), seed: 1 })];
+    const count = batchSize * (warmBatches + timedBatches);
+    const events = supernode ? [...supernodeEvents(count)] : [...generateEvents({ size: count, seed: 1 })];
     const batch = (n: number) => events.slice(n * batchSize, (n + 1) * batchSize) as never;
     for (let n = 0; n < warmBatches; n++) await ingest.ingest(batch(n));
     log(`loaded ${warmBatches} batches of ${batchSize}`);

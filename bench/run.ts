@@ -35,6 +35,8 @@ import {
   sampleRss,
   startApi,
   summarize,
+  supernodeEvents,
+  supernodePhone,
   type Latency,
 } from './harness.js';
 import { startPeer } from './peer.js';
@@ -315,24 +317,10 @@ async function main() {
     // import path within a time budget; then everyone else's resolution again.
     const before = await resolveAt(1);
     const supernodeFile = path.join(dataDir, 'supernode.jsonl');
-    const supernodePhone = '+1 212 999 0000';
     const out = fs.createWriteStream(supernodeFile);
-    for (let n = 0; n < supernodeHolders; n++) {
-      const line = JSON.stringify({
-        id: `supernode-${n}`,
-        type: 'signup',
-        occurredAt: new Date(Date.UTC(2025, 6, 1) + n * 1_000).toISOString(),
-        source: 'crm',
-        actor: {
-          persona: { key: `supernode:${n}`, context: 'WORK' },
-          identifiers: [
-            { type: 'phone', value: supernodePhone },
-            { type: 'email', value: `holder${n}@switchboard.example` },
-          ],
-          authenticated: true,
-        },
-      });
-      if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    for (const event of supernodeEvents(supernodeHolders)) {
+      if (!out.write(`${JSON.stringify(event)}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r) => out.end(() => r()));
     t = performance.now();

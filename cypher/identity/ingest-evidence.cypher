@@ -7,12 +7,12 @@
 // strength, strong, lastEventId, lastAt, eventIds}] in batch order; $links: [{eventId, aType, aValue,
 // bType, bValue, strength, strong, source, at, lastEventId, lastAt}]; $observations: [{eventId,
 // deviceId, type, value, source, at, lastAt}]; $uses: [{eventId, personaKey, deviceId, strength,
-// strong, source, at, lastAt}]; $endings: [{eventId, personaKey, type, value, at, reason:
-// 'REPLACED' | 'RECYCLED', days}] (REPLACED: the persona's own membership; RECYCLED: every other
-// holder silent for `days` before `at`)
+// strong, source, at, lastAt}]; $replacements: [{n, eventId, personaKey, type, value, at}] (the
+// persona's own membership ends); $recyclings: [{type, value, days, latestAt, candidates: [{n, eventId,
+// personaKey, at}] in batch order}] (every other holder silent for `days` before a candidate's `at`)
 // → attached: [{eventId, personaId, type, value}] (memberships this transaction created, one per
-//   event that named them), ended: [{eventId, personaId, type, value, reason}] (memberships this
-//   transaction ended)
+//   event that named them), ended: [{n, eventId, personaId, type, value, reason}] (memberships this
+//   transaction ended; n: the ending's place in the plan)
 // Identifiers are looked up with their key's index named, so the plan cannot turn into a scan of the
 // index on Identifier.value as the graph's statistics change (see ingest-records.cypher).
 CALL {
@@ -65,28 +65,43 @@ CALL {
   RETURN collect({eventId: eventId, personaId: p.id, type: i.type, value: i.value}) AS attached
 }
 CALL {
-  // Memberships that end keep their history as HELD (from, last seen, to, why): a replaced identifier
-  // of the persona itself, or a recycled one's silent holders once someone new proved it STRONG.
+  // Memberships that end keep their history as HELD (from, last seen, to, why). First the persona's own
+  // replaced identifiers, found from the persona (the identifier may have many holders).
   WITH attached
-  UNWIND $endings AS row
-  MATCH (i:Identifier {type: row.type, value: row.value}) USING INDEX SEEK i:Identifier(type, value)
-  MATCH (q:Persona)-[h:HAS_IDENTIFIER]->(i)
-  // Silence first: most holders are not silent, and then q.key need not be read.
-  WHERE CASE row.reason
-          WHEN 'REPLACED' THEN q.key = row.personaKey
-          ELSE coalesce(h.lastAt, h.since) < datetime(row.at) - duration({days: row.days})
-               AND q.key <> row.personaKey
-        END
+  UNWIND $replacements AS row
+  MATCH (q:Persona {key: row.personaKey})-[h:HAS_IDENTIFIER]->(i:Identifier)
+  WHERE i.type = row.type AND i.value = row.value
   CREATE (q)-[held:HELD]->(i)
-  SET held = properties(h), held.to = datetime(row.at), held.endedBy = row.reason,
+  SET held = properties(h), held.to = datetime(row.at), held.endedBy = 'REPLACED',
       held.endedByEventId = row.eventId
   DELETE h
-  RETURN collect({eventId: row.eventId, personaId: q.id, type: i.type, value: i.value, reason: row.reason}) AS ended
+  RETURN collect({n: row.n, eventId: row.eventId, personaId: q.id, type: i.type, value: i.value,
+                  reason: 'REPLACED'}) AS replaced
+}
+CALL {
+  // Then a recycled identifier's holders silent for `days` before a new STRONG holder proved it: each
+  // ended by the first such event in batch order that is not its own. The holders are read once per
+  // identifier; only the silent ones are matched against the candidates.
+  WITH replaced
+  UNWIND $recyclings AS row
+  MATCH (i:Identifier {type: row.type, value: row.value}) USING INDEX SEEK i:Identifier(type, value)
+  MATCH (q:Persona)-[h:HAS_IDENTIFIER]->(i)
+  WITH row, i, q, h, coalesce(h.lastAt, h.since) AS lastAt
+  WHERE lastAt < datetime(row.latestAt) - duration({days: row.days})
+  WITH row, i, q, h, head([c IN row.candidates
+                           WHERE lastAt < datetime(c.at) - duration({days: row.days}) AND c.personaKey <> q.key]) AS by
+  WHERE by IS NOT NULL
+  CREATE (q)-[held:HELD]->(i)
+  SET held = properties(h), held.to = datetime(by.at), held.endedBy = 'RECYCLED',
+      held.endedByEventId = by.eventId
+  DELETE h
+  RETURN collect({n: by.n, eventId: by.eventId, personaId: q.id, type: i.type, value: i.value,
+                  reason: 'RECYCLED'}) AS recycled
 }
 CALL {
   // Identifiers that go together: STRONG when an authenticated actor used them in one event, WEAK
   // when they merely co-occurred. One edge per pair (a before b), upgraded, never downgraded.
-  WITH ended
+  WITH recycled
   UNWIND $links AS row
   MATCH (a:Identifier {type: row.aType, value: row.aValue}) USING INDEX SEEK a:Identifier(type, value)
   MATCH (b:Identifier {type: row.bType, value: row.bValue}) USING INDEX SEEK b:Identifier(type, value)
@@ -118,4 +133,4 @@ CALL {
   SET u.strength = CASE WHEN row.strong THEN 'STRONG' ELSE u.strength END, u.lastAt = datetime(row.lastAt)
   RETURN count(*) AS used
 }
-RETURN attached, ended
+RETURN attached, replaced + recycled AS ended

@@ -128,6 +128,7 @@ const evidenceRow = z.object({
   attached: z.array(identifierKey.extend({ eventId: z.string(), personaId: z.string() })),
   ended: z.array(
     identifierKey.extend({
+      n: z.number(),
       eventId: z.string(),
       personaId: z.string(),
       reason: z.enum(['REPLACED', 'RECYCLED']),
@@ -218,7 +219,8 @@ export class IdentityRepository {
 
   async storeEvidence(tx: Tx, params: EvidenceStepParams) {
     const [row] = await IdentityRepository.run(tx, 'identity/ingest-evidence', evidenceRow, { ...params });
-    return row!;
+    // Recycled memberships come back grouped by identifier; the plan's order is the batch's (stable sort).
+    return { ...row!, ended: [...row!.ended].sort((a, b) => a.n - b.n) };
   }
 
   async storeRecords(tx: Tx, params: RecordsParams) {

@@ -301,7 +301,20 @@ export const evidenceParams = (
       strong: strong(rows),
       lastAt: rows.at(-1)!.at,
     })),
-    endings: endings.filter(isFresh),
+    // n: the ending's place in the plan, so `ended` can be put back in batch order (ingest.service.ts).
+    replacements: endings.map((e, n) => ({ ...e, n })).filter((e) => e.reason === 'REPLACED' && isFresh(e)),
+    // One row per recyclable identifier, its candidates in batch order: its holders are read once, not
+    // once per event that proved it (a switchboard phone has thousands of holders).
+    recyclings: mergedRows(
+      endings.map((e, n) => ({ ...e, n })).filter((e) => e.reason === 'RECYCLED' && isFresh(e)),
+      (e) => [e.type, e.value],
+    ).map((rows) => ({
+      type: rows[0]!.type,
+      value: rows[0]!.value,
+      days: rows[0]!.days,
+      latestAt: rows.reduce((l, r) => (at(r) >= at(l) ? r : l)).at,
+      candidates: rows.map(({ eventId, personaKey, at, n }) => ({ eventId, personaKey, at, n })),
+    })),
   };
 };
 export type EvidenceStepParams = ReturnType<typeof evidenceParams>;

@@ -194,6 +194,24 @@ describe('a recycled phone number', () => {
   });
 });
 
+describe('a number that changes hands twice within one batch', () => {
+  it('ends each owner’s membership once, when the next owner proved the number; the latest owner keeps it', async () => {
+    const phone = phoneFor(Number.parseInt(randomBytes(3).toString('hex'), 16) + 3);
+    const result = await ingest(api, [
+      event('twice-first', '2026-01-05T09:00:00Z', 'twice-first', [{ type: 'phone', value: phone }]),
+      event('twice-second', '2026-05-05T09:00:00Z', 'twice-second', [{ type: 'phone', value: phone }]),
+      event('twice-third', '2026-11-05T09:00:00Z', 'twice-third', [{ type: 'phone', value: phone }]),
+    ]);
+    expect(result.rejected).toEqual([]);
+    const held = await memberships(api, 'phone', phone.replace(/ /g, ''));
+    expect(held.map((m) => [m.persona, m.from, m.to, m.endedBy])).toEqual([
+      [key('twice-first'), '2026-01-05T09:00:00.000Z', '2026-05-05T09:00:00.000Z', 'RECYCLED'],
+      [key('twice-second'), '2026-05-05T09:00:00.000Z', '2026-11-05T09:00:00.000Z', 'RECYCLED'],
+      [key('twice-third'), '2026-11-05T09:00:00.000Z', null, null],
+    ]);
+  });
+});
+
 describe('a consultant who proves one phone in several client accounts week after week', () => {
   it('keeps every account holding it: holders active within the window are never recycled', async () => {
     const phone = phoneFor(Number.parseInt(randomBytes(3).toString('hex'), 16) + 7);
