@@ -248,6 +248,18 @@ export function importFile(uri: string, file: string, batchSize: number, budgetS
   });
 }
 
+/** Writes events as JSON lines, as `idgraph import` reads them, honouring back-pressure. */
+export async function writeEvents(file: string, events: Iterable<unknown>): Promise<void> {
+  const out = fs.createWriteStream(file);
+  for (const event of events) {
+    if (!out.write(`${JSON.stringify(event)}\n`))
+      await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
+
 /** The supernode: one switchboard phone held by `holders` personas (its limit is 5), each with an email. */
 export const supernodePhone = '+1 212 999 0000';
 export function* supernodeEvents(holders: number) {

@@ -37,6 +37,7 @@ import {
   summarize,
   supernodeEvents,
   supernodePhone,
+  writeEvents,
   type Latency,
 } from './harness.js';
 import { startPeer } from './peer.js';
@@ -317,12 +318,7 @@ async function main() {
     // import path within a time budget; then everyone else's resolution again.
     const before = await resolveAt(1);
     const supernodeFile = path.join(dataDir, 'supernode.jsonl');
-    const out = fs.createWriteStream(supernodeFile);
-    for (const event of supernodeEvents(supernodeHolders)) {
-      if (!out.write(`${JSON.stringify(event)}\n`))
-        await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    await new Promise<void>((r) => out.end(() => r()));
+    await writeEvents(supernodeFile, supernodeEvents(supernodeHolders));
     t = performance.now();
     const supernodeImport = await importFile(db.uri, supernodeFile, batchSize, supernodeBudgetSeconds);
     const supernodeSeconds = (performance.now() - t) / 1000;
