@@ -10,7 +10,9 @@ CALL {
   UNWIND $identifiers AS key
   MERGE (i:Identifier {type: key.type, value: key.value})
   ON CREATE SET i.shared = false, i.firstSeen = datetime()
-  SET i.lastTx = $txId
+  // Takes the identifier's write lock without writing: Neo4j locks before it compares, and an unchanged
+  // value is not written (an ever-new transaction id here rewrote every identifier of every batch).
+  SET i.type = key.type
   RETURN count(*) AS identifiersLocked
 }
 CALL {

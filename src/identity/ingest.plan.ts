@@ -301,7 +301,7 @@ export const evidenceParams = (
       strong: strong(rows),
       lastAt: rows.at(-1)!.at,
     })),
-    // n: the ending's place in the plan, so `ended` can be put back in batch order (ingest.service.ts).
+    // n: the ending's place in the plan, so `ended` can be put back in batch order (storeEvidence).
     replacements: endings.map((e, n) => ({ ...e, n })).filter((e) => e.reason === 'REPLACED' && isFresh(e)),
     // One row per recyclable identifier, its candidates in batch order: its holders are read once, not
     // once per event that proved it (a switchboard phone has thousands of holders).
