@@ -19,19 +19,18 @@ import {
   argument,
   client,
   compare,
-  floorRead,
   gitCommit,
   importFile,
   log,
-  resolveQuery,
   resolveSamples,
   round,
   rssMiB,
   startApi,
-  supernodeEvents,
-  useCases,
   writeEvents,
   type Latency,
+  defineUseCases,
+  loadSupernode,
+  resolveContenders,
 } from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
@@ -62,24 +61,11 @@ async function main() {
     await migrate(db.graph, () => {});
     api = await startApi(db.uri);
     const gql = client(api.url);
-    for (const useCase of useCases) {
-      await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
-        input: useCase.input,
-      });
-    }
+    await defineUseCases(gql);
     // The same identifiers at every size: those of the world's first 10k events.
     const samples = await resolveSamples(db.graph, config, generateEvents({ size: 10_000, seed: 1 }));
-    const resolveCall = (n: number) => {
-      const useCase = useCases[n % useCases.length]!;
-      const list = samples[useCase.type]!;
-      return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
-    };
-    const floorText = fs.readFileSync(path.join(projectRoot, 'bench/floor/resolve-floor.cypher'), 'utf8');
-    const contenders = {
-      api: async (n: number) => void (await gql(resolveQuery, resolveCall(n))),
-      floor: async (n: number) =>
-        void (await floorRead(db.driver, floorText, { ...resolveCall(n).identifier, purpose: 'marketing' })),
-    };
+    const { api: apiResolve, floor: floorResolve } = resolveContenders(gql, db.driver, samples);
+    const contenders = { api: apiResolve, floor: floorResolve };
     // Each measurement starts with a discarded round of both (other identifiers of the samples): the
     // first stage would otherwise carry the JVM's warm-up and flatter every later ratio. Then the same
     // calls one at a time twice: the first pass reads pages the page cache may not hold (a million
@@ -122,18 +108,9 @@ async function main() {
     }
 
     // The supernode, then everyone else again (the stage above is "before").
-    await writeEvents(file, supernodeEvents(supernodeHolders));
-    const t = performance.now();
-    const supernodeImport = await importFile(db.uri, file, 1_000, supernodeBudgetSeconds);
-    const supernodeSeconds = (performance.now() - t) / 1000;
-    const holders = (
-      await db.graph.runText(
-        'MATCH (i:Identifier {type: "phone", value: $value})<-[:HAS_IDENTIFIER]-(p:Persona) RETURN count(p) AS n, i.shared AS shared',
-        { value: '+12129990000' },
-        'READ',
-      )
-    )[0] as { n: number; shared: boolean } | undefined;
-    log(`supernode: ${JSON.stringify(holders)} in ${round(supernodeSeconds)} s`);
+    const supernode = await loadSupernode(db.uri, db.graph, file, supernodeHolders, supernodeBudgetSeconds);
+    const holders = supernode.holders;
+    log(`supernode: ${JSON.stringify(holders)} in ${round(supernode.seconds)} s`);
     const after = await resolveLevels();
     const before = measured.at(-1)!.resolve;
 
@@ -162,8 +139,8 @@ async function main() {
         holdersWanted: supernodeHolders,
         holdersLoaded: holders?.n ?? 0,
         shared: holders?.shared ?? null,
-        loadSeconds: round(supernodeSeconds),
-        loadFinished: supernodeImport.status === 0,
+        loadSeconds: round(supernode.seconds),
+        loadFinished: supernode.finished,
         before,
         after,
         p99Ratio: {

@@ -284,6 +284,26 @@ export function* supernodeEvents(holders: number) {
   }
 }
 
+/** Writes the supernode's events and loads them with `idgraph import` within a time budget. */
+export async function loadSupernode(
+  uri: string,
+  graph: Graph,
+  file: string,
+  holders: number,
+  budgetSeconds: number,
+): Promise<{ holders: { n: number; shared: boolean } | undefined; seconds: number; finished: boolean }> {
+  await writeEvents(file, supernodeEvents(holders));
+  const started = performance.now();
+  const imported = await importFile(uri, file, 1_000, budgetSeconds);
+  const seconds = (performance.now() - started) / 1000;
+  const [found] = (await graph.runText(
+    'MATCH (i:Identifier {type: "phone", value: $value})<-[:HAS_IDENTIFIER]-(p:Persona) RETURN count(p) AS n, i.shared AS shared',
+    { value: '+12129990000' },
+    'READ',
+  )) as { n: number; shared: boolean }[];
+  return { holders: found, seconds, finished: imported.status === 0 };
+}
+
 export function* batches<T>(items: Iterable<T>, n: number): Generator<T[]> {
   let batch: T[] = [];
   for (const item of items) {
@@ -361,6 +381,38 @@ export const useCases = [
     },
   },
 ] as const;
+
+/** Defines the six stories' use cases through the API. */
+export async function defineUseCases(gql: ReturnType<typeof client>) {
+  for (const useCase of useCases) {
+    await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
+      input: useCase.input,
+    });
+  }
+}
+
+/**
+ * Call n of a resolve run and its two contenders: the API over HTTP and the floor over the driver,
+ * cycling through the use cases, each asked about an identifier of its type from the samples.
+ */
+export function resolveContenders(
+  gql: ReturnType<typeof client>,
+  driver: Driver,
+  samples: Awaited<ReturnType<typeof resolveSamples>>,
+) {
+  const call = (n: number) => {
+    const useCase = useCases[n % useCases.length]!;
+    const list = samples[useCase.type]!;
+    return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
+  };
+  const floorText = fs.readFileSync(path.join(projectRoot, 'bench/floor/resolve-floor.cypher'), 'utf8');
+  return {
+    call,
+    api: async (n: number) => void (await gql(resolveQuery, call(n))),
+    floor: async (n: number) =>
+      void (await floorRead(driver, floorText, { ...call(n).identifier, purpose: 'marketing' })),
+  };
+}
 
 export const resolveQuery = /* GraphQL */ `
   query ($identifier: IdentifierInput!, $useCase: String!) {

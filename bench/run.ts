@@ -35,10 +35,11 @@ import {
   sampleRss,
   startApi,
   summarize,
-  supernodeEvents,
   supernodePhone,
-  writeEvents,
   type Latency,
+  defineUseCases,
+  loadSupernode,
+  resolveContenders,
 } from './harness.js';
 import { startPeer } from './peer.js';
 
@@ -109,22 +110,11 @@ async function main() {
       .filter((e) => e.type === 'signup')
       .slice(0, 2_000)
       .map((e) => e.actor.persona!.key);
-    for (const useCase of useCases) {
-      await gql('mutation ($input: UseCaseInput!) { defineUseCase(input: $input) { name } }', {
-        input: useCase.input,
-      });
-    }
-    const resolveCall = (n: number) => {
-      const useCase = useCases[n % useCases.length]!;
-      const list = samples[useCase.type]!;
-      return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
-    };
-    const resolveFloorText = floorText('resolve-floor');
-    const apiResolve = async (n: number) => void (await gql(resolveQuery, resolveCall(n)));
-    const floorResolve = async (n: number) => {
-      const { identifier } = resolveCall(n);
-      await floorRead(db.driver, resolveFloorText, { ...identifier, purpose: 'marketing' });
-    };
+    await defineUseCases(gql);
+    const resolveContender = resolveContenders(gql, db.driver, samples);
+    const resolveCall = resolveContender.call;
+    const apiResolve = resolveContender.api;
+    const floorResolve = resolveContender.floor;
     const resolveAt = async (concurrency: number, calls = callsPerLevel) =>
       (await compare(concurrency, calls, { api: apiResolve })).api;
 
@@ -202,7 +192,7 @@ async function main() {
     // 2. The same amount through `idgraph import` (seed 2), as a data engineer runs it.
     const file = path.join(dataDir, 'events.jsonl');
     await writeDataset(file, { size, seed: 2 });
-    let t = performance.now();
+    const t = performance.now();
     const imported = await importFile(db.uri, file, batchSize);
     const importMs = performance.now() - t;
     if (imported.status !== 0) throw new Error(`idgraph import failed: ${imported.stderr.slice(-2_000)}`);
@@ -324,20 +314,17 @@ async function main() {
       return compare(1, callsPerLevel, { api: apiResolve, floor: floorResolve });
     };
     const before = await others();
-    const supernodeFile = path.join(dataDir, 'supernode.jsonl');
-    await writeEvents(supernodeFile, supernodeEvents(supernodeHolders));
-    t = performance.now();
-    const supernodeImport = await importFile(db.uri, supernodeFile, batchSize, supernodeBudgetSeconds);
-    const supernodeSeconds = (performance.now() - t) / 1000;
-    const holders = (
-      await db.graph.runText(
-        'MATCH (i:Identifier {type: "phone", value: $value})<-[:HAS_IDENTIFIER]-(p:Persona) RETURN count(p) AS n, i.shared AS shared',
-        { value: '+12129990000' },
-        'READ',
-      )
-    )[0] as { n: number; shared: boolean } | undefined;
+    const supernode = await loadSupernode(
+      db.uri,
+      db.graph,
+      path.join(dataDir, 'supernode.jsonl'),
+      supernodeHolders,
+      supernodeBudgetSeconds,
+    );
+    const holders = supernode.holders;
+    const supernodeSeconds = supernode.seconds;
     log(
-      `supernode: ${JSON.stringify(holders)} holders in ${round(supernodeSeconds)} s (exit ${supernodeImport.status})`,
+      `supernode: ${JSON.stringify(holders)} holders in ${round(supernodeSeconds)} s (${supernode.finished ? 'all' : 'stopped at the budget'})`,
     );
     const after = await others();
     const supernodeItself = await load(1, 50, async () => {
@@ -406,7 +393,7 @@ async function main() {
         holdersLoaded: holders?.n ?? 0,
         shared: holders?.shared ?? null,
         loadSeconds: round(supernodeSeconds),
-        loadFinished: supernodeImport.status === 0,
+        loadFinished: supernode.finished,
         othersBefore: before.api,
         othersAfter: after.api,
         p99Ratio: ratio(after.api.p99Ms, before.api.p99Ms),
