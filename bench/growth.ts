@@ -7,16 +7,14 @@
 //
 // `npm run bench` measures growth too, but loads three worlds through three paths on the way: at a
 // million events that run takes over an hour, this one a fraction of it.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
-import { generateEvents, parseSize } from './generate.js';
+import { generateEvents } from './generate.js';
 import {
-  argument,
   client,
   compare,
   gitCommit,
@@ -31,15 +29,13 @@ import {
   defineUseCases,
   loadSupernode,
   resolveContenders,
+  benchOptions,
 } from './harness.js';
 
-process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-
-const sizeName = argument('size', '1m');
-const size = parseSize(sizeName);
-const supernodeHolders = Number(argument('supernode', '50000'));
-const supernodeBudgetSeconds = Number(argument('supernode-seconds', '900'));
-const callsPerLevel = Number(argument('calls', '400'));
+const { sizeName, size, supernodeHolders, supernodeBudgetSeconds, callsPerLevel } = benchOptions({
+  size: '1m',
+  supernodeSeconds: 900,
+});
 const stages = [10_000, 100_000, 1_000_000].filter((n) => n < size).concat(size);
 
 interface Stage {

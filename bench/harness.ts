@@ -9,7 +9,8 @@ import type { Driver } from 'neo4j-driver';
 import { operatorServices } from '../src/cli/operator.js';
 import { projectRoot, type AppConfig } from '../src/config.js';
 import type { Graph } from '../src/graph/run.js';
-import type { GeneratedEvent } from './generate.js';
+import { randomBytes } from 'node:crypto';
+import { parseSize, type GeneratedEvent } from './generate.js';
 
 /** The commit measured, taken before anything runs: the worktree may move on (a merge) while a long run goes. */
 export const gitCommit = () =>
@@ -20,6 +21,22 @@ export const argument = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 };
+
+/**
+ * The options the whole-run benches share, and the erasure key the API needs under NODE_ENV=production.
+ * --size (10k, 100k, 1m or a count), --supernode holders, --supernode-seconds, --calls per level.
+ */
+export function benchOptions(defaults: { size: string; supernodeSeconds: number }) {
+  process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
+  const sizeName = argument('size', defaults.size);
+  return {
+    sizeName,
+    size: parseSize(sizeName),
+    supernodeHolders: Number(argument('supernode', '50000')),
+    supernodeBudgetSeconds: Number(argument('supernode-seconds', String(defaults.supernodeSeconds))),
+    callsPerLevel: Number(argument('calls', '400')),
+  };
+}
 
 export const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);

@@ -8,16 +8,14 @@
 // GraphQL (measured at 10k on the way up for growth), seed 3 by the ingest floor (a batch after each
 // GraphQL batch), seed 2 through `idgraph import`. Resolve and nested reads run over all of them.
 // Contenders are measured in turns (compare()) so a busy shared machine's noise falls on each alike.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
-import { generateEvents, parseSize, writeDataset, type GeneratedEvent } from './generate.js';
+import { generateEvents, writeDataset, type GeneratedEvent } from './generate.js';
 import {
-  argument,
   resolveSamples,
   batches,
   gitCommit,
@@ -40,17 +38,14 @@ import {
   defineUseCases,
   loadSupernode,
   resolveContenders,
+  benchOptions,
 } from './harness.js';
 import { startPeer } from './peer.js';
 
-// The API runs with NODE_ENV=production here, which requires an erasure key of its own.
-process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-
-const sizeName = argument('size', '10k');
-const size = parseSize(sizeName);
-const supernodeHolders = Number(argument('supernode', '50000'));
-const supernodeBudgetSeconds = Number(argument('supernode-seconds', '240'));
-const callsPerLevel = Number(argument('calls', '400'));
+const { sizeName, size, supernodeHolders, supernodeBudgetSeconds, callsPerLevel } = benchOptions({
+  size: '10k',
+  supernodeSeconds: 240,
+});
 const batchSize = 1_000;
 
 const floorText = (name: string) =>

@@ -3,7 +3,6 @@
 // while the API answers resolutions one at a time: personas scored per second, the peak resident
 // memory of Neo4j and of the scoring process, and the reads' p99 during the run against before.
 // Writes bench/results/<date>-scoring-<size>.json and .md.
-import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +10,8 @@ import path from 'node:path';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';
-import { generateEvents, parseSize, writeDataset } from './generate.js';
+import { generateEvents, writeDataset } from './generate.js';
 import {
-  argument,
   client,
   gitCommit,
   importFile,
@@ -25,11 +23,10 @@ import {
   startApi,
   summarize,
   useCases,
+  benchOptions,
 } from './harness.js';
 
-process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
-const sizeName = argument('size', '10k');
-const size = parseSize(sizeName);
+const { sizeName, size } = benchOptions({ size: '10k', supernodeSeconds: 0 });
 
 const useCase = useCases.find((u) => u.input.name === 'bench-side-business')!.input;
 const resolveOne = (gql: ReturnType<typeof client>, identifier: { type: string; value: string }) =>
