@@ -13,6 +13,7 @@
 // $strengths: [String] evidence the use case may traverse; $maxHops: Int;
 // $contactTypes: [String]; $consentPurpose: String | null; $pressurePurpose: String | null;
 // $windowDays: Int (0 without a cap); $now: String (ISO date-time); $historical: Boolean;
+// $contexts: [String] | null, $excludeContexts: [String] (the use case's persona contexts);
 // $staleDays: {<identifier type>: Int}; $holderLimit: Int (only a shared identifier, which identifies
 // nobody, has more holders than its type's limit: a supernode's are counted, and only this many read)
 // → anchor, holderCount, holders and staleHolders: [{persona, eventId, source, since, lastAt, strength, to}],
@@ -85,16 +86,23 @@ CALL (shared, reachIds, now) {
   }) AS persons
 }
 
-// The personas the policy may put in scope: the holders for IDENTIFIER scope; the persona reached for
-// PERSONA scope; the members of the one person for PERSON scope (several are AMBIGUOUS: nothing more to read).
+// The personas the policy may put in scope: the holders for IDENTIFIER scope; the personas reached for
+// PERSONA scope; the members of the one person for PERSON scope (several are AMBIGUOUS: nothing more to
+// read). A persona of a context the use case leaves out is never in scope, so its contact points,
+// consents, facts and messages are not read.
 WITH a, now, holderCount, holders, staleHolders, nearest, persons,
      CASE
        WHEN shared THEN []
-       WHEN $scope = 'IDENTIFIER' THEN [h IN holders | h.persona.id]
-       WHEN $scope = 'PERSONA' THEN reachIds
-       WHEN size(persons) = 1 THEN [m IN persons[0].members | m.id]
+       WHEN $scope = 'IDENTIFIER' THEN [h IN holders | h.persona]
+       WHEN $scope = 'PERSONA' AND size(holders) > 0 THEN [h IN holders | h.persona]
+       WHEN $scope = 'PERSONA' THEN [n IN nearest | n.persona]
+       WHEN size(persons) = 1 THEN persons[0].members
        ELSE []
-     END AS scopeIds
+     END AS candidates
+WITH a, now, holderCount, holders, staleHolders, nearest, persons,
+     [p IN candidates WHERE $scope = 'IDENTIFIER'
+                            OR (($contexts IS NULL OR p.context IN $contexts) AND NOT p.context IN $excludeContexts)
+                      | p.id] AS scopeIds
 CALL (scopeIds, now) {
   UNWIND scopeIds AS id
   MATCH (p:Persona {id: id})
@@ -122,19 +130,21 @@ CALL (scopeIds, now) {
 // identifier it holds, or to the anchor itself (personaId null). Counted per persona in TypeScript.
 CALL (a, scopeIds, now) {
   WITH a, scopeIds, now WHERE $pressurePurpose IS NOT NULL
-  CALL (a, scopeIds) {
+  CALL (a, scopeIds, now) {
     UNWIND scopeIds AS id
     MATCH (:Persona {id: id})<-[:BY]-(e:Event {type: 'message_sent', purpose: $pressurePurpose})
+    WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
     RETURN e, id AS personaId
     UNION
     UNWIND scopeIds AS id
     MATCH (:Persona {id: id})-[:HAS_IDENTIFIER]->(:Identifier)<-[:BY]-(e:Event {type: 'message_sent', purpose: $pressurePurpose})
+    WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
     RETURN e, id AS personaId
     UNION
     MATCH (a)<-[:BY]-(e:Event {type: 'message_sent', purpose: $pressurePurpose})
+    WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
     RETURN e, null AS personaId
   }
-  WITH e, personaId, now WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
   RETURN collect(DISTINCT {id: e.id, personaId: personaId, at: e.occurredAt}) AS messages
 }
 RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, nearest,

@@ -153,6 +153,9 @@ export interface GatherParams {
   /** staleAfterDays of the identifier types that have one. */
   staleDays: Record<string, number>;
   holderLimit: number;
+  /** The persona contexts the use case allows (null: all) and leaves out: nothing more is read of the others. */
+  contexts: string[] | null;
+  excludeContexts: string[];
 }
 
 export class ResolutionRepository {

@@ -35,6 +35,8 @@ export function gatherParams(
     consentPurpose: useCase.consentPurpose,
     pressurePurpose: useCase.pressureCap?.purpose ?? null,
     windowDays: useCase.pressureCap?.windowDays ?? 0,
+    contexts: useCase.contexts,
+    excludeContexts: useCase.excludeContexts,
   };
 }
 
