@@ -422,13 +422,32 @@ export function resolveContenders(
     const list = samples[useCase.type]!;
     return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
   };
-  const floorText = fs.readFileSync(path.join(projectRoot, 'bench/floor/resolve-floor.cypher'), 'utf8');
+  const floor = resolveFloor(driver);
   return {
     call,
     api: async (n: number) => void (await gql(resolveQuery, call(n))),
-    floor: async (n: number) =>
-      void (await floorRead(driver, floorText, { ...call(n).identifier, purpose: 'marketing' })),
+    floor: async (n: number) => void (await floor(call(n))),
   };
+}
+
+/**
+ * The resolve floor: for each use case, its own hand-written statement (bench/floor/resolve/<name>.cypher)
+ * reading what that use case's answer needs — holders, person, contact points, consents, facts,
+ * messages in the window — written for that use case alone, over the driver, without validation,
+ * policy, explanation or HTTP.
+ */
+export function resolveFloor(driver: Driver) {
+  const texts = new Map(
+    useCases.map((u) => [
+      u.input.name as string,
+      fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${u.input.name}.cypher`), 'utf8'),
+    ]),
+  );
+  return (call: { identifier: { value: string }; useCase: string }) =>
+    floorRead(driver, texts.get(call.useCase)!, {
+      value: call.identifier.value,
+      now: new Date().toISOString(),
+    });
 }
 
 export const resolveQuery = /* GraphQL */ `

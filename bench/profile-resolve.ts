@@ -1,5 +1,7 @@
 // Where a resolution's time goes, layer by layer, on the bench's generated graph (10k events, seed 1):
-//   floor       the hand-written floor statement over the driver (bench/floor/resolve-floor.cypher);
+//   floor       each use case's hand-written floor statement over the driver (bench/floor/resolve/);
+//   email-floor the floor before 2026-12-03: one PERSON-scope statement for every use case, reading a
+//               person's emails and marketing consent only (bench/floor/resolve-floor.cypher);
 //   gather      the API's own statement (cypher/resolution/gather.cypher) over the driver, same params;
 //   service     ResolutionService.resolve in this process (gather + the rules, definitions cached);
 //   http        the `resolve` query over HTTP to `idgraph serve` in its own process, as the bench does.
@@ -10,7 +12,7 @@
 // same database and `http-compared` is measured in turns with `http`: a change against main, same noise.
 //
 // node --import ./bench/register-ts.mjs bench/profile-resolve.ts [--concurrency 8] [--calls 800] [--cpu-prof]
-//   [--only <layer>] [--plan] [--compare-dist <dir>] [--rounds 2]
+//   [--only <layer>] [--plan] [--compare-dist <dir>] [--rounds 2] [--use-case <name>]
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +26,15 @@ import { operatorServices } from '../src/cli/operator.js';
 import { createServices } from '../src/services.js';
 import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
-import { argument, postJson, resolveQuery, resolveSamples, startApi, useCases } from './harness.js';
+import {
+  argument,
+  postJson,
+  resolveFloor,
+  resolveQuery,
+  resolveSamples,
+  startApi,
+  useCases,
+} from './harness.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const concurrency = Number(argument('concurrency', '8'));
@@ -86,11 +96,14 @@ async function main() {
     for (const u of useCases) await operator.resolution.defineUseCase(u.input as never);
 
     const samples = await resolveSamples(db.graph, config, events);
-    const callOf = (n: number) => {
-      const useCase = useCases[n % useCases.length]!;
+    // --use-case <name>: every call asks that use case (to see one use case's cost against its floor).
+    const only1 = useCases.filter((u) => u.input.name === argument('use-case', ''));
+    const asked = only1.length ? only1 : useCases;
+    const sampleCall = (useCase: (typeof useCases)[number], n: number) => {
       const list = samples[useCase.type]!;
       return { identifier: list[(n * 7_919) % list.length]!, useCase: useCase.input.name };
     };
+    const callOf = (n: number) => sampleCall(asked[n % asked.length]!, n);
 
     const definitions = new DefinitionCache();
     const service = () =>
@@ -110,13 +123,71 @@ async function main() {
       ),
     );
     const gatherText = db.graph.statement('resolution/gather');
-    const floorText = fs.readFileSync(path.join(projectRoot, 'bench/floor/resolve-floor.cypher'), 'utf8');
+    const emailFloorText = fs.readFileSync(
+      path.join(projectRoot, 'bench/floor/resolve-floor.cypher'),
+      'utf8',
+    );
+    const floor = resolveFloor(db.driver);
     // As the API's Graph.read runs a statement (and the bench's floor): executeQuery, BEGIN pipelined.
     const read = (text: string, params: Record<string, unknown>) =>
       db.driver.executeQuery(text, toNeo4j(params) as Record<string, unknown>, {
         routing: 'READ',
         bookmarkManager: null,
       });
+
+    // A floor that finds nothing does no work: say how often each use case's floor answers.
+    for (const [i, u] of useCases.entries()) {
+      let answered = 0;
+      for (let k = 0; k < 60; k++)
+        answered += (await floor(sampleCall(u, i + 6 * k))).records.length > 0 ? 1 : 0;
+      log(`floor of ${u.input.name}: ${answered} of 60 calls found a row`);
+    }
+
+    // Neo4j's own account, per use case over 20 samples: db hits and operators of our statement and of
+    // its floor, and the bytes each returns (as JSON), which both sides pay to encode and decode.
+    if (process.argv.includes('--plan')) {
+      const planOf = (summary: { profile: unknown }) => {
+        const operators: { name: string; hits: number }[] = [];
+        const walk = (plan: { operatorType: string; dbHits: number; children: unknown[] }) => {
+          operators.push({ name: plan.operatorType, hits: plan.dbHits });
+          for (const child of plan.children) walk(child as typeof plan);
+        };
+        walk(summary.profile as never);
+        return operators;
+      };
+      const bytesOf = (records: { toObject(): unknown }[]) =>
+        JSON.stringify(records.map((r) => r.toObject())).length;
+      for (const [i, u] of useCases.entries()) {
+        const totals = { hits: 0, floorHits: 0, bytes: 0, floorBytes: 0 };
+        const byOperator = new Map<string, number>();
+        let operatorCount = 0;
+        for (let k = 0; k < 20; k++) {
+          const { identifier, useCase } = sampleCall(u, i + 6 * k);
+          const ours = await read(`PROFILE ${gatherText}`, {
+            ...identifier,
+            ...gatherParams(useCaseModels.get(useCase)!, registry, null),
+          });
+          const operators = planOf(ours.summary as never);
+          operatorCount = operators.length;
+          for (const o of operators) byOperator.set(o.name, (byOperator.get(o.name) ?? 0) + o.hits);
+          totals.hits += operators.reduce((sum, o) => sum + o.hits, 0);
+          totals.bytes += bytesOf(ours.records);
+          const theirs = await db.driver.executeQuery(
+            `PROFILE ${fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${useCase}.cypher`), 'utf8')}`,
+            { value: identifier.value, now: new Date().toISOString() },
+            { routing: 'READ', bookmarkManager: null },
+          );
+          totals.floorHits += planOf(theirs.summary as never).reduce((sum, o) => sum + o.hits, 0);
+          totals.floorBytes += bytesOf(theirs.records);
+        }
+        const top = [...byOperator].sort((a, b) => b[1] - a[1]).slice(0, 5);
+        log(
+          `${u.input.name}: ours ${totals.hits / 20} db hits (${operatorCount} operators), ${totals.bytes / 20} bytes; ` +
+            `floor ${totals.floorHits / 20} db hits, ${totals.floorBytes / 20} bytes; ours most: ` +
+            top.map(([name, hits]) => `${name} ${hits / 20}`).join(', '),
+        );
+      }
+    }
 
     const cpuDir = path.join(projectRoot, 'bench/results/profiles');
     const api = await startApi(db.uri, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuDir] : []);
@@ -139,7 +210,8 @@ async function main() {
     };
     const roundTrips = new Map<number, number>();
     const contenders: Record<string, (n: number) => Promise<unknown>> = {
-      floor: (n) => read(floorText, { ...callOf(n).identifier, purpose: 'marketing' }),
+      'email-floor': (n) => read(emailFloorText, { ...callOf(n).identifier, purpose: 'marketing' }),
+      floor: (n) => floor(callOf(n)),
       gather: (n) => {
         const { identifier, useCase } = callOf(n);
         return read(gatherText, {
@@ -172,7 +244,8 @@ async function main() {
     // Round 0 warms up. Every other round runs the contenders in reverse order, so a machine that
     // slows down or speeds up mid-run does not favour whoever runs first.
     const names = Object.keys(contenders).filter(
-      (name) => !only || name === only || name === 'floor' || name === 'http-compared',
+      (name) =>
+        !only || name === only || name === 'floor' || name === 'email-floor' || name === 'http-compared',
     );
     for (let round = 0; round < rounds; round++) {
       for (const name of round % 2 ? [...names].reverse() : names) {
@@ -199,7 +272,7 @@ async function main() {
       if (!results[before]) before = 'floor';
       const ratio = results[before]!.medianMs ? r.medianMs / results[before]!.medianMs : NaN;
       console.log(
-        `${name.padEnd(8)} median ${r.medianMs} ms  p99 ${r.p99Ms} ms  ${r.perSecond}/s  ×${ratio.toFixed(2)} the layer below, ×${(r.medianMs / results.floor!.medianMs).toFixed(2)} the floor; CPU ms per call: ${cpu[name]}`,
+        `${name.padEnd(11)} median ${r.medianMs} ms  p99 ${r.p99Ms} ms  ${r.perSecond}/s  ×${ratio.toFixed(2)} the layer below, ×${(r.medianMs / results.floor!.medianMs).toFixed(2)} the floor; CPU ms per call: ${cpu[name]}`,
       );
       before = name;
     }
