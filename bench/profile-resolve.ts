@@ -28,6 +28,7 @@ import { gatherParams } from '../src/resolution/resolution.service.js';
 import { generateEvents } from './generate.js';
 import {
   argument,
+  floorRead,
   postJson,
   resolveFloor,
   resolveQuery,
@@ -128,12 +129,9 @@ async function main() {
       'utf8',
     );
     const floor = resolveFloor(db.driver);
-    // As the API's Graph.read runs a statement (and the bench's floor): executeQuery, BEGIN pipelined.
+    // As the API's Graph.read runs a statement (and the bench's floor): an auto-commit read.
     const read = (text: string, params: Record<string, unknown>) =>
-      db.driver.executeQuery(text, toNeo4j(params) as Record<string, unknown>, {
-        routing: 'READ',
-        bookmarkManager: null,
-      });
+      floorRead(db.driver, text, toNeo4j(params) as Record<string, unknown>);
 
     // A floor that finds nothing does no work: say how often each use case's floor answers.
     for (const [i, u] of useCases.entries()) {
@@ -172,10 +170,9 @@ async function main() {
           for (const o of operators) byOperator.set(o.name, (byOperator.get(o.name) ?? 0) + o.hits);
           totals.hits += operators.reduce((sum, o) => sum + o.hits, 0);
           totals.bytes += bytesOf(ours.records);
-          const theirs = await db.driver.executeQuery(
+          const theirs = await read(
             `PROFILE ${fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${useCase}.cypher`), 'utf8')}`,
             { value: identifier.value, now: new Date().toISOString() },
-            { routing: 'READ', bookmarkManager: null },
           );
           totals.floorHits += planOf(theirs.summary as never).reduce((sum, o) => sum + o.hits, 0);
           totals.floorBytes += bytesOf(theirs.records);
