@@ -22,6 +22,8 @@
 //              assertions: [{a, b, aId, bId, evidence}]}],
 //   scoped: [{id, identifiers: [{type, value, shared, since, lastAt, strength}], consents, facts}],
 //   messages: [{id, personaId, at}]
+// Every moment returned (since, lastAt, to, at) is epoch milliseconds, not a DateTime: a DateTime costs
+// the driver a struct and a dozen Integer operations to decode, and the API only needs ISO text of it.
 MATCH (a:Identifier {type: $type, value: $value})
 WITH a, coalesce(a.shared, false) AS shared, datetime($now) AS now
 WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
@@ -29,15 +31,16 @@ WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
        MATCH (a)<-[h:HAS_IDENTIFIER|HELD]-(p:Persona)
        WHERE CASE type(h) WHEN 'HELD' THEN $historical AND h.since <= now AND h.to > now
                           ELSE NOT $historical OR h.since <= now END
-       RETURN {persona: p {.id, .key, .context, .label}, eventId: h.eventId, source: h.source, since: h.since,
-               lastAt: coalesce(h.lastAt, h.since), strength: h.strength, to: h.to} AS m
+       RETURN {persona: p {.id, .key, .context, .label}, eventId: h.eventId, source: h.source,
+               since: h.since.epochMillis, lastAt: coalesce(h.lastAt, h.since).epochMillis, strength: h.strength,
+               to: h.to.epochMillis} AS m
        LIMIT $holderLimit
      } AS memberships
 WITH a, shared, now, holderCount,
      [m IN memberships WHERE NOT (m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
-                                  AND m.lastAt < now - duration({days: $staleDays[a.type]}))] AS holders,
+                                  AND m.lastAt < (now - duration({days: $staleDays[a.type]})).epochMillis)] AS holders,
      [m IN memberships WHERE m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
-                             AND m.lastAt < now - duration({days: $staleDays[a.type]})] AS staleHolders
+                             AND m.lastAt < (now - duration({days: $staleDays[a.type]})).epochMillis] AS staleHolders
 
 // Nearest personas, only for an unshared anchor nobody holds, never through a shared identifier or
 // another persona: the shortest path to each, then only the personas at the smallest distance.
@@ -78,7 +81,7 @@ CALL (shared, reachIds, now) {
                                                                       ELSE NOT $historical OR h.since <= now END) |
                           {a: x.key, b: y.key, aId: x.id, bId: y.id, type: i.type, value: i.value,
                            strengths: [hx.strength, hy.strength],
-                           lastAts: [coalesce(hx.lastAt, hx.since), coalesce(hy.lastAt, hy.since)]}],
+                           lastAts: [coalesce(hx.lastAt, hx.since).epochMillis, coalesce(hy.lastAt, hy.since).epochMillis]}],
     assertions: [(person)-[:HAS_PERSONA]->(x:Persona)-[s:SAME_PERSON]->(y:Persona)<-[:HAS_PERSONA]-(person)
                    WHERE CASE WHEN $historical THEN coalesce(s.assertedAt, s.since) <= now AND (s.active OR s.revokedAt > now)
                               ELSE s.active END |
@@ -113,15 +116,15 @@ CALL (scopeIds, now) {
                      WHERE i.type IN $contactTypes
                        AND CASE type(h) WHEN 'HELD' THEN $historical AND h.since <= now AND h.to > now
                                         ELSE NOT $historical OR h.since <= now END |
-                     {type: i.type, value: i.value, shared: coalesce(i.shared, false), since: h.since,
-                      lastAt: coalesce(h.lastAt, h.since), strength: h.strength}] END,
+                     {type: i.type, value: i.value, shared: coalesce(i.shared, false), since: h.since.epochMillis,
+                      lastAt: coalesce(h.lastAt, h.since).epochMillis, strength: h.strength}] END,
     consents: CASE WHEN $consentPurpose IS NULL THEN [] ELSE
                 [(p)-[:GAVE]->(c:Consent {purpose: $consentPurpose}) WHERE NOT $historical OR c.at <= now |
-                  {channel: c.channel, granted: c.granted, at: c.at,
+                  {channel: c.channel, granted: c.granted, at: c.at.epochMillis,
                    identifier: head([(c)-[:FOR]->(i:Identifier) | i {.type, .value}])}] END,
     facts: CASE WHEN $scope = 'IDENTIFIER' THEN [] ELSE
              [(p)-[:HAS_FACT]->(f:Fact) WHERE NOT $historical OR f.at <= now |
-               {fact: f {.id, .key, .value, .method, .source, .at, .confidence},
+               {fact: f {.id, .key, .value, .method, .source, .confidence, at: f.at.epochMillis},
                 sensitive: EXISTS { (:FactKey {key: f.key, sensitive: true}) }}] END
   }) AS scoped
 }
@@ -145,7 +148,7 @@ CALL (a, scopeIds, now) {
     WHERE e.occurredAt >= now - duration({days: $windowDays}) AND (NOT $historical OR e.occurredAt <= now)
     RETURN e, null AS personaId
   }
-  RETURN collect(DISTINCT {id: e.id, personaId: personaId, at: e.occurredAt}) AS messages
+  RETURN collect(DISTINCT {id: e.id, personaId: personaId, at: e.occurredAt.epochMillis}) AS messages
 }
 RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, nearest,
        persons, scoped, messages

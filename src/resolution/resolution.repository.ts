@@ -51,13 +51,16 @@ function fromStored(u: z.infer<typeof storedUseCase>): UseCaseModel {
   };
 }
 
+/** A moment as gather.cypher returns it, epoch milliseconds, as the ISO text the rules compare. */
+const moment = z.number().transform((ms) => new Date(ms).toISOString());
+
 const fact = z.object({
   id: z.string(),
   key: z.string(),
   value: z.string(),
   method: z.enum(['DIRECT', 'INDIRECT', 'INFERRED']),
   source: z.string(),
-  at: z.string(),
+  at: moment,
   confidence: z.number(),
 });
 
@@ -65,11 +68,11 @@ const membership = z.object({
   persona,
   eventId: z.string().nullable(),
   source: z.string().nullable(),
-  since: z.string().nullable(),
-  lastAt: z.string().nullable(),
+  since: moment.nullable(),
+  lastAt: moment.nullable(),
   strength,
   /** When the membership ended (only when resolving as of an earlier date). */
-  to: z.string().nullable(),
+  to: moment.nullable(),
 });
 
 /** The one row of cypher/resolution/gather.cypher. */
@@ -100,7 +103,7 @@ const gatherRow = z.object({
           type: z.string(),
           value: z.string(),
           strengths: z.array(strength),
-          lastAts: z.array(z.string().nullable()),
+          lastAts: z.array(moment.nullable()),
         }),
       ),
       assertions: z.array(
@@ -116,8 +119,8 @@ const gatherRow = z.object({
           type: z.string(),
           value: z.string(),
           shared: z.boolean(),
-          since: z.string().nullable(),
-          lastAt: z.string().nullable(),
+          since: moment.nullable(),
+          lastAt: moment.nullable(),
           strength,
         }),
       ),
@@ -125,14 +128,14 @@ const gatherRow = z.object({
         z.object({
           channel: z.string(),
           granted: z.boolean(),
-          at: z.string(),
+          at: moment,
           identifier: z.object({ type: z.string(), value: z.string() }).nullable(),
         }),
       ),
       facts: z.array(z.object({ fact, sensitive: z.boolean() })),
     }),
   ),
-  messages: z.array(z.object({ id: z.string(), personaId: z.string().nullable(), at: z.string() })),
+  messages: z.array(z.object({ id: z.string(), personaId: z.string().nullable(), at: moment })),
 });
 
 export type GatherRow = z.infer<typeof gatherRow>;
