@@ -201,25 +201,23 @@ export class Graph {
     const startedAt = Date.now();
     for (let attempt = 0; ; attempt++) {
       const session = this.openSession('READ');
+      let failure: unknown;
       try {
         const result = await session.run(text, params as Record<string, unknown>, {
           metadata: { app: 'identity-graph', operation },
         });
         return result.records;
       } catch (error) {
-        const delayMs = retryDelayMs(attempt);
-        if (
-          !isRetriableError(error) ||
-          this.availability.isDown ||
-          Date.now() - startedAt + delayMs > maxRetryMs
-        )
-          throw error;
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        failure = error;
       } finally {
         // A session whose database vanished may never close: do not wait for it then.
         if (this.availability.isDown) void session.close().catch(() => undefined);
         else await session.close();
       }
+      const delayMs = retryDelayMs(attempt);
+      const retriable = isRetriableError(failure) && !this.availability.isDown;
+      if (!retriable || Date.now() - startedAt + delayMs > maxRetryMs) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
 
