@@ -189,8 +189,8 @@ export class ChangeFeed {
     clearTimeout(this.timer);
     let nextPollMs = this.pollMs;
     try {
-      await this.sequence();
-      const hasGap = await this.tail();
+      const firstPage = await this.sequence();
+      const hasGap = await this.tail(firstPage);
       if (hasGap) nextPollMs = Math.min(gapRetryMs, this.pollMs);
       if (this.lastError) this.log('change feed: the database answers again');
       this.lastError = '';
@@ -207,13 +207,21 @@ export class ChangeFeed {
     }
   }
 
-  /** Numbers committed changes, in batches, and tells the other instances. */
-  private async sequence(): Promise<void> {
+  /**
+   * Numbers committed changes, in batches, and tells the other instances. Without local commits it
+   * first polls: when nothing waits, the poll's page of changes after `head` is returned for the
+   * tail, so an idle cycle is one read.
+   */
+  private async sequence(): Promise<ChangeModel[] | undefined> {
     // Cleared before numbering: a commit that lands meanwhile sets it again for the queued cycle.
     const hasLocalCommits = this.hasLocalCommits;
     this.hasLocalCommits = false;
-    const waiting = hasLocalCommits ? 0 : await this.repository.countUnsequenced();
-    if (!hasLocalCommits && waiting === 0) return;
+    let waiting = 0;
+    if (!hasLocalCommits) {
+      const polled = await this.repository.poll(this.head, tailPageSize);
+      if (polled.waiting === 0) return polled.changes;
+      waiting = polled.waiting;
+    }
     const isBacklog = waiting >= backlogReportSize;
     if (isBacklog) this.log(`change feed: numbering a backlog of ${waiting} changes in the background…`);
     const started = Date.now();
@@ -230,12 +238,16 @@ export class ChangeFeed {
       this.log(`change feed: numbered ${numbered} changes in ${Math.round((Date.now() - started) / 1000)} s`);
     }
     if (last > 0) await this.wakeUp?.publish(last);
+    return undefined;
   }
 
-  /** Reads the places after `head`, keeping only consecutive ones; true while a gap is waited out. */
-  private async tail(): Promise<boolean> {
-    for (;;) {
-      const rows = await this.repository.tail(this.head, tailPageSize);
+  /**
+   * Reads the places after `head`, keeping only consecutive ones; true while a gap is waited out.
+   * `firstPage`: the page after `head` already read (by the poll).
+   */
+  private async tail(firstPage?: ChangeModel[]): Promise<boolean> {
+    for (let page = firstPage; ; page = undefined) {
+      const rows = page ?? (await this.repository.tail(this.head, tailPageSize));
       if (rows.length === 0) {
         this.gapSince = undefined;
         return false;

@@ -63,9 +63,13 @@ export interface FeedBounds {
 export class ChangesRepository {
   constructor(private readonly graph: Graph) {}
 
-  async countUnsequenced(): Promise<number> {
-    const [row] = await this.graph.read<{ waiting: number }>('changes/count-unsequenced');
-    return row?.waiting ?? 0;
+  /** How many committed changes wait for a place, and the first page of changes after `after`. */
+  async poll(after: number, limit: number): Promise<{ waiting: number; changes: ChangeModel[] }> {
+    const [row] = await this.graph.read<{ waiting: number; changes: ChangeRow[] }>('changes/poll', {
+      after,
+      limit,
+    });
+    return { waiting: row?.waiting ?? 0, changes: (row?.changes ?? []).map(toModel) };
   }
 
   /**

@@ -1,0 +1,19 @@
+// An instance's poll of the feed, in one read: how many committed changes wait for a place (the
+// sequencer's check, from the label count store), and the changes after a place in feed order (the
+// tailer's first page). An idle instance polls four times a second; as two statements, each woke
+// Neo4j's threads and cost it several ms of CPU.
+// $after: Integer, $limit: Integer → waiting: Integer, changes: [map]
+CALL () {
+  MATCH (c:Unsequenced)
+  RETURN count(c) AS waiting
+}
+CALL () {
+  MATCH (c:Change)
+  WHERE c.seq > $after
+  // Ordered and limited before the projection, as in tail.cypher: the seq index gives the order.
+  WITH c
+  ORDER BY c.seq
+  LIMIT $limit
+  RETURN collect(c {.seq, .id, .type, .at, .personaIds, .personIds, .data}) AS changes
+}
+RETURN waiting, changes
