@@ -159,6 +159,10 @@ async function main() {
         const totals = { hits: 0, floorHits: 0, bytes: 0, floorBytes: 0 };
         const byOperator = new Map<string, number>();
         let operatorCount = 0;
+        const floorText = fs.readFileSync(
+          path.join(projectRoot, `bench/floor/resolve/${u.input.name}.cypher`),
+          'utf8',
+        );
         for (let k = 0; k < 20; k++) {
           const { identifier, useCase } = sampleCall(u, i + 6 * k);
           const ours = await read(`PROFILE ${gatherText}`, {
@@ -170,10 +174,10 @@ async function main() {
           for (const o of operators) byOperator.set(o.name, (byOperator.get(o.name) ?? 0) + o.hits);
           totals.hits += operators.reduce((sum, o) => sum + o.hits, 0);
           totals.bytes += bytesOf(ours.records);
-          const theirs = await read(
-            `PROFILE ${fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${useCase}.cypher`), 'utf8')}`,
-            { value: identifier.value, now: new Date().toISOString() },
-          );
+          const theirs = await read(`PROFILE ${floorText}`, {
+            value: identifier.value,
+            now: new Date().toISOString(),
+          });
           totals.floorHits += planOf(theirs.summary as never).reduce((sum, o) => sum + o.hits, 0);
           totals.floorBytes += bytesOf(theirs.records);
         }

@@ -247,7 +247,7 @@ export class ChangeFeed {
    */
   private async tail(firstPage?: ChangeModel[]): Promise<boolean> {
     for (let page = firstPage; ; page = undefined) {
-      const rows = page ?? (await this.repository.tail(this.head, tailPageSize));
+      const rows = page ?? (await this.repository.poll(this.head, tailPageSize)).changes;
       if (rows.length === 0) {
         this.gapSince = undefined;
         return false;

@@ -63,7 +63,7 @@ export interface FeedBounds {
 export class ChangesRepository {
   constructor(private readonly graph: Graph) {}
 
-  /** How many committed changes wait for a place, and the first page of changes after `after`. */
+  /** How many committed changes wait for a place, and up to `limit` changes after `after` in feed order. */
   async poll(after: number, limit: number): Promise<{ waiting: number; changes: ChangeModel[] }> {
     const [row] = await this.graph.read<{ waiting: number; changes: ChangeRow[] }>('changes/poll', {
       after,
@@ -108,11 +108,6 @@ export class ChangesRepository {
   async bounds(): Promise<FeedBounds> {
     const [row] = await this.graph.read<{ last: number; prunedThrough: number }>('changes/sequence-state');
     return { last: row?.last ?? 0, prunedThrough: row?.prunedThrough ?? 0 };
-  }
-
-  async tail(after: number, limit: number): Promise<ChangeModel[]> {
-    const rows = await this.graph.read<{ change: ChangeRow }>('changes/tail', { after, limit });
-    return rows.map((r) => toModel(r.change));
   }
 
   /** A filtered page in (after, upTo], and the prune mark read after it (see ChangesService). */
