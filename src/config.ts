@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   MAX_KEY_LENGTH: z.coerce.number().int().positive().max(1_500).default(1_000),
   CHANGE_POLL_MS: z.coerce.number().int().positive().default(250),
   CHANGE_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  // 0 turns the periodic staleness regrouping off; fractions are for tests.
+  STALE_REGROUP_HOURS: z.coerce.number().min(0).default(24),
   REDIS_URL: z.string().optional(),
   WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
@@ -122,6 +124,8 @@ export interface AppConfig {
     maxKeyLength: number;
   };
   changes: { pollMs: number; retentionDays: number; redisUrl?: string };
+  /** How often serve undoes groupings whose only glue went stale (0: never; `idgraph regroup --stale`). */
+  staleRegroupMs: number;
   privacy: {
     /** Stack traces in error responses: only when NODE_ENV=development is set explicitly, or asked for. */
     showStackTraces: boolean;
@@ -266,6 +270,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxKeyLength: e.MAX_KEY_LENGTH,
     },
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
+    staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
     webhooks: {
       batchSize: e.WEBHOOK_BATCH_SIZE,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,

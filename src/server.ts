@@ -20,6 +20,8 @@ import type { Graph } from './graph/run.js';
 import { mountGraphiQL } from './graphiql.js';
 import { graphqlHttpHandler, isGraphQLPath } from './graphql-http.js';
 import { HealthService } from './graph/graph.service.js';
+import { IdentityService } from './identity/identity.service.js';
+import { StaleRegrouper } from './identity/stale-regrouper.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
 import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
@@ -73,6 +75,10 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // Beside it, the webhooks this instance holds the lease of (src/changes/webhooks.deliverer.ts).
   const webhookDeliverer = new WebhookDeliverer(graph, changeFeed, config.webhooks);
   webhookDeliverer.start();
+  // Groupings whose only glue went stale are undone periodically (src/identity/stale-regrouper.ts).
+  const staleness = new IdentityService(graph, config, 'staleness', definitions);
+  const staleRegrouper = new StaleRegrouper(() => staleness.regroupStale(), config.staleRegroupMs);
+  staleRegrouper.start();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
@@ -148,6 +154,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           return {
             async drainServer() {
               await wsCleanup.dispose();
+              await staleRegrouper.stop();
               await webhookDeliverer.stop();
               await changeFeed.stop();
             },
@@ -174,6 +181,7 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   try {
     await apollo.start();
   } catch (error) {
+    await staleRegrouper.stop();
     await webhookDeliverer.stop();
     await changeFeed.stop();
     throw error;

@@ -5,8 +5,11 @@
 // components of the evidence as of their last regrouping, and new evidence touches only the seeds, so
 // the seeds, their neighbours and every persona of their persons are enough (the caller checks that
 // no neighbour lies outside and asks again from there if one does).
+// Evidence that has gone stale groups nobody, so the stored persons agree with resolve: a shared
+// identifier glues two personas only while neither membership is WEAK and older than its type's
+// staleAfterDays (read from the registry, as of now). STRONG evidence never goes stale here.
 // $seeds: [String] persona ids → personaId, personId, neighbourIds (personas sharing an identifier
-// within its type's limit, or asserted the same person)
+// within its type's limit by evidence that has not gone stale, or asserted the same person)
 MERGE (gate:GroupingLock {id: 'grouping'})
 SET gate.at = datetime()
 WITH gate
@@ -41,8 +44,17 @@ CALL {
 OPTIONAL MATCH (person:Person)-[:HAS_PERSONA]->(p)
 RETURN p.id AS personaId, person.id AS personId,
        COLLECT {
-         MATCH (p)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(q:Persona)
+         MATCH (p)-[hp:HAS_IDENTIFIER]->(i:Identifier)<-[hq:HAS_IDENTIFIER]-(q:Persona)
          WHERE NOT coalesce(i.shared, false) AND q <> p
+           AND NOT (
+             (hp.strength = 'WEAK' OR hq.strength = 'WEAK')
+             AND EXISTS {
+               MATCH (t:IdentifierType {name: i.type})
+               WHERE t.staleAfterDays IS NOT NULL
+                 AND any(h IN [hp, hq] WHERE h.strength = 'WEAK'
+                         AND coalesce(h.lastAt, h.since) < datetime() - duration({days: t.staleAfterDays}))
+             }
+           )
          RETURN q.id AS id
          UNION
          MATCH (p)-[a:SAME_PERSON]-(q:Persona)

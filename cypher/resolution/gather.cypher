@@ -17,6 +17,8 @@
 // $staleDays: {<identifier type>: Int}; $holderLimit: Int (only a shared identifier, which identifies
 // nobody, has more holders than its type's limit: a supernode's are counted, and only this many read)
 // → anchor, holderCount, holders and staleHolders: [{persona, eventId, source, since, lastAt, strength, to}],
+//   endings: [{persona, endedBy, to}] (the anchor's memberships ended by $now, latest first: a replaced or
+//   recycled-away anchor nobody holds now is history, never a contact point),
 //   nearest: [{persona, hops, steps}],
 //   persons: [{id, personaIds, members, sharedIdentifiers: [{a, b, aId, bId, type, value, strengths, lastAts}],
 //              assertions: [{a, b, aId, bId, evidence}]}],
@@ -35,8 +37,15 @@ WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
                since: h.since.epochMillis, lastAt: coalesce(h.lastAt, h.since).epochMillis, strength: h.strength,
                to: h.to.epochMillis} AS m
        LIMIT $holderLimit
-     } AS memberships
-WITH a, shared, now, holderCount,
+     } AS memberships,
+     COLLECT {
+       MATCH (a)<-[h:HELD]-(p:Persona)
+       WHERE h.to <= now
+       RETURN {persona: p.key, endedBy: h.endedBy, to: h.to.epochMillis} AS e
+       ORDER BY h.to DESC
+       LIMIT 3
+     } AS endings
+WITH a, shared, now, holderCount, endings,
      [m IN memberships WHERE NOT (m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
                                   AND m.lastAt < (now - duration({days: $staleDays[a.type]})).epochMillis)] AS holders,
      [m IN memberships WHERE m.strength = 'WEAK' AND $staleDays[a.type] IS NOT NULL
@@ -62,7 +71,7 @@ CALL (a, shared, holders) {
   WITH collect({persona: p {.id, .key, .context, .label}, hops: hops, steps: steps}) AS found
   RETURN [f IN found WHERE f.hops = found[0].hops] AS nearest
 }
-WITH a, shared, now, holderCount, holders, staleHolders, nearest,
+WITH a, shared, now, holderCount, endings, holders, staleHolders, nearest,
      CASE WHEN size(holders) > 0 THEN [h IN holders | h.persona.id] ELSE [n IN nearest | n.persona.id] END AS reachIds
 
 // The persons of the personas reached, with every member and the evidence that groups them (as it
@@ -93,7 +102,7 @@ CALL (shared, reachIds, now) {
 // PERSONA scope; the members of the one person for PERSON scope (several are AMBIGUOUS: nothing more to
 // read). A persona of a context the use case leaves out is never in scope, so its contact points,
 // consents, facts and messages are not read.
-WITH a, now, holderCount, holders, staleHolders, nearest, persons,
+WITH a, now, holderCount, endings, holders, staleHolders, nearest, persons,
      CASE
        WHEN shared THEN []
        WHEN $scope = 'IDENTIFIER' THEN [h IN holders | h.persona]
@@ -102,7 +111,7 @@ WITH a, now, holderCount, holders, staleHolders, nearest, persons,
        WHEN size(persons) = 1 THEN persons[0].members
        ELSE []
      END AS candidates
-WITH a, now, holderCount, holders, staleHolders, nearest, persons,
+WITH a, now, holderCount, endings, holders, staleHolders, nearest, persons,
      [p IN candidates WHERE $scope = 'IDENTIFIER'
                             OR (($contexts IS NULL OR p.context IN $contexts) AND NOT p.context IN $excludeContexts)
                       | p.id] AS scopeIds
@@ -150,5 +159,5 @@ CALL (a, scopeIds, now) {
   }
   RETURN collect(DISTINCT {id: e.id, personaId: personaId, at: e.occurredAt.epochMillis}) AS messages
 }
-RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, nearest,
-       persons, scoped, messages
+RETURN a {.type, .value, shared: coalesce(a.shared, false)} AS anchor, holderCount, holders, staleHolders, endings,
+       nearest, persons, scoped, messages

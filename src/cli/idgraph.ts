@@ -26,12 +26,14 @@ Commands:
   export --person <id> | --persona <id or key> [--out FILE]
                             everything held about a person or persona as one JSON document (the
                             exportPerson/exportPersona answer), to stdout or FILE
+  regroup --stale            undo the groupings whose only glue is WEAK evidence gone stale (what serve
+                            does every STALE_REGROUP_HOURS), with progress lines and a summary
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
 
-Without NEO4J_URI every command starts (and stops) the embedded Neo4j in NEO4J_HOME; cypher and
-import use the one a running service started there (it publishes its Bolt address in the store).`;
+Without NEO4J_URI every command but serve and migrate uses the embedded Neo4j a running service
+started in NEO4J_HOME (it publishes its Bolt address in the store), or starts (and stops) its own there.`;
 
 const log = (line: string) => console.error(line);
 
@@ -180,9 +182,26 @@ async function main(argv: string[]): Promise<void> {
       const [action, file] = rest;
       if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
       const { loadTaxonomyFile } = await import('../profile/taxonomy-cli.js');
-      const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file));
+      const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file), {
+        attachRunning: true,
+      });
       console.log(JSON.stringify(summary));
       if (summary.errors.length) process.exitCode = 1;
+      return;
+    }
+    case 'regroup': {
+      const { values } = parseArgs({ args: rest, options: { stale: { type: 'boolean', default: false } } });
+      if (!values.stale) throw new Error('usage: idgraph regroup --stale');
+      const { operatorServices } = await import('./operator.js');
+      const result = await withDatabase(
+        config,
+        (db) =>
+          operatorServices(db.graph, config, 'cli').identity.regroupStale((done, of) =>
+            log(`regroup: ${done} of ${of} persona(s) grouped by stale evidence regrouped`),
+          ),
+        { attachRunning: true },
+      );
+      console.log(JSON.stringify(result));
       return;
     }
     case 'prune-changes': {
@@ -196,7 +215,7 @@ async function main(argv: string[]): Promise<void> {
         import('../changes/changes.repository.js'),
         import('../changes/changes.retention.js'),
       ]);
-      await withDatabase(config, async (db) => {
+      const prune = async (db: Database) => {
         const report = await pruneChanges(new ChangesRepository(db.graph), days);
         console.log(
           report.prunedThrough === null
@@ -204,7 +223,8 @@ async function main(argv: string[]): Promise<void> {
             : `pruned ${report.pruned} changes sequenced before ${report.cutoff} (older than ${days} days); ` +
                 `cursors up to ${report.prunedThrough} are no longer retained`,
         );
-      });
+      };
+      await withDatabase(config, prune, { attachRunning: true });
       return;
     }
     default:

@@ -92,7 +92,7 @@ export function digitalProfile(
       ? [`prefers ${preferredChannel}: ${saidChannel ? 'said so' : 'most of its events came through it'}`]
       : []),
     ...(preferredDevice
-      ? [`uses ${preferredDevice}: ${saidDevice ? 'said so' : 'the device kind it uses most'}`]
+      ? [`uses ${preferredDevice}: ${saidDevice ? 'said so' : 'most of its events came from it'}`]
       : []),
   ];
   return {

@@ -417,7 +417,7 @@ export type DigitalProfile = {
   preferredChannel?: Maybe<Channel>;
   /**
    * The kind of device it said it prefers (its latest DIRECT fact of PREFERRED_DEVICE_FACT_KEY, default
-   * preferred_device), else the kind of device it uses most.
+   * preferred_device), else the kind of device most of its events came from.
    */
   preferredDevice?: Maybe<DeviceKind>;
   /** What each dimension was computed from, in words. */

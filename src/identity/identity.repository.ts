@@ -239,6 +239,12 @@ export class IdentityRepository {
     return IdentityRepository.run(tx, 'identity/grouping-closure', closureRow, { seeds });
   }
 
+  /** Personas still grouped with another through WEAK evidence that has gone stale (cypher/identity/stale-glue). */
+  async staleGlue(): Promise<string[]> {
+    const rows = await this.read('identity/stale-glue', z.object({ personaId: z.string() }));
+    return rows.map((r) => r.personaId);
+  }
+
   async applyGrouping(tx: Tx, assignments: { personaId: string; personId: string }[], emptied: string[]) {
     if (assignments.length || emptied.length)
       await tx.run('identity/apply-grouping', { assignments, emptied });

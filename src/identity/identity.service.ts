@@ -19,6 +19,16 @@ import { IdentityRepository } from './identity.repository.js';
 import { defaultMaxPersonas, normalizeIdentifier } from './normalize.js';
 
 const typeNamePattern = /^[a-z][a-z0-9_-]{0,39}$/;
+/** Seeds per transaction of a staleness regrouping: each takes the grouping lock once. */
+const staleBatch = 200;
+
+/** What a staleness regrouping did. */
+export interface StaleRegrouping {
+  /** Personas that were grouped through stale evidence. */
+  checked: number;
+  /** Persons split because stale evidence was all that held them together. */
+  splits: number;
+}
 
 export class IdentityService {
   constructor(
@@ -130,6 +140,27 @@ export class IdentityService {
     });
     this.definitions.forget('identifierTypes');
     return defined;
+  }
+
+  /**
+   * Undoes groupings whose only glue has gone stale: WEAK evidence older than its type's
+   * staleAfterDays groups nobody (grouping-closure.cypher), so regrouping the personas it still joins
+   * splits their persons, with PERSON_SPLIT changes caused by {action: "staleness"}. Idempotent: a
+   * second pass finds nothing. Run by `idgraph regroup --stale` and periodically by serve.
+   */
+  async regroupStale(progress: (done: number, of: number) => void = () => {}): Promise<StaleRegrouping> {
+    const seeds = await this.repo.staleGlue();
+    let splits = 0;
+    for (let n = 0; n < seeds.length; n += staleBatch) {
+      const batch = seeds.slice(n, n + staleBatch);
+      splits += await this.graph.writeTx('regroupStale', async (tx) => {
+        const regrouping = await regroup(tx, this.repo, batch, { event: null, action: 'staleness' });
+        await recordChanges(tx, regrouping.changes);
+        return regrouping.transitions.filter((t) => t.type === 'PERSON_SPLIT').length;
+      });
+      progress(Math.min(n + staleBatch, seeds.length), seeds.length);
+    }
+    return { checked: seeds.length, splits };
   }
 
   private async requirePersonas(ids: string[]): Promise<void> {

@@ -82,6 +82,8 @@ const gatherRow = z.object({
   holderCount: z.number().int(),
   holders: z.array(membership),
   staleHolders: z.array(membership),
+  /** The anchor's memberships that ended by the moment read (replaced or recycled away), latest first. */
+  endings: z.array(z.object({ persona: z.string(), endedBy: z.string().nullable(), to: moment })),
   nearest: z.array(
     z.object({
       persona,

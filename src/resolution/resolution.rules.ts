@@ -413,7 +413,14 @@ export const contactPoints: Rule = open((s, g) => {
     points.set(k, point);
   };
   let next = s;
-  if (s.useCase.scope === 'IDENTIFIER') {
+  const ended = anchorEnded(g);
+  if (ended) {
+    next = explain(
+      next,
+      'contact.ended',
+      `${show(g.anchor)} is no contact point: ${endingText(ended)}; nobody holds it now`,
+    );
+  } else if (s.useCase.scope === 'IDENTIFIER') {
     add(g.anchor, true, anchorLastAt);
     for (const holder of s.consentGivers) add(g.anchor, true, anchorLastAt, holder.id);
   } else if (s.inScope.some((p) => s.reach.some((r) => r.id === p.id))) {
@@ -452,6 +459,17 @@ export const contactPoints: Rule = open((s, g) => {
     );
   return { ...next, contactPoints: ordered };
 });
+
+/**
+ * The latest ending of an anchor nobody holds now: a replaced or recycled-away identifier is history,
+ * never a contact point, also when it is the identifier asked about. Null when it is not history.
+ */
+function anchorEnded(g: GatherRow): GatherRow['endings'][number] | null {
+  return g.holders.length === 0 && g.staleHolders.length === 0 ? (g.endings[0] ?? null) : null;
+}
+
+const endingText = (e: GatherRow['endings'][number]) =>
+  `its membership of persona ${e.persona} ended at ${e.to}${e.endedBy ? ` (${e.endedBy})` : ''}`;
 
 /** Whether the contact choice's rule cannot tell two contact points apart. */
 const tied = (a: ContactPoint, b: ContactPoint) =>
@@ -518,7 +536,9 @@ function refusal(s: ResolutionState, refused: ReadonlySet<string>): ResolutionSt
     return suppress(s, 'NO_CONSENT', `no contact point in scope has "${s.useCase.consentPurpose}" consent`);
   if (refused.has('shared'))
     return suppress(s, 'SHARED_IDENTIFIER', 'the only contact points in scope are shared');
-  return suppress(s, 'NO_CONTACT', `no ${s.useCase.contactTypes.join(' or ')} in scope`);
+  const ended = s.gathered ? anchorEnded(s.gathered) : null;
+  const history = ended ? ` (${show(s.gathered!.anchor)}: ${endingText(ended)})` : '';
+  return suppress(s, 'NO_CONTACT', `no ${s.useCase.contactTypes.join(' or ')} in scope${history}`);
 }
 
 /**

@@ -522,7 +522,7 @@ describe('digital profiles', () => {
     expect(behaves).toMatchObject({ preferredChannel: 'WEB', preferredDevice: 'PHONE' });
     expect(behaves.reasons.slice(-2)).toEqual([
       'prefers WEB: most of its events came through it',
-      'uses PHONE: the device kind it uses most',
+      'uses PHONE: most of its events came from it',
     ]);
   });
   it('tells subscribers when a scoring run moves a person to another digital group, and only then', async () => {

@@ -347,23 +347,22 @@ describe('a stale household cookie', () => {
     await ingest(api, [browse('dad'), browse('teen')]);
   });
 
-  it('no longer links the household once the cookie is older than its type allows, and explains it', async () => {
+  it('never linked the household: the cookie was already older than its type allows when it arrived', async () => {
     const now = await resolveAt(api, { type: 'email', value: email('dad') }, household);
     expect(now.personas).toEqual([{ key: key('dad') }]);
-    expect(now.explanation.filter((e) => e.rule === 'scope.stale').map((e) => e.detail)).toEqual([
-      `${key('dad')} and ${key('teen')} share ${cookieType} ${tag}-tablet, but by WEAK evidence older than 30 day(s): it no longer groups them`,
-      `persona ${key('teen')} (PERSONAL) left out: no longer grouped by evidence that counts`,
-    ]);
+    expect(now.explanation.find((e) => e.rule === 'scope.person')?.detail).toMatch(/groups 1 persona\(s\)$/);
+    // The store agrees with resolve: what frontends, segments and exports show is not a household.
+    expect((await persona(api, key('dad'))).person?.personas).toEqual([{ key: key('dad') }]);
   });
 
-  it('still links it as of a date when the cookie was fresh', async () => {
+  it('answers as of a date when the cookie was fresh by the persons as grouped now (API.md, "Identifiers in time")', async () => {
     const then = await resolveAt(
       api,
       { type: 'email', value: email('dad') },
       household,
       '2026-01-20T00:00:00Z',
     );
-    expect(then.personas.map((p) => p.key).sort()).toEqual([key('dad'), key('teen')].sort());
+    expect(then.personas.map((p) => p.key)).toEqual([key('dad')]);
   });
 });
 

@@ -65,6 +65,7 @@ const gathered = (over: Partial<GatherRow> = {}): GatherRow => ({
     },
   ],
   staleHolders: [],
+  endings: [],
   nearest: [],
   persons: [
     adaPerson({
