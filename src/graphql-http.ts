@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { queryOf } from './public-operations.js';
 
 /** What a caller gets instead of a GraphQL answer: an HTTP status and a GraphQL-shaped error. */
 export interface Refusal {
@@ -23,7 +24,8 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   maxBodyLabel: string;
   /** Asked before the body is read: a refusal is sent as it is (rate limits). */
   admit(req: IncomingMessage): Refusal | undefined;
-  context(req: IncomingMessage): Promise<C>;
+  /** The request's context; `query` is its GraphQL text as sent (undefined when there is none). */
+  context(req: IncomingMessage, query: string | undefined): Promise<C>;
 }
 
 /** Whether a request is for the GraphQL endpoint (`/graphql`, with or without a query string). */
@@ -67,9 +69,10 @@ async function serve<C extends BaseContext>(
   }
   const url = req.url ?? '';
   const queryAt = url.indexOf('?');
+  const search = queryAt >= 0 ? url.slice(queryAt) : '';
   const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method, headers, search: queryAt >= 0 ? url.slice(queryAt) : '', body: body.value },
-    context: () => options.context(req),
+    httpGraphQLRequest: { method, headers, search, body: body.value },
+    context: () => options.context(req, queryOf(body.value, search)),
   });
   // Answers hold personal data: no browser or proxy may keep one.
   res.setHeader('cache-control', 'no-store');

@@ -25,6 +25,7 @@ import { StaleRegrouper } from './identity/stale-regrouper.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
 import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
+import { asksOnlyPublicFields } from './public-operations.js';
 import { callerOf, RateLimiter, rateLimitMessage } from './rate-limit.js';
 import { buildSchema } from './schema.js';
 
@@ -215,12 +216,15 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
         extensions: { retryAfter: admission.retryAfterSeconds },
       };
     },
-    context: async (req) => {
+    context: async (req, query) => {
       const auth = await authenticateRequest(config, req.headers.authorization);
-      // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401.
-      if (requiresAuthentication(config) && !auth.authenticated) {
+      // With keys or tokens configured, a request without a valid one is refused whole, with HTTP 401,
+      // unless it sends none and only asks whether the service is up (src/public-operations.ts): a
+      // credential that was sent and refused is always said so.
+      const publicProbe = auth.reason === undefined && asksOnlyPublicFields(query);
+      if (requiresAuthentication(config) && !auth.authenticated && !publicProbe) {
         const hint = `Send Authorization: Bearer <${config.jwt ? 'token or ' : ''}api key>`;
-        throw new GraphQLError('reason' in auth ? auth.reason : hint, {
+        throw new GraphQLError(auth.reason ?? hint, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }

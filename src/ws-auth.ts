@@ -15,7 +15,12 @@ export async function acceptsConnection(
 ): Promise<boolean> {
   const auth = await authenticateRequest(config, authorization);
   if (auth.authenticated) return true;
-  const reason = 'reason' in auth ? auth.reason : 'missing or unknown API key';
-  close(4401, `Unauthorized: ${reason}. Send connectionParams {authorization: "Bearer <key or token>"}`);
+  // A close reason holds at most 123 bytes: the specific reason, or what to send.
+  close(
+    4401,
+    auth.reason
+      ? `Unauthorized: ${auth.reason}`
+      : 'Unauthorized: send connectionParams {authorization: "Bearer <key or token>"}',
+  );
   return false;
 }

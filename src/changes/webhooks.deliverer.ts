@@ -249,11 +249,13 @@ export class WebhookDeliverer {
           if (!webhook) break;
           const attempts = webhook.attempts + 1;
           if (attempts < webhook.maxAttempts) {
-            webhook = await this.repository.failed(id, this.lease, {
-              attempts,
-              delayMs: backoffMs(attempts, webhook),
-              error,
-            });
+            const delayMs = backoffMs(attempts, webhook);
+            // An operator learns of a failing receiver from the log, not only from the Webhook's state.
+            this.log(
+              `webhook ${id}: delivering ${batch.changes.length} change(s) failed (${error}); ` +
+                `attempt ${attempts} of ${webhook.maxAttempts}, next in ${Math.ceil(delayMs / 1000)} s`,
+            );
+            webhook = await this.repository.failed(id, this.lease, { attempts, delayMs, error });
             renewedAt = Date.now();
             continue;
           }

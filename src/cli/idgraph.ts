@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
-import { openDatabase, type Database } from '../graph/database.js';
+import path from 'node:path';
+import { openDatabase, storeInUse, type Database } from '../graph/database.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
 import { importCommand, importUsage } from './import-command.js';
@@ -14,7 +15,8 @@ import { importCommand, importUsage } from './import-command.js';
 const usage = `Usage: idgraph <command> [options]
 
 Commands:
-  serve [--demo]            run the GraphQL API (with --demo: load the demo data first)
+  serve [--demo] [--reset]  run the GraphQL API (with --demo: load the demo data first; with --reset:
+                            empty the embedded store first, e.g. to bring the demo back to its README state)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
   ${importUsage}
   ${cypherUsage}
@@ -68,9 +70,30 @@ function portProblem(port: number, host: string): Promise<Error | null> {
   });
 }
 
-async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
+/**
+ * Empties the embedded store: the database folders Neo4j writes in NEO4J_HOME, nothing else there.
+ * Refused while a service uses the store, and for a database this project does not own (NEO4J_URI).
+ */
+async function resetStore(config: AppConfig): Promise<void> {
+  if (config.neo4j.uri) {
+    throw new Error('--reset empties the embedded store; with NEO4J_URI set, clear that database yourself');
+  }
+  if (await storeInUse(config)) {
+    throw new Error(
+      `A running service uses the store ${config.neo4j.home}: stop it, then start again with --reset`,
+    );
+  }
+  for (const folder of ['data', 'logs']) {
+    fs.rmSync(path.join(config.neo4j.home, folder), { recursive: true, force: true });
+  }
+  log(`--reset: emptied the store ${config.neo4j.home}`);
+}
+
+async function serve(config: AppConfig, options: { demo: boolean; reset: boolean }): Promise<void> {
   const portTaken = await portProblem(config.http.port, config.http.host);
   if (portTaken) throw portTaken;
+  if (options.reset) await resetStore(config);
+  const loadDemo = options.demo;
   const { startServer } = await import('../server.js');
   if (config.privacy.developmentErasureSecret) {
     log(
@@ -130,8 +153,11 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
-      await serve(config, values.demo ?? false);
+      const { values } = parseArgs({
+        args: rest,
+        options: { demo: { type: 'boolean', default: false }, reset: { type: 'boolean', default: false } },
+      });
+      await serve(config, { demo: values.demo ?? false, reset: values.reset ?? false });
       return;
     }
     case 'migrate': {

@@ -49,6 +49,13 @@ export interface OpenOptions {
   attachRunning?: boolean;
 }
 
+/** Whether a running service's embedded Neo4j answers on the configured store. */
+export async function storeInUse(config: AppConfig): Promise<boolean> {
+  const running = await runningEmbedded(config);
+  await running?.driver.close();
+  return running !== null;
+}
+
 export async function openDatabase(
   config: AppConfig,
   log: (line: string) => void = console.error,

@@ -162,7 +162,9 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
       String(options.pageCacheMb),
     ],
     // stdin stays open as a lifeline: when this process dies, Java sees end of input and stops.
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Neo4j must
+    // be stopped by this process (stop()), not die under it as if it had crashed.
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
 
   const stderrTail: string[] = [];

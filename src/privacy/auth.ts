@@ -7,6 +7,8 @@ export interface AuthContext {
   actor: string;
   authenticated: boolean;
   roles: ReadonlySet<Role>;
+  /** Why a credential that was sent is refused: a client can tell a typo from a missing header. */
+  reason?: string;
 }
 
 export function authenticate(config: AppConfig, authorization: string | undefined): AuthContext {
@@ -17,7 +19,10 @@ export function authenticate(config: AppConfig, authorization: string | undefine
   }
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
   const grant = token ? config.apiKeys.find((g) => g.key === token) : undefined;
-  if (!grant) return { actor: 'anonymous', authenticated: false, roles: new Set() };
+  if (!grant) {
+    const reason = token ? 'The API key sent is not known (a typo, or a revoked key?)' : undefined;
+    return { actor: 'anonymous', authenticated: false, roles: new Set(), ...(reason ? { reason } : {}) };
+  }
   // admin implies every other role: an administrator who cannot read would be odd.
   const roles = new Set<Role>(grant.roles.includes('admin') ? allRoles : grant.roles);
   return { actor: `key:${grant.key.slice(0, 4)}…`, authenticated: true, roles };

@@ -46,7 +46,11 @@ function compareFacts(a: FactModel, b: FactModel): number {
 
 export const describe = (p: PersonaModel) =>
   `persona ${p.key} (${p.context}${p.label ? `, "${p.label}"` : ''})`;
-export const show = (i: IdentifierKey) => `${i.type} ${i.value}`;
+/** Values this long are cut in messages: an answer never echoes a pasted document back whole. */
+const shownLength = 100;
+export const abbreviate = (value: string) =>
+  value.length > shownLength ? `${value.slice(0, shownLength - 20)}… (${value.length} characters)` : value;
+export const show = (i: IdentifierKey) => `${i.type} ${abbreviate(i.value)}`;
 
 /** A contact point the use case may reach, with the personas in scope that hold it. */
 export interface ContactPoint {
@@ -176,14 +180,14 @@ export const anchor: Rule = (s) => {
         suppress(
           s,
           'UNKNOWN_IDENTIFIER',
-          key ? `${show(key)} is not known` : `"${input.value}" is not a usable ${input.type}`,
+          key ? `${show(key)} is not known` : `"${abbreviate(input.value)}" is not a usable ${input.type}`,
         ),
         'anchor',
-        `no identifier ${key ? show(key) : `"${input.value}"`} in the graph`,
+        `no identifier ${key ? show(key) : `"${abbreviate(input.value)}"`} in the graph`,
       ),
     );
   }
-  const normalizedNote = key.value === input.value ? '' : ` (normalized from "${input.value}")`;
+  const normalizedNote = key.value === input.value ? '' : ` (normalized from "${abbreviate(input.value)}")`;
   const sharedNote = gathered.anchor.shared ? `, over the ${key.type} limit of ${s.maxPersonas}: shared` : '';
   return explain(
     s,

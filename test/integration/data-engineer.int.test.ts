@@ -204,3 +204,31 @@ describe('cypher/analytics', () => {
     );
   });
 });
+
+describe('operator commands against a running service', () => {
+  it('loads a taxonomy into the running database instead of refusing the locked store', async () => {
+    const file = path.join(dir, 'taxonomy.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'kind,code,name,channel,campaign,topics,vocabulary,broader',
+        `term,pets-${prefix},Pets,,,,topic,`,
+      ].join('\n'),
+    );
+    const run = idgraph('taxonomy', 'load', file);
+    expect(run.stderr).toMatch(/Using the running service's Neo4j/);
+    expect(run.stderr).not.toMatch(/already using the store/);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ defined: 1, unchanged: 0, errors: [] });
+  });
+
+  it('prunes the running service’s change feed instead of refusing the locked store', () => {
+    // Nothing in the shared test feed is this old, so the other files' cursors stay valid.
+    const run = idgraph('prune-changes', '--older-than-days', '100000');
+    expect(run.stderr).toMatch(/Using the running service's Neo4j/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^pruned 0 changes: none was sequenced before \S+ \(older than 100000 days\)$/m,
+    );
+  });
+});

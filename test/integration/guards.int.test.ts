@@ -97,7 +97,7 @@ describe('API keys over WebSocket', () => {
       reason: string;
     };
     expect(closed.code).toBe(4401);
-    expect(closed.reason).toMatch(/^Unauthorized: missing or unknown API key/);
+    expect(closed.reason).toMatch(/^Unauthorized: The API key sent is not known/);
   });
 
   it('accepts a WebSocket with a known key', async () => {

@@ -145,6 +145,10 @@ describe('webhooks', () => {
       const tag = uniqueTag('wh-retry');
       const receiver = await TestReceiver.start((n) => (n <= 3 ? 500 : 200));
       const id = await defineWebhook(api, { url: receiver.url, types: ['PERSONA_UPDATED'] });
+      // What the service logs (the deliverer writes to standard error), to see each failure reported.
+      const logged: string[] = [];
+      const logError = console.error;
+      console.error = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
       try {
         await recordTagged(api, tag, 45, 15, 'PERSONA_UPDATED');
         await receiver.waitForAcknowledged(tag, 45, patienceMs);
@@ -167,7 +171,18 @@ describe('webhooks', () => {
         );
         expect(state).toMatchObject({ failures: 0, lastError: null, nextAttemptAt: null, deadLetters: [] });
         expect(state.deliveredAt).toEqual(expect.any(String));
+        const batch = receiver.requests[0]!.changes.length;
+        expect(logged.filter((line) => line.startsWith(`webhook ${id}:`))).toEqual(
+          [1, 2, 3].map((attempt) =>
+            expect.stringMatching(
+              new RegExp(
+                `^webhook ${id}: delivering ${batch} change\\(s\\) failed \\(HTTP 500\\); attempt ${attempt} of 12, next in \\d+ s$`,
+              ),
+            ),
+          ),
+        );
       } finally {
+        console.error = logError;
         await remove(api, id);
         await receiver.close();
       }
