@@ -197,7 +197,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     try {
       const health = await healthService.health();
       res.json(health);
-    } catch {
+    } catch (error) {
+      // The probe answers only "not ok"; the operator reading the log needs the why.
+      console.error(`health: not ok (${error instanceof Error ? error.message : String(error)})`);
       res.status(503).json({ ok: false });
     }
   });

@@ -35,6 +35,37 @@ export function fingerprint(file: string): string {
   return `${size}:${Math.round(mtimeMs)}:${createHash('sha256').update(head).digest('hex').slice(0, 16)}`;
 }
 
+/** Thrown for a checkpoint that exists but cannot be read: the operator decides, nothing restarts silently. */
+export class CheckpointError extends Error {}
+
+/** The checkpoint in `file`, or null when there is none. */
+function readCheckpoint(file: string): Checkpoint | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CheckpointError(`The import checkpoint ${file} cannot be read (${(error as Error).message})`);
+  }
+  const damaged = (why: string) =>
+    new CheckpointError(
+      `The import checkpoint ${file} is damaged (${why}): run again with --restart to import from the ` +
+        'beginning (events already stored count as duplicates), or restore the file',
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw damaged((error as Error).message);
+  }
+  const parsed = checkpointSchema.safeParse(json);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw damaged(issue ? `${issue.path.join('.') || 'the file'}: ${issue.message}` : 'not a checkpoint');
+  }
+  return parsed.data;
+}
+
 export class ImportCheckpoint {
   private state: Checkpoint;
   readonly resumed: Checkpoint | null;
@@ -45,15 +76,10 @@ export class ImportCheckpoint {
     batchSize: number,
   ) {
     const print = fingerprint(input);
-    let previous: Checkpoint | null = null;
-    try {
-      const parsed = checkpointSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-      if (parsed.success && parsed.data.fingerprint === print) previous = parsed.data;
-    } catch {
-      // No checkpoint (or an unreadable one): start from the beginning.
-    }
-    this.resumed = previous;
-    this.state = previous ?? {
+    const previous = readCheckpoint(file);
+    // A checkpoint of another version of the input never resumes: that file starts from the beginning.
+    this.resumed = previous?.fingerprint === print ? previous : null;
+    this.state = this.resumed ?? {
       fingerprint: print,
       batchSize,
       lines: 0,

@@ -9,7 +9,9 @@ const catalog = loadCypherCatalog();
 
 beforeAll(() => {
   if (!process.env.NEO4J_URI) throw new Error('NEO4J_URI is unset: run tests through `npm test`.');
-  driver = neo4j.driver(process.env.NEO4J_URI);
+  // The suite's database may be a secured server (NEO4J_URI with NEO4J_USER/NEO4J_PASSWORD).
+  const { NEO4J_USER: user = 'neo4j', NEO4J_PASSWORD: password } = process.env;
+  driver = neo4j.driver(process.env.NEO4J_URI, password ? neo4j.auth.basic(user, password) : undefined);
 });
 afterAll(async () => {
   await driver.close();

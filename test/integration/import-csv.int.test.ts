@@ -163,4 +163,24 @@ describe('an interrupted import', () => {
       rejected: 12,
     });
   });
+
+  it('refuses a damaged checkpoint with the way out, and --restart imports from the beginning', () => {
+    const file = path.join(dir, 'damaged.csv');
+    fs.writeFileSync(file, `id,at,email\n${tag}-d1,2026-03-01T10:00:00Z,${tag}-d1@example.com\n`);
+    const checkpoint = `${file}.checkpoint.json`;
+    // A checkpoint cut short by a full disk: importing from line 1 silently would hide it.
+    fs.writeFileSync(checkpoint, '{"fingerprint":"1:2:abc","batchSize":20,"lin');
+    const refused = spawnSync(process.execPath, [cli, 'import', file, '--mapping', mappingFile], {
+      encoding: 'utf8',
+      env,
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`The import checkpoint ${checkpoint} is damaged (`);
+    expect(refused.stderr).toContain('run again with --restart to import from the beginning');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+
+    const restarted = runImport(file, '--mapping', mappingFile, '--restart');
+    expect(restarted.summary).toMatchObject({ lines: 2, accepted: 1, duplicates: 0, rejected: 0 });
+    expect(fs.existsSync(checkpoint)).toBe(false);
+  });
 });
