@@ -167,7 +167,7 @@ export interface WebhookSettings {
   checkpointMs: number;
 }
 
-/** For local runs only: a production deployment sets its own ERASURE_SECRET (the README says so). */
+/** For local runs only: a production deployment sets its own ERASURE_SECRET (docs/operations.md says so). */
 const developmentErasureSecret = 'identity-graph-local-erasure-secret';
 
 export class ConfigError extends Error {

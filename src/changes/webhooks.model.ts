@@ -59,7 +59,7 @@ export function sign(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** What a receiver does (README): recompute the signature over the raw body and compare in constant time. */
+/** What a receiver does (docs/changes.md, "Webhooks"): recompute the signature over the raw body and compare in constant time. */
 export function isValidSignature(body: string, secret: string, header: string | null | undefined): boolean {
   const expected = Buffer.from(sign(body, secret));
   const given = Buffer.from(header ?? '');

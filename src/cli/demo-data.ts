@@ -1,5 +1,5 @@
 // The demo dataset `npm run demo` loads: the six stories of the design, so a newcomer can try them
-// with the README's queries. Idempotent: loading it twice changes nothing.
+// with the queries of the README and docs/use-cases.md. Idempotent: loading it twice changes nothing.
 import type { AppConfig } from '../config.js';
 import type { EventInput, PersonaContext, UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';

@@ -10,7 +10,7 @@ export function demoKnowledge(p: string) {
     type: 'email',
     value: `${local}@${domain}.${p}.example`,
   });
-  // Unmapped on purpose: the README maps it. Only the default demo uses the bare codes.
+  // Unmapped on purpose: docs/use-cases.md maps it. Only the default demo uses the bare codes.
   const unmappedCampaign = p === 'demo' ? 'C12DHE33' : `C12DHE33-${p}`;
   const unmappedAsset = p === 'demo' ? 'duwe3n4nudd9' : `duwe3n4nudd9-${p}`;
   const acme = {

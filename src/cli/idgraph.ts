@@ -133,7 +133,7 @@ async function serve(config: AppConfig, options: { demo: boolean; reset: boolean
     if (loadDemo) {
       const { loadDemoData } = await import('./demo-data.js');
       await loadDemoData(db.graph, config, log);
-      // Scores, interests and ranks for the demo's segment and the README's engagement examples.
+      // Scores, interests and ranks for the demo's segment and the engagement examples of docs/use-cases.md.
       const { operatorServices } = await import('./operator.js');
       const run = await operatorServices(db.graph, config, 'demo').engagement.computeScores();
       log(`engagement scored: ${run.personas} persona(s)`);

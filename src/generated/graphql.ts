@@ -198,7 +198,7 @@ export type ChangePageInfo = {
 /**
  * What changed in a profile. Every change's `data` names its cause, `event` (the ingested event's id)
  * or `action` (the admin operation, e.g. "detachIdentifier"), the other null, and carries the values
- * described per type (README, "Change payloads"; docs/changes/*.schema.json).
+ * described per type (docs/changes.md, "Change payloads"; docs/changes/*.schema.json).
  */
 export type ChangeType =
   /** A customer answered a question (the fact it fills comes as FACT_RECORDED). */

@@ -139,7 +139,7 @@ describe('idgraph import against a running service', () => {
 describe('cypher/analytics', () => {
   const files = fs.readdirSync(analyticsDir).filter((f) => f.endsWith('.cypher'));
 
-  it('holds the reports the README lists', () => {
+  it('holds the reports docs/cypher.md lists', () => {
     expect(files.sort()).toEqual([
       'consent-coverage.cypher',
       'glue-identifiers.cypher',

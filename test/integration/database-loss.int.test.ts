@@ -1,6 +1,6 @@
 // The embedded Neo4j killed under a running `idgraph serve`: the service notices within seconds,
 // fails requests fast with SERVICE_UNAVAILABLE, says 503 on /health, and exits non-zero with a clear
-// message so a supervisor restarts it (README, "When the embedded database dies").
+// message so a supervisor restarts it (docs/operations.md, "When the embedded database dies").
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

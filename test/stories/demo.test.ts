@@ -1,4 +1,4 @@
-// The demo dataset tells the six stories, and the README's example queries answer as documented.
+// The demo dataset tells the six stories, and the example queries of the README and docs/use-cases.md answer as documented.
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { demoPhones, resolve } from '../helpers/operations.js';
@@ -46,7 +46,7 @@ describe('the demo dataset', () => {
     expect(home.contact?.value).toBe(`julia@home.${prefix}.example`);
   });
 
-  it('sends the recycled number’s reminders to Omar now, and to Ruth as of March (README example)', async () => {
+  it('sends the recycled number’s reminders to Omar now, and to Ruth as of March (docs/use-cases.md example)', async () => {
     const number = { type: 'phone', value: phones[5] };
     const query = `query ($i: IdentifierInput!, $at: DateTime) {
       resolve(identifier: $i, useCase: "${prefix}-appointment-reminder", at: $at) { personas { key } } }`;
@@ -82,7 +82,7 @@ describe('the demo dataset', () => {
   });
 });
 
-describe('the demo dataset: customer knowledge (README examples)', () => {
+describe('the demo dataset: customer knowledge (docs/use-cases.md examples)', () => {
   const email = (local: string, domain: string) => ({
     type: 'email',
     value: `${local}@${domain}.${prefix}.example`,
