@@ -2,7 +2,7 @@
 // with the strength of each membership, resolve a use case with the path highlighted, and (with an
 // admin key) detach an identifier and watch the graph recompute through the change feed.
 import cytoscape, { type ElementDefinition } from 'cytoscape';
-import { Api } from './api.js';
+import { Api, type FeedState } from './api.js';
 
 interface Identifier {
   id: string;
@@ -30,7 +30,6 @@ interface Resolution {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const keyInput = $<HTMLInputElement>('key');
 keyInput.value = localStorage.getItem('idgraph-key') ?? '';
-keyInput.addEventListener('change', () => localStorage.setItem('idgraph-key', keyInput.value));
 const api = new Api(() => keyInput.value.trim());
 const status = (text: string): void => {
   $('status').textContent = text;
@@ -262,10 +261,28 @@ $('resolve').addEventListener('click', guarded(resolve));
 $('detach').addEventListener('click', guarded(detach));
 
 // Live: a change to any persona on screen redraws the graph, so a detachment recomputes before your eyes.
-api.follow((personaIds) => {
+const feed = $('feed');
+const onChange = (personaIds: string[]) => {
   if (current && personaIds.some((id) => current!.personaIds.has(id))) {
     void draw(current.personaId).then(
       () => (document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1)),
     );
   }
+};
+const onFeed = (state: FeedState) => {
+  feed.textContent = state.connected ? 'live feed: connected' : `live feed: ${state.reason}`;
+  feed.className = state.connected ? 'connected' : 'failed';
+};
+let followedWith = keyInput.value.trim();
+const follow = () => {
+  followedWith = keyInput.value.trim();
+  feed.textContent = 'live feed: connecting…';
+  feed.className = '';
+  api.follow(onChange, onFeed);
+};
+follow();
+// The README has you type the key after the page loaded: the feed then connects again, with it.
+keyInput.addEventListener('change', () => {
+  localStorage.setItem('idgraph-key', keyInput.value);
+  if (keyInput.value.trim() !== followedWith) follow();
 });

@@ -4,13 +4,13 @@
 // test-results/explorer/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
+import { launchChromium } from '../helpers/browser.js';
 import { demoPhones } from '../helpers/operations.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = path.join(projectRoot, 'test-results/explorer');
 const prefix = uniqueTag('explorer');
 let api: TestApi;
@@ -18,27 +18,10 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it with "apt-get install -y chromium" (npm test tries to), or set CHROMIUM_PATH`,
-    );
-  }
   fs.mkdirSync(shots, { recursive: true });
   api = await startTestApi();
   await loadDemoData(api.db.graph, api.config, () => {}, { prefix, phones: demoPhones() });
-  // The flags keep Chromium off the network this machine does not have (see the README).
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 180_000);
 afterAll(async () => {
