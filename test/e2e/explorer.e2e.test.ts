@@ -1,26 +1,84 @@
 // The identity explorer in a real browser (Debian's Chromium, driven by playwright-core): search Joe,
 // see his three personas, resolve the side-business promotion with its path, then detach his loyalty
-// card as an admin and watch the graph recompute through the change feed. Screenshots go to
-// test-results/explorer/.
+// card as an admin and watch the graph recompute through the change feed.
+// Screenshots go to test-results/explorer/.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Core } from 'cytoscape';
 import type { Browser, Page } from 'playwright-core';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { launchChromium } from '../helpers/browser.js';
-import { demoPhones } from '../helpers/operations.js';
+import { dataOf, demoPhones } from '../helpers/operations.js';
 
 const shots = path.join(projectRoot, 'test-results/explorer');
 const prefix = uniqueTag('explorer');
 let api: TestApi;
 let browser: Browser;
 let page: Page;
+/** The ids of Joe's graph, as the API gives them. */
+let ids: { person: string; office: string; personal: string; side: string; anchor: string; contact: string };
+
+/** The page's graph (explorer/main.ts puts it on window). */
+type WithExplorer = { explorer: { cy: Core } };
+/** The ids of the graph's elements carrying a class, sorted. */
+const marked = (className: string) =>
+  page.evaluate(
+    (c) =>
+      (globalThis as unknown as WithExplorer).explorer.cy
+        .elements(`.${c}`)
+        .map((e) => e.id())
+        .sort(),
+    className,
+  );
+/** A node's computed size and outline. */
+const sizeOf = (id: string) =>
+  page.evaluate((nodeId) => {
+    const node = (globalThis as unknown as WithExplorer).explorer.cy.getElementById(nodeId);
+    return {
+      width: node.style('width') as string,
+      height: node.style('height') as string,
+      outline: node.style('outline-width') as string,
+    };
+  }, id);
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
   api = await startTestApi();
   await loadDemoData(api.db.graph, api.config, () => {}, { prefix, phones: demoPhones() });
+  const found = dataOf(
+    await api.gql<{
+      office: { id: string; person: { id: string } };
+      personal: { id: string };
+      side: { id: string };
+      anchor: { id: string };
+      contact: { id: string };
+    }>(
+      `query ($office: String!, $personal: String!, $side: String!, $anchor: String!, $contact: String!) {
+        office: persona(key: $office) { id person { id } }
+        personal: persona(key: $personal) { id }
+        side: persona(key: $side) { id }
+        anchor: identifier(type: "email", value: $anchor) { id }
+        contact: identifier(type: "email", value: $contact) { id }
+      }`,
+      {
+        office: `${prefix}:store:joe-office`,
+        personal: `${prefix}:store:joe-personal`,
+        side: `${prefix}:store:joe-side`,
+        anchor: `joe@office.${prefix}.example`,
+        contact: `joe@side-hustle.${prefix}.example`,
+      },
+    ),
+  );
+  ids = {
+    person: found.office.person.id,
+    office: found.office.id,
+    personal: found.personal.id,
+    side: found.side.id,
+    anchor: found.anchor.id,
+    contact: found.contact.id,
+  };
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 180_000);
@@ -43,6 +101,56 @@ describe('the identity explorer', () => {
     await page.waitForSelector(`#resolution >> text=Contact: email joe@side-hustle.${prefix}.example`);
     await page.screenshot({ path: path.join(shots, 'side-promo.png') });
     expect(await page.textContent('#resolution')).toContain('contact.choice');
+  });
+
+  it('highlights only the path from the office address to the side-business contact: through the person, not every edge of the personas in scope', async () => {
+    const { person, office, side, anchor, contact } = ids;
+    expect(await marked('path')).toEqual(
+      [
+        anchor,
+        office,
+        person,
+        side,
+        contact,
+        `${office}->${anchor}`,
+        `${person}->${office}`,
+        `${person}->${side}`,
+        `${side}->${contact}`,
+      ].sort(),
+    );
+    expect(await marked('contact')).toEqual([contact]);
+    expect(await marked('scope')).toEqual([side]);
+    expect(await marked('selected')).toEqual([anchor]);
+  });
+
+  it('marks highlighted nodes with an outline and keeps their size', async () => {
+    // The picked anchor and the personas on the path, against nodes of the same kinds left alone.
+    expect(await sizeOf(ids.anchor)).toEqual({ width: '30px', height: '30px', outline: '4px' });
+    expect(await sizeOf(ids.office)).toEqual({ width: '36px', height: '36px', outline: '4px' });
+    expect(await sizeOf(ids.side)).toEqual({ width: '36px', height: '36px', outline: '4px' });
+    expect(await sizeOf(ids.personal)).toEqual({ width: '36px', height: '36px', outline: '0px' });
+  });
+
+  it('has a legend for every kind of node, edge and highlight', async () => {
+    expect(await page.$$eval('#legend li', (items) => items.map((i) => i.textContent))).toEqual([
+      'person',
+      'persona, personal',
+      'persona, work',
+      'persona, business',
+      'persona, family',
+      'persona, other',
+      'identifier',
+      'shared identifier (never links personas)',
+      'device',
+      'membership, STRONG',
+      'membership WEAK, or device',
+      'picked identifier',
+      'path from the picked identifier to the contact',
+      'edge on that path',
+      'contact',
+      'persona in scope of the use case',
+    ]);
+    await page.locator('#legend').screenshot({ path: path.join(shots, 'legend.png') });
   });
 
   it('detaches the loyalty card as an admin and redraws the person from the change feed', async () => {
