@@ -220,8 +220,9 @@ async function draw(personaId: string): Promise<void> {
     personas: new Map(person.personas.map((p) => [p.id, p])),
     identifier: current?.identifier ? (onScreen.get(current.identifier.id) ?? null) : null,
   };
-  // A redraw keeps the pick.
+  // A redraw keeps the pick, with the holders as they are now.
   if (current.identifier) cy.getElementById(current.identifier.id).addClass('selected');
+  listHolders();
   $('identifiers').replaceChildren(
     ...[...onScreen.values()].map((i) => {
       const item = document.createElement('li');
@@ -240,9 +241,28 @@ function select(id: string): void {
   cy.elements().removeClass('selected scope path contact');
   cy.getElementById(id).addClass('selected');
   if (current) current.identifier = onScreen.get(id) ?? null;
+  listHolders();
   status(current?.identifier ? `Selected ${current.identifier.type} ${current.identifier.value}` : '');
 }
 cy.on('tap', 'node.identifier', (event) => select(event.target.id() as string));
+
+/**
+ * Offers the personas of this person that hold the picked identifier, to detach it from: a shared
+ * identifier or a card used in two personas has several, and which one is wrong is the admin's call.
+ */
+function listHolders(): void {
+  const holders = (current?.identifier?.memberships ?? [])
+    .filter((m) => m.to === null)
+    .map((m) => current!.personas.get(m.persona.id))
+    .filter((p): p is Persona => p !== undefined);
+  const option = (value: string, text: string) =>
+    Object.assign(document.createElement('option'), { value, textContent: text });
+  $<HTMLSelectElement>('detach-from').replaceChildren(
+    // With several holders none is chosen for the admin.
+    ...(holders.length > 1 ? [option('', 'choose the persona')] : []),
+    ...holders.map((p) => option(p.id, `${p.key} (${p.label ?? p.context.toLowerCase()})`)),
+  );
+}
 
 async function search(): Promise<void> {
   const text = $<HTMLInputElement>('search').value.trim();
@@ -330,16 +350,12 @@ function pathTo(anchor: Identifier, contact: Contact, scope: Set<string>) {
 async function detach(): Promise<void> {
   const anchor = current?.identifier;
   const reason = $<HTMLInputElement>('reason').value.trim();
-  if (!anchor || !current || !reason) return status('Pick an identifier and give a reason');
-  const holder = anchor.memberships.find((m) => m.to === null && current!.personas.has(m.persona.id));
-  if (!holder) return status('No persona of this person holds that identifier');
+  if (!anchor || !reason) return status('Pick an identifier and give a reason');
+  const persona = $<HTMLSelectElement>('detach-from').value;
+  if (!persona) return status('Choose the persona to detach it from');
   await api.query(
     'mutation ($p: ID!, $i: IdentifierInput!, $r: String!) { detachIdentifier(persona: $p, identifier: $i, reason: $r) { id } }',
-    {
-      p: holder.persona.id,
-      i: { type: anchor.type, value: anchor.value },
-      r: reason,
-    },
+    { p: persona, i: { type: anchor.type, value: anchor.value }, r: reason },
   );
   status('Detached; waiting for the change feed…');
 }

@@ -1,6 +1,6 @@
 // The identity explorer in a real browser (Debian's Chromium, driven by playwright-core): search Joe,
 // see his three personas, resolve the side-business promotion with its path, then detach his loyalty
-// card as an admin and watch the graph recompute through the change feed.
+// card from the persona an admin chooses and watch the graph recompute through the change feed.
 // Screenshots go to test-results/explorer/.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,6 +42,8 @@ const sizeOf = (id: string) =>
       outline: node.style('outline-width') as string,
     };
   }, id);
+const optionsOf = (selector: string) =>
+  page.$$eval(`${selector} option`, (options) => options.map((o) => o.textContent));
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
@@ -153,13 +155,33 @@ describe('the identity explorer', () => {
     await page.locator('#legend').screenshot({ path: path.join(shots, 'legend.png') });
   });
 
-  it('detaches the loyalty card as an admin and redraws the person from the change feed', async () => {
+  it('lists both personas holding the loyalty card and detaches it from the one the admin chooses', async () => {
     await page.click(`#identifiers >> text=loyalty ${prefix}-card-7781`);
+    expect(await optionsOf('#detach-from')).toEqual([
+      'choose the persona',
+      `${prefix}:store:joe-personal (Personal Joe)`,
+      `${prefix}:store:joe-side (Side-hustle Joe)`,
+    ]);
     await page.fill('#reason', 'the card was lent to a friend');
+    await page.click('#detach');
+    expect(await page.textContent('#status')).toBe('Choose the persona to detach it from');
+    await page.selectOption('#detach-from', { label: `${prefix}:store:joe-side (Side-hustle Joe)` });
     await page.click('#detach');
     // Office and personal Joe stay one person (asserted at the store desk); side-hustle Joe leaves.
     await page.waitForSelector('body[data-personas="2"]', { timeout: 30_000 });
     await page.screenshot({ path: path.join(shots, 'after-detach.png') });
     expect(Number(await page.getAttribute('body', 'data-updates'))).toBeGreaterThanOrEqual(1);
+    // Personal Joe keeps the card, so it stays on screen, picked, with one holder left.
+    expect(await optionsOf('#detach-from')).toEqual([`${prefix}:store:joe-personal (Personal Joe)`]);
+    const card = dataOf(
+      await api.gql<{ identifier: { memberships: { persona: { id: string }; endedBy: string | null }[] } }>(
+        'query ($v: String!) { identifier(type: "loyalty", value: $v) { memberships { persona { id } endedBy } } }',
+        { v: `${prefix}-card-7781` },
+      ),
+    ).identifier;
+    expect(card.memberships).toEqual([
+      { persona: { id: ids.personal }, endedBy: null },
+      { persona: { id: ids.side }, endedBy: 'DETACHED' },
+    ]);
   });
 });
