@@ -28,6 +28,7 @@ export default tseslint.config(
         HTMLElement: 'readonly',
         HTMLInputElement: 'readonly',
         HTMLSelectElement: 'readonly',
+        window: 'readonly',
       },
     },
   },
