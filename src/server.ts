@@ -22,7 +22,7 @@ import { graphqlHttpHandler, isGraphQLPath } from './graphql-http.js';
 import { HealthService } from './graph/graph.service.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
-import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
+import { authenticateRequest, requiresAuthentication } from './access/jwt.js';
 import { callerOf, RateLimiter, rateLimitMessage } from './rate-limit.js';
 import { buildSchema } from './schema.js';
 

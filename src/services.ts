@@ -5,7 +5,7 @@ import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
 import { DefinitionCache } from './changes/definitions.cache.js';
 import { WebhooksService } from './changes/webhooks.service.js';
-import type { AuthContext } from './privacy/auth.js';
+import type { AuthContext } from './access/auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';

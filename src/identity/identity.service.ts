@@ -6,7 +6,7 @@ import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
-import { recordAudit } from '../privacy/audit.repository.js';
+import { recordAudit } from '../access/audit.js';
 import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type {
   EventModel,

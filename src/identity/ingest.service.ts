@@ -21,7 +21,7 @@ import {
 import { normalizeIdentifier } from './normalize.js';
 import { KnowledgeRejected, ProfileIngest } from '../profile/profile.ingest.js';
 import type { KnowledgeRules } from '../profile/profile.model.js';
-import { dropErasedIdentifiers } from '../privacy/erased.js';
+import { dropErasedIdentifiers } from '../access/erased.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];

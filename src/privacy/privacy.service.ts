@@ -5,8 +5,8 @@ import { badUserInput, notFound } from '../errors.js';
 import type { Graph } from '../graph/run.js';
 import { regroup } from '../identity/grouping.js';
 import type { IdentityRepository } from '../identity/identity.repository.js';
-import { recordAudit } from './audit.repository.js';
-import { rememberErased } from './erased.js';
+import { recordAudit } from '../access/audit.js';
+import { rememberErased } from '../access/erased.js';
 import type { AuditEntryModel, AuditPage, ErasureModel } from './privacy.model.js';
 import { PrivacyRepository, type AuditRow, type Target } from './privacy.repository.js';
 

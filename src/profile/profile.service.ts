@@ -22,9 +22,9 @@ import type {
   PersonaModel,
 } from '../identity/identity.model.js';
 import type { IdentityService } from '../identity/identity.service.js';
-import { recordAudit } from '../privacy/audit.repository.js';
-import type { AuthContext } from '../privacy/auth.js';
-import { mayReadPii } from '../privacy/masking.js';
+import { recordAudit } from '../access/audit.js';
+import type { AuthContext } from '../access/auth.js';
+import { mayReadPii } from '../access/masking.js';
 import type { ResolutionModel } from '../resolution/resolution.model.js';
 import { chooseFacts } from '../resolution/resolution.rules.js';
 import type { ResolutionService } from '../resolution/resolution.service.js';

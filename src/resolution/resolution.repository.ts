@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
 import { recordChanges } from '../changes/changes.repository.js';
-import { recordAudit } from '../privacy/audit.repository.js';
+import { recordAudit } from '../access/audit.js';
 import type { IdentifierKey } from '../identity/identity.model.js';
 import { parseFactValue } from '../identity/identity.repository.js';
 import type { UseCaseModel } from './resolution.model.js';
