@@ -1,8 +1,8 @@
 // Scores, interests and their ranks: computed in Cypher over the whole graph, batch by batch, then
 // every persona whose engagement changed becomes an ENGAGEMENT_CHANGED change, and every person whose
 // digital group moved a DIGITAL_GROUP_CHANGED change.
-import { recordChanges } from '../changes/changes.repository.js';
-import type { ChangeInput } from '../changes/changes.model.js';
+import { recordChanges } from '../outbox/outbox.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { AppConfig } from '../config.js';
 import type { Graph } from '../graph/run.js';
 import { badUserInput } from '../errors.js';

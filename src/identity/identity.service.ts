@@ -1,6 +1,6 @@
 // The identity rules besides ingestion: identifier types and their limits, explicit grouping
 // assertions, detachments. Every change regroups the personas it touches and is audited.
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { DefinitionCache } from '../changes/definitions.cache.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';

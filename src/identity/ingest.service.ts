@@ -1,7 +1,7 @@
 // Ingestion under the rules of evidence: validates and normalizes each event on its own (a bad one is
 // rejected with its reason, the rest land), then stores the batch in one idempotent write transaction.
 import { randomUUID } from 'node:crypto';
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { changesToRecord, type ChangeRecording } from './change-recording.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
@@ -240,7 +240,7 @@ export class IngestService {
         rejected.push({ index, id: event.id || null, code, message: error.message });
       }
     }
-    // Erased identifiers stay erased (src/privacy/erased.ts): one read for the batch.
+    // Erased identifiers stay erased (src/access/erased.ts): one read for the batch.
     ignored.push(
       ...(await dropErasedIdentifiers(
         this.graph,

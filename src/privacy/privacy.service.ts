@@ -1,5 +1,5 @@
 // The privacy rules: export everything held about a person, erase it whole, and read the audit trail.
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { Graph } from '../graph/run.js';

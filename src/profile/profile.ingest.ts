@@ -1,7 +1,7 @@
 // The customer-knowledge steps of ingestion, kept apart from the identity rules: facts checked against
 // their keys (INVALID_FACT), questions asked and answers given (an answer becomes a DIRECT fact of its
 // question's fact key), stored in one batch statement inside ingest's transaction.
-import type { ChangeInput } from '../changes/changes.model.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { EventInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { factValueProblem } from './facts.js';

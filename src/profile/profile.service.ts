@@ -1,8 +1,8 @@
 // Customer knowledge: the taxonomy that gives codes their meaning, fact keys, the question registry,
 // and the three answers built on a resolution: which question to ask next, how complete the
 // knowledge is, and a personalized text that never shows a raw hole.
-import type { ChangeInput } from '../changes/changes.model.js';
-import { recordChanges } from '../changes/changes.repository.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { badUserInput } from '../errors.js';
 import type {
   AssetInput,

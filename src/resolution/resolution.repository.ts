@@ -2,7 +2,7 @@
 // property fails here with its path instead of reaching a rule as undefined.
 import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { recordAudit } from '../access/audit.js';
 import type { IdentifierKey } from '../identity/identity.model.js';
 import { parseFactValue } from '../identity/identity.repository.js';

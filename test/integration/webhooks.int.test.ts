@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { maskedValue } from '../../src/access/masking.js';
 import { isValidSignature } from '../../src/changes/webhooks.model.js';
-import type { ChangeInput } from '../../src/changes/changes.model.js';
+import type { ChangeInput } from '../../src/outbox/outbox.model.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { change, recordCommitted, sleep } from '../helpers/changes.js';
 import { TestReceiver } from '../helpers/webhooks.js';
