@@ -16,6 +16,7 @@ import { IngestService } from './identity/ingest.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 import { createProfileLoaders } from './profile/profile.loaders.js';
+import { ProfileIngest } from './profile/profile.ingest.js';
 import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
 import { SearchService } from './identity/search.service.js';
@@ -43,7 +44,7 @@ export function createServices(
   const identity = once(
     () => new IdentityService(graph, config, auth.actor, definitions, identityRepository()),
   );
-  const ingest = once(() => new IngestService(graph, config));
+  const ingest = once(() => new IngestService(graph, config, new ProfileIngest(graph)));
   const resolution = once(() => new ResolutionService(graph, identity(), definitions, auth.actor));
   const changes = once(() => new ChangesService(new ChangesRepository(graph), changeFeed));
   const identityLoaders = once(() => createIdentityLoaders(identityRepository()));

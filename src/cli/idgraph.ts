@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
     case 'taxonomy': {
       const [action, file] = rest;
       if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
-      const { loadTaxonomyFile } = await import('../profile/taxonomy-cli.js');
+      const { loadTaxonomyFile } = await import('./taxonomy-command.js');
       const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file));
       console.log(JSON.stringify(summary));
       if (summary.errors.length) process.exitCode = 1;

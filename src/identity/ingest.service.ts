@@ -11,6 +11,7 @@ import { personIdsOf, regroup } from './grouping.js';
 import { identifierKey, type IdentifierKey, type IdentifierTypeModel } from './identity.model.js';
 import { IdentityRepository } from './identity.repository.js';
 import { ingestChanges } from './ingest.changes.js';
+import { KnowledgeRejected, type KnowledgeIngest } from './ingest.knowledge.js';
 import {
   evidenceParams,
   nodesParams,
@@ -19,8 +20,6 @@ import {
   type PreparedEvent,
 } from './ingest.plan.js';
 import { normalizeIdentifier } from './normalize.js';
-import { KnowledgeRejected, ProfileIngest } from '../profile/profile.ingest.js';
-import type { KnowledgeRules } from '../profile/profile.model.js';
 import { dropErasedIdentifiers } from '../access/erased.js';
 
 type Ignored = IngestResult['ignored'][number];
@@ -42,16 +41,16 @@ function money(event: EventInput): { amount: number | null; currency: string | n
 
 export class IngestService {
   private readonly repo: IdentityRepository;
-  private readonly profile: ProfileIngest;
 
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
+    /** The customer-knowledge steps (profile's), handed in by the composition root. */
+    private readonly profile: KnowledgeIngest,
     /** 'import' (idgraph import): record only what an integrator acts on (./change-recording.ts). */
     private readonly recording: ChangeRecording = 'all',
   ) {
     this.repo = new IdentityRepository(graph);
-    this.profile = new ProfileIngest(graph);
   }
 
   private prepare(
@@ -59,7 +58,7 @@ export class IngestService {
     index: number,
     types: Map<string, IdentifierTypeModel>,
     ignored: Ignored[],
-    rules: KnowledgeRules,
+    rules: unknown,
   ): PreparedEvent {
     const { maxStringLength: maxLength, maxKeyLength } = this.config.limits;
     const text = (
