@@ -13,6 +13,7 @@ import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
+import { RegroupingService } from './identity/regrouping.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 import { createProfileLoaders } from './profile/profile.loaders.js';
@@ -51,7 +52,9 @@ export function createServices(
   const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
   const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
-  const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
+  const privacy = once(
+    () => new PrivacyService(graph, config, new RegroupingService(identityRepository()), auth.actor),
+  );
   const search = once(() => new SearchService(graph, config));
   const engagement = once(() => new EngagementService(graph, config, identity()));
   const segments = once(

@@ -1,6 +1,6 @@
 // The only code naming the engagement statements; rows are checked as they come back.
 import { z } from 'zod';
-import { parseFactValue } from '../identity/identity.repository.js';
+import { parseFactValue } from '../identity/identity.model.js';
 import type { Graph } from '../graph/run.js';
 import type { EngagementModel, RecencyFrequencyModel } from './engagement.model.js';
 

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
 import { recordChanges } from '../outbox/outbox.js';
 import { recordAudit } from '../access/audit.js';
-import type { IdentifierKey } from '../identity/identity.model.js';
-import { parseFactValue } from '../identity/identity.repository.js';
+import { parseFactValue, type IdentifierKey } from '../identity/identity.model.js';
 import type { UseCaseModel } from './resolution.model.js';
 
 const context = z.enum(['PERSONAL', 'WORK', 'BUSINESS', 'FAMILY', 'OTHER']);
