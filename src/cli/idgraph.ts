@@ -5,6 +5,7 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../graph/database.js';
+import { HealthService } from '../graph/graph.service.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
 import { importCommand, importUsage } from './import-command.js';
@@ -118,8 +119,8 @@ async function serve(config: AppConfig, loadDemo: boolean): Promise<void> {
     await db.close();
     throw error;
   }
-  const health = await db.graph.read<{ version: string; edition: string }>('graph/server-info');
-  log(`Neo4j ${health[0]?.version} ${health[0]?.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
+  const health = await new HealthService(db.graph).health();
+  log(`Neo4j ${health.version} ${health.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
   log(`GraphQL ready at ${server.url} (subscriptions: ${server.wsUrl})`);
 }
 

@@ -121,10 +121,11 @@ export class EngagementService {
       });
       if (moves.length > 0) {
         await this.graph.writeTx('engagement/record-digital-groups', async (tx) => {
-          await tx.run('engagement/set-digital-groups', {
+          await this.repo.setDigitalGroups(
+            tx,
             now,
-            groups: moves.map((m) => ({ personId: m.personId, group: m.profile.group })),
-          });
+            moves.map((m) => ({ personId: m.personId, group: m.profile.group })),
+          );
           await recordChanges(
             tx,
             moves.map((m) => ({

@@ -168,6 +168,12 @@ export type ClosureRow = z.output<typeof closureRow>;
 export class IdentityRepository {
   constructor(private readonly graph: Graph) {}
 
+  /** Which of these event ids are stored already (an import resuming a batch counts them). */
+  async existingEventIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.read('import/existing-events', z.object({ id: z.string() }), { ids });
+    return new Set(rows.map((r) => r.id));
+  }
+
   private async read<S extends z.ZodType>(name: string, schema: S, params: Record<string, unknown> = {}) {
     return parseRows(name, schema, await this.graph.read(name, params));
   }
