@@ -1,6 +1,15 @@
-// One lint config for the whole repo: typescript-eslint's recommended rules, formatting left to Prettier.
+// One lint config for the whole repo: typescript-eslint's recommended rules, formatting left to Prettier,
+// and the architecture's rules that imports cannot show (the import directions: .dependency-cruiser.cjs).
+import fs from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// A statement is named by its path under cypher/ without the extension ('identity/ingest-nodes').
+const cypherFolders = fs
+  .readdirSync(new URL('./cypher/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'schema')
+  .map((entry) => entry.name);
+const statementName = `/^(${cypherFolders.join('|')})\\/[\\w-]+$/`;
 
 export default tseslint.config(
   {
@@ -37,6 +46,41 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // dependency-cruiser reads its configuration as CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
+    // Only a repository names a cypher/ statement: a reader finds every statement a domain runs there.
+    // writeTx/readTx name an operation (transaction metadata), not a statement.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repository.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `Literal[value=${statementName}]:not(CallExpression[callee.property.name=/^(readTx|writeTx)$/] > Literal.arguments:first-child)`,
+          message: 'Only a *.repository.ts names a cypher/ statement: add a repository method and call it.',
+        },
+        {
+          selector: `TemplateElement[value.cooked=${statementName}]`,
+          message: 'Only a *.repository.ts names a cypher/ statement: add a repository method and call it.',
+        },
+      ],
+    },
+  },
+  {
+    // src/config.ts parses the environment once and reports every problem at once.
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration from AppConfig (src/config.ts).' },
+      ],
     },
   },
 );

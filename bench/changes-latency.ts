@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { recordChanges } from '../src/changes/changes.repository.js';
+import { recordChanges } from '../src/outbox/outbox.js';
 import { loadConfig, projectRoot, type AppConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrations.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 /** The repository root, found from this file so it works from src/ (tests) and dist/ (built). */
 export const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 
-/** Every role an API key can carry; the one list (src/privacy/auth.ts grants all of them to admin). */
+/** Every role an API key can carry; the one list (src/access/auth.ts grants all of them to admin). */
 export const allRoles = ['read', 'pii', 'write', 'admin', 'subscribe'] as const;
 export type Role = (typeof allRoles)[number];
 
@@ -129,7 +129,7 @@ export interface AppConfig {
   privacy: {
     /** Stack traces in error responses: only when NODE_ENV=development is set explicitly, or asked for. */
     showStackTraces: boolean;
-    /** The HMAC key of erased identifiers' hashes (see src/privacy/erased.ts). */
+    /** The HMAC key of erased identifiers' hashes (see src/access/erased.ts). */
     erasureSecret: string;
     /** True when ERASURE_SECRET is unset and the published local key stands in (never in production). */
     developmentErasureSecret: boolean;

@@ -1,7 +1,7 @@
 // The per-operation context: services over a graph handle that counts this operation's round trips,
 // and DataLoaders, so no cached row outlives the operation that read it. Everything is built on first
 // use: an operation that reads nothing (`{ __typename }`) builds nothing.
-import { authenticate, type AuthContext } from './privacy/auth.js';
+import { authenticate, type AuthContext } from './access/auth.js';
 import type { ChangeFeed } from './changes/changes.feed.js';
 import type { DefinitionCache } from './changes/definitions.cache.js';
 import type { AppConfig } from './config.js';

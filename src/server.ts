@@ -24,7 +24,7 @@ import { IdentityService } from './identity/identity.service.js';
 import { StaleRegrouper } from './identity/stale-regrouper.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
-import { authenticateRequest, requiresAuthentication } from './privacy/jwt.js';
+import { authenticateRequest, requiresAuthentication } from './access/jwt.js';
 import { asksOnlyPublicFields } from './public-operations.js';
 import { callerOf, RateLimiter, rateLimitMessage } from './rate-limit.js';
 import { buildSchema } from './schema.js';

@@ -5,7 +5,7 @@ import { ChangesRepository } from './changes/changes.repository.js';
 import { ChangesService } from './changes/changes.service.js';
 import { DefinitionCache } from './changes/definitions.cache.js';
 import { WebhooksService } from './changes/webhooks.service.js';
-import type { AuthContext } from './privacy/auth.js';
+import type { AuthContext } from './access/auth.js';
 import type { AppConfig } from './config.js';
 import { HealthService } from './graph/graph.service.js';
 import type { Graph } from './graph/run.js';
@@ -13,9 +13,11 @@ import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
+import { RegroupingService } from './identity/regrouping.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { ResolutionService } from './resolution/resolution.service.js';
 import { createProfileLoaders } from './profile/profile.loaders.js';
+import { ProfileIngest } from './profile/profile.ingest.js';
 import { ProfileRepository } from './profile/profile.repository.js';
 import { ProfileService } from './profile/profile.service.js';
 import { SearchService } from './identity/search.service.js';
@@ -43,14 +45,16 @@ export function createServices(
   const identity = once(
     () => new IdentityService(graph, config, auth.actor, definitions, identityRepository()),
   );
-  const ingest = once(() => new IngestService(graph, config));
+  const ingest = once(() => new IngestService(graph, config, new ProfileIngest(graph)));
   const resolution = once(() => new ResolutionService(graph, identity(), definitions, auth.actor));
   const changes = once(() => new ChangesService(new ChangesRepository(graph), changeFeed));
   const identityLoaders = once(() => createIdentityLoaders(identityRepository()));
   const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
   const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
-  const privacy = once(() => new PrivacyService(graph, config, identityRepository(), auth.actor));
+  const privacy = once(
+    () => new PrivacyService(graph, config, new RegroupingService(identityRepository()), auth.actor),
+  );
   const search = once(() => new SearchService(graph, config));
   const engagement = once(() => new EngagementService(graph, config, identity()));
   const segments = once(

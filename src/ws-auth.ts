@@ -1,7 +1,7 @@
 // What the WebSocket layer refuses before any subscription starts: a connection without a valid API
 // key or token where they are configured (over HTTP such a request is answered 401, see server.ts).
 import type { AppConfig } from './config.js';
-import { authenticateRequest } from './privacy/jwt.js';
+import { authenticateRequest } from './access/jwt.js';
 
 /**
  * graphql-ws's onConnect: refuses a connection_init without a known key or a valid token

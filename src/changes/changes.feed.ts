@@ -22,7 +22,8 @@
 import type { AppConfig } from '../config.js';
 import type { Graph } from '../graph/run.js';
 import type { ChangeModel } from './changes.model.js';
-import { ChangesRepository, changesCommittedTopic } from './changes.repository.js';
+import { ChangesRepository } from './changes.repository.js';
+import { changesCommittedTopic } from '../outbox/outbox.js';
 import { connectRedisWakeUp, type WakeUpChannel } from './changes.wakeup.js';
 
 export interface ChangeFeedOptions {

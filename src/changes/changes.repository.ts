@@ -1,35 +1,8 @@
-// The outbox: writers append changes inside their own transaction; the sequencer, tailer, replay and
-// pruner read and write it here. The only code that names a changes/ query.
-import { randomUUID } from 'node:crypto';
-import type { Graph, Tx } from '../graph/run.js';
-import type { ChangeFilter, ChangeInput, ChangeModel, ChangeType } from './changes.model.js';
-
-/** The topic `Graph.committed` emits after a transaction that recorded changes commits. */
-export const changesCommittedTopic = 'changes';
-
-/** Per transaction (attempt): a key, and how many changes it recorded, so their order survives. */
-const recordedIn = new WeakMap<Tx, { txKey: string; count: number }>();
-
-/** Appends changes in the caller's write transaction, so they commit or roll back with it. */
-export async function recordChanges(tx: Tx, changes: ChangeInput[]): Promise<void> {
-  if (changes.length === 0) return;
-  const recorded = recordedIn.get(tx) ?? { txKey: randomUUID(), count: 0 };
-  recordedIn.set(tx, recorded);
-  const offset = recorded.count;
-  recorded.count += changes.length;
-  await tx.run('changes/append', {
-    txKey: recorded.txKey,
-    offset,
-    changes: changes.map((c) => ({
-      type: c.type,
-      personaIds: c.personaIds,
-      personIds: c.personIds,
-      data: c.data === undefined ? null : JSON.stringify(c.data),
-    })),
-  });
-  // This instance sequences and delivers them as soon as they commit, instead of at its next poll.
-  tx.afterCommit?.(changesCommittedTopic);
-}
+// The change feed's side of the outbox: the sequencer, tailer, replay and pruner read and write it
+// here (writers append through src/outbox/).
+import type { Graph } from '../graph/run.js';
+import type { ChangeType } from '../outbox/outbox.model.js';
+import type { ChangeFilter, ChangeModel } from './changes.model.js';
 
 interface ChangeRow {
   seq: number;

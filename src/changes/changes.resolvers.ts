@@ -1,9 +1,9 @@
 // The change feed's resolvers: thin, each one service call. Every feed operation needs the
 // "subscribe" role: integrators hold it, and the replay query serves the same data as subscriptions.
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { maskChangeData, mayReadPii } from '../privacy/masking.js';
+import { maskChangeData, mayReadPii } from '../access/masking.js';
 import type { ChangeModel } from './changes.model.js';
 import { formatCursor } from './changes.service.js';
 

@@ -2,7 +2,8 @@
 // and then go live without a gap or a duplicate at the seam.
 import { type AppError, badUserInput, serviceUnavailable } from '../errors.js';
 import type { ChangeFeed } from './changes.feed.js';
-import { matchesFilter, type ChangeFilter, type ChangeModel, type ChangeType } from './changes.model.js';
+import { matchesFilter, type ChangeFilter, type ChangeModel } from './changes.model.js';
+import type { ChangeType } from '../outbox/outbox.model.js';
 import type { ChangesRepository } from './changes.repository.js';
 
 export const maxPageSize = 1000;

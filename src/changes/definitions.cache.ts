@@ -6,7 +6,8 @@
 // after it. The entry is the promise, stored when the load starts; invalidation removes it, so a late
 // answer only reaches the callers that were already waiting for it.
 import type { ChangeFeed } from './changes.feed.js';
-import type { ChangeModel, ChangeType } from './changes.model.js';
+import type { ChangeModel } from './changes.model.js';
+import type { ChangeType } from '../outbox/outbox.model.js';
 
 export type DefinitionKind = 'useCase' | 'identifierTypes';
 

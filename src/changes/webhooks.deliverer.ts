@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { WebhookSettings } from '../config.js';
 import type { Graph } from '../graph/run.js';
-import { maskChangeData } from '../privacy/masking.js';
+import { maskChangeData } from '../access/masking.js';
 import type { ChangeFeed } from './changes.feed.js';
 import { matchesFilter, type ChangeModel } from './changes.model.js';
 import { ChangesRepository } from './changes.repository.js';

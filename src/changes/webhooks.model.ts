@@ -1,6 +1,6 @@
 // Webhooks: receivers of the change feed by HTTP POST, and the delivery state kept for each in the graph.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChangeType } from './changes.model.js';
+import type { ChangeType } from '../outbox/outbox.model.js';
 
 /** A webhook as the API shows it: never its secret. */
 export interface WebhookModel {

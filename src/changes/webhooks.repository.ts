@@ -2,7 +2,8 @@
 // Rows are checked with zod where they enter, so a renamed property fails here, clearly.
 import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
-import { changeTypes, type ChangeModel } from './changes.model.js';
+import type { ChangeModel } from './changes.model.js';
+import { changeTypes } from '../outbox/outbox.model.js';
 import type { WebhookModel, WebhookPolicy, WebhookTarget } from './webhooks.model.js';
 
 /** The topic `Graph.committed` emits after a webhook was defined, updated or queued for replay. */

@@ -1,7 +1,7 @@
 // Webhook resolvers: thin, each one service call. Every webhook operation needs the admin role: a
 // webhook sends the feed to a URL of its definer's choosing.
 import type { Resolvers } from '../generated/graphql.js';
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import { formatCursor } from './changes.service.js';
 
 export const webhooksResolvers: Resolvers = {

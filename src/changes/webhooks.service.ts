@@ -6,7 +6,7 @@ import type { WebhookSettings } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { WebhookInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
-import { recordAudit } from '../privacy/audit.repository.js';
+import { recordAudit } from '../access/audit.js';
 import type { ChangeModel } from './changes.model.js';
 import { parseCursor, type ChangesService } from './changes.service.js';
 import type { WebhookModel } from './webhooks.model.js';

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import path from 'node:path';
 import { openDatabase, storeInUse, type Database } from '../graph/database.js';
+import { HealthService } from '../graph/graph.service.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
 import { importCommand, importUsage } from './import-command.js';
@@ -143,8 +144,8 @@ async function serve(config: AppConfig, options: { demo: boolean; reset: boolean
     await db.close();
     throw error;
   }
-  const health = await db.graph.read<{ version: string; edition: string }>('graph/server-info');
-  log(`Neo4j ${health[0]?.version} ${health[0]?.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
+  const health = await new HealthService(db.graph).health();
+  log(`Neo4j ${health.version} ${health.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
   log(`GraphQL ready at ${server.url} (subscriptions: ${server.wsUrl})`);
 }
 
@@ -207,7 +208,7 @@ async function main(argv: string[]): Promise<void> {
     case 'taxonomy': {
       const [action, file] = rest;
       if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
-      const { loadTaxonomyFile } = await import('../profile/taxonomy-cli.js');
+      const { loadTaxonomyFile } = await import('./taxonomy-command.js');
       const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file), {
         attachRunning: true,
       });

@@ -47,15 +47,15 @@ export async function importCommand(
   const checkpointFile = `${file}.checkpoint.json`;
   if (values.restart) fs.rmSync(checkpointFile, { force: true });
 
-  const [{ importEvents }, { IngestService }, { buildSchema }, { ImportCheckpoint }, csv] = await Promise.all(
-    [
+  const [{ importEvents }, { IngestService }, { ProfileIngest }, { buildSchema }, { ImportCheckpoint }, csv] =
+    await Promise.all([
       import('../identity/import.js'),
       import('../identity/ingest.service.js'),
+      import('../profile/profile.ingest.js'),
       import('../schema.js'),
       import('../identity/import-checkpoint.js'),
       import('../identity/import-csv.js'),
-    ],
-  );
+    ]);
   const mapping = values.mapping ? csv.loadMapping(values.mapping) : null;
   const checkpoint = new ImportCheckpoint(checkpointFile, file, requested);
   if (checkpoint.resumed) {
@@ -86,7 +86,7 @@ export async function importCommand(
       importEvents(
         checkpoint.skipDone(openLines()),
         buildSchema(),
-        checkpoint.wrap(new IngestService(db.graph, config, 'import'), db.graph),
+        checkpoint.wrap(new IngestService(db.graph, config, new ProfileIngest(db.graph), 'import'), db.graph),
         {
           batchSize: checkpoint.batchSize,
           onRejection: (r) => writeReject(`${JSON.stringify(r)}\n`),

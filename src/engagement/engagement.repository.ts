@@ -1,7 +1,7 @@
 // The only code naming the engagement statements; rows are checked as they come back.
 import { z } from 'zod';
-import { parseFactValue } from '../identity/identity.repository.js';
-import type { Graph } from '../graph/run.js';
+import { parseFactValue } from '../identity/identity.model.js';
+import type { Graph, Tx } from '../graph/run.js';
 import type { EngagementModel, RecencyFrequencyModel } from './engagement.model.js';
 
 /** An Engagement node as stored: Neo4j keeps no nulls, so figures of absent events read back absent. */
@@ -61,6 +61,11 @@ export function toEngagement(g: Stored): EngagementModel {
 
 export class EngagementRepository {
   constructor(private readonly graph: Graph) {}
+
+  /** Stores each person's digital group, inside the transaction that records the moves. */
+  async setDigitalGroups(tx: Tx, now: string, groups: { personId: string; group: string }[]) {
+    await tx.run('engagement/set-digital-groups', { now, groups });
+  }
 
   async lastRun(): Promise<string | null> {
     const [row] = await this.graph.read('engagement/last-run');

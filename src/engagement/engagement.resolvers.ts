@@ -1,5 +1,5 @@
 // Thin resolvers for scores, segments, pressure and the digital profile.
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const engagementResolvers: Resolvers = {

@@ -1,8 +1,8 @@
 // Scores, interests and their ranks: computed in Cypher over the whole graph, batch by batch, then
 // every persona whose engagement changed becomes an ENGAGEMENT_CHANGED change, and every person whose
 // digital group moved a DIGITAL_GROUP_CHANGED change.
-import { recordChanges } from '../changes/changes.repository.js';
-import type { ChangeInput } from '../changes/changes.model.js';
+import { recordChanges } from '../outbox/outbox.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { AppConfig } from '../config.js';
 import type { Graph } from '../graph/run.js';
 import { badUserInput } from '../errors.js';
@@ -121,10 +121,11 @@ export class EngagementService {
       });
       if (moves.length > 0) {
         await this.graph.writeTx('engagement/record-digital-groups', async (tx) => {
-          await tx.run('engagement/set-digital-groups', {
+          await this.repo.setDigitalGroups(
+            tx,
             now,
-            groups: moves.map((m) => ({ personId: m.personId, group: m.profile.group })),
-          });
+            moves.map((m) => ({ personId: m.personId, group: m.profile.group })),
+          );
           await recordChanges(
             tx,
             moves.map((m) => ({

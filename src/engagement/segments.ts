@@ -5,6 +5,7 @@ import type { SegmentConditionsInput, SegmentInput } from '../generated/graphql.
 import type { Graph } from '../graph/run.js';
 import type { IdentifierModel, PersonaModel } from '../identity/identity.model.js';
 import type { ResolutionService } from '../resolution/resolution.service.js';
+import { SegmentsRepository } from './segments.repository.js';
 
 /** One member's contact under a use case (Segment.contacts). */
 export interface SegmentContactModel {
@@ -94,16 +95,20 @@ function validate(input: SegmentInput): SegmentModel {
 }
 
 export class SegmentsService {
+  private readonly repo: SegmentsRepository;
+
   constructor(
-    private readonly graph: Graph,
+    graph: Graph,
     private readonly resolution: ResolutionService,
     /** The identifiers a persona holds (the request's loader). */
     private readonly identifiersOf: (personaId: string) => Promise<IdentifierModel[]>,
-  ) {}
+  ) {
+    this.repo = new SegmentsRepository(graph);
+  }
 
   async define(input: SegmentInput): Promise<SegmentModel> {
     const segment = validate(input);
-    const [row] = await this.graph.write('engagement/define-segment', {
+    const row = await this.repo.define({
       name: segment.name,
       description: segment.description,
       conditions: JSON.stringify(segment.conditions),
@@ -112,7 +117,7 @@ export class SegmentsService {
   }
 
   async byName(name: string): Promise<SegmentModel | null> {
-    const [row] = await this.graph.read('engagement/segment-by-name', { name });
+    const row = await this.repo.byName(name);
     return row ? toModel(z.object({ segment: storedSegment }).parse(row).segment) : null;
   }
 
@@ -146,7 +151,7 @@ export class SegmentsService {
   async members(segment: SegmentModel, first: number, after: string | null) {
     if (first < 0 || first > 1000) throw badUserInput('first must be between 0 and 1000', { field: 'first' });
     const afterKey = after === null ? '' : Buffer.from(after, 'base64url').toString('utf8');
-    const [row] = await this.graph.read('engagement/segment-members', {
+    const row = await this.repo.members({
       ...conditionParams(segment.conditions),
       afterKey,
       limit: first,

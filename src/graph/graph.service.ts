@@ -1,4 +1,5 @@
 // Reads what the database says about itself, for health checks.
+import { GraphRepository } from './graph.repository.js';
 import type { Graph } from './run.js';
 
 export interface HealthModel {
@@ -9,12 +10,14 @@ export interface HealthModel {
 }
 
 export class HealthService {
-  constructor(private readonly graph: Graph) {}
+  private readonly repo: GraphRepository;
+
+  constructor(graph: Graph) {
+    this.repo = new GraphRepository(graph);
+  }
 
   async health(): Promise<HealthModel> {
-    const [row] = await this.graph.read<{ name: string; version: string; edition: string }>(
-      'graph/server-info',
-    );
+    const row = await this.repo.serverInfo();
     if (!row) throw new Error('dbms.components() returned nothing');
     return { ok: true, database: row.name, version: row.version, edition: row.edition };
   }

@@ -2,7 +2,7 @@
 // identifier attached). A bulk import records only what an integrator acts on, so a million imported
 // events do not flood the feed with one change per evidence edge: personas created or updated,
 // persons grouped or split, identifiers that became shared, facts and consents.
-import type { ChangeInput, ChangeType } from '../changes/changes.model.js';
+import type { ChangeInput, ChangeType } from '../outbox/outbox.model.js';
 
 export type ChangeRecording = 'all' | 'import';
 

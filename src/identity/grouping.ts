@@ -3,7 +3,7 @@
 // are recomputed, never merged destructively. Reading what a regrouping touches and writing its
 // outcome are one statement each; the rules between them are pure functions.
 import { randomUUID } from 'node:crypto';
-import type { ChangeInput } from '../changes/changes.model.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { Tx } from '../graph/run.js';
 import type { ClosureRow, IdentityRepository } from './identity.repository.js';
 

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
 import { parseRows } from '../graph/rows.js';
-import type {
-  Channel,
-  CollectionMethod,
-  DeviceKind,
-  IdentifierKind,
-  PersonaContext,
+import {
+  parseFactValue,
+  type Channel,
+  type CollectionMethod,
+  type DeviceKind,
+  type IdentifierKind,
+  type PersonaContext,
 } from './identity.model.js';
 import type { EvidenceStepParams, NodesParams, RecordsParams } from './ingest.plan.js';
 
@@ -79,15 +80,6 @@ const sharedRow = z.object({
   flipped: z.boolean(),
   holderIds: z.array(z.string()),
 });
-
-/** A stored fact value is JSON text; older ones may be plain text and are returned as they are. */
-export function parseFactValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
 
 const factRow = z
   .object({
@@ -175,6 +167,12 @@ export type ClosureRow = z.output<typeof closureRow>;
 
 export class IdentityRepository {
   constructor(private readonly graph: Graph) {}
+
+  /** Which of these event ids are stored already (an import resuming a batch counts them). */
+  async existingEventIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.read('import/existing-events', z.object({ id: z.string() }), { ids });
+    return new Set(rows.map((r) => r.id));
+  }
 
   private async read<S extends z.ZodType>(name: string, schema: S, params: Record<string, unknown> = {}) {
     return parseRows(name, schema, await this.graph.read(name, params));

@@ -1,10 +1,10 @@
 // Thin resolvers for identifiers, personas, persons, devices and events: arguments → one service or
 // loader call → model.
 import { selects } from '../lookahead.js';
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { isFactMasked, maskedValue, maskIdentifier, mayReadPii } from '../privacy/masking.js';
+import { isFactMasked, maskedValue, maskIdentifier, mayReadPii } from '../access/masking.js';
 
 export const identityResolvers: Resolvers = {
   Query: {

@@ -1,12 +1,12 @@
 // The identity rules besides ingestion: identifier types and their limits, explicit grouping
 // assertions, detachments. Every change regroups the personas it touches and is audited.
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { DefinitionCache } from '../changes/definitions.cache.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { IdentifierTypeInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
-import { recordAudit } from '../privacy/audit.repository.js';
+import { recordAudit } from '../access/audit.js';
 import { personIdsOf, regroup, sharedFlagChanges } from './grouping.js';
 import type {
   EventModel,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
+import { IdentityRepository } from './identity.repository.js';
 import type { IngestService } from './ingest.service.js';
 import type { ImportProgress, ImportRejection } from './import.js';
 
@@ -127,7 +128,7 @@ export class ImportCheckpoint {
         const isResumedBatch = pending !== null && pending.firstId === ids[0] && pending.size === ids.length;
         const storedBefore = isResumedBatch
           ? new Set(pending.storedBefore)
-          : new Set((await graph.read<{ id: string }>('import/existing-events', { ids })).map((r) => r.id));
+          : await new IdentityRepository(graph).existingEventIds(ids);
         this.state.pending = { firstId: ids[0] ?? '', size: ids.length, storedBefore: [...storedBefore] };
         this.write();
         const result = await ingest.ingest(events);

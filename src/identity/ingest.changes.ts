@@ -1,11 +1,10 @@
 // Ingest's last pure step: what the evidence statement and the regrouping did becomes the batch's
 // changes, each naming the event that caused it and carrying its values, in the order of those events
 // (within one event: persona, identifiers, sharing, grouping, facts, consents), each fact said once.
-import type { ChangeInput } from '../changes/changes.model.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import { groupingChange, personIdsOf, sharedFlagChanges, type Regrouping } from './grouping.js';
-import { identifierKey } from './identity.model.js';
+import { identifierKey, parseFactValue } from './identity.model.js';
 import type { EvidenceResult } from './identity.repository.js';
-import { parseFactValue } from './identity.repository.js';
 import type { EvidenceParams, PreparedEvent } from './ingest.plan.js';
 import { consentSlotKey } from './ingest.plan.js';
 

@@ -1,6 +1,6 @@
 // Ingest's pure middle step: a batch of prepared events becomes the rows of the one evidence statement
 // (cypher/identity/ingest-evidence.cypher), each list in the order that statement locks or reads in.
-import type { PreparedKnowledge } from '../profile/profile.ingest.js';
+import type { PreparedKnowledge } from './ingest.knowledge.js';
 import { compareIdentifiers, identifierKey, type IdentifierKey, type Strength } from './identity.model.js';
 
 /** One event after validation: every value normalized, ready to be written. */

@@ -1,7 +1,7 @@
 // Ingestion under the rules of evidence: validates and normalizes each event on its own (a bad one is
 // rejected with its reason, the rest land), then stores the batch in one idempotent write transaction.
 import { randomUUID } from 'node:crypto';
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { changesToRecord, type ChangeRecording } from './change-recording.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
@@ -11,6 +11,7 @@ import { personIdsOf, regroup } from './grouping.js';
 import { identifierKey, type IdentifierKey, type IdentifierTypeModel } from './identity.model.js';
 import { IdentityRepository } from './identity.repository.js';
 import { ingestChanges } from './ingest.changes.js';
+import { KnowledgeRejected, type KnowledgeIngest } from './ingest.knowledge.js';
 import {
   evidenceParams,
   nodesParams,
@@ -19,9 +20,7 @@ import {
   type PreparedEvent,
 } from './ingest.plan.js';
 import { normalizeIdentifier } from './normalize.js';
-import { KnowledgeRejected, ProfileIngest } from '../profile/profile.ingest.js';
-import type { KnowledgeRules } from '../profile/profile.model.js';
-import { dropErasedIdentifiers } from '../privacy/erased.js';
+import { dropErasedIdentifiers } from '../access/erased.js';
 
 type Ignored = IngestResult['ignored'][number];
 type Rejection = IngestResult['rejected'][number];
@@ -42,16 +41,16 @@ function money(event: EventInput): { amount: number | null; currency: string | n
 
 export class IngestService {
   private readonly repo: IdentityRepository;
-  private readonly profile: ProfileIngest;
 
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
+    /** The customer-knowledge steps (profile's), handed in by the composition root. */
+    private readonly profile: KnowledgeIngest,
     /** 'import' (idgraph import): record only what an integrator acts on (./change-recording.ts). */
     private readonly recording: ChangeRecording = 'all',
   ) {
     this.repo = new IdentityRepository(graph);
-    this.profile = new ProfileIngest(graph);
   }
 
   private prepare(
@@ -59,7 +58,7 @@ export class IngestService {
     index: number,
     types: Map<string, IdentifierTypeModel>,
     ignored: Ignored[],
-    rules: KnowledgeRules,
+    rules: unknown,
   ): PreparedEvent {
     const { maxStringLength: maxLength, maxKeyLength } = this.config.limits;
     const text = (
@@ -240,7 +239,7 @@ export class IngestService {
         rejected.push({ index, id: event.id || null, code, message: error.message });
       }
     }
-    // Erased identifiers stay erased (src/privacy/erased.ts): one read for the batch.
+    // Erased identifiers stay erased (src/access/erased.ts): one read for the batch.
     ignored.push(
       ...(await dropErasedIdentifiers(
         this.graph,

@@ -1,7 +1,7 @@
 // Thin resolvers for the frontend reads: search, persona timelines, identifier ids and masking flags.
 import type { Resolvers } from '../generated/graphql.js';
-import { requireRole } from '../privacy/auth.js';
-import { mayReadPii } from '../privacy/masking.js';
+import { requireRole } from '../access/auth.js';
+import { mayReadPii } from '../access/masking.js';
 
 export const searchResolvers: Resolvers = {
   Query: {

@@ -12,7 +12,7 @@ import {
   type IdentifierModel,
   type PersonaModel,
 } from './identity.model.js';
-import { maskIdentifier } from '../privacy/masking.js';
+import { maskIdentifier } from '../access/masking.js';
 import { SearchRepository } from './search.repository.js';
 
 export type SearchField = 'IDENTIFIER' | 'KEY' | 'LABEL';

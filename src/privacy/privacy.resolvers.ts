@@ -1,6 +1,6 @@
 // Thin resolvers for export, erasure and the audit log.
 import type { Resolvers } from '../generated/graphql.js';
-import { requireRole } from './auth.js';
+import { requireRole } from '../access/auth.js';
 
 export const privacyResolvers: Resolvers = {
   Query: {

@@ -1,12 +1,11 @@
 // The privacy rules: export everything held about a person, erase it whole, and read the audit trail.
-import { recordChanges } from '../changes/changes.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
 import type { Graph } from '../graph/run.js';
-import { regroup } from '../identity/grouping.js';
-import type { IdentityRepository } from '../identity/identity.repository.js';
-import { recordAudit } from './audit.repository.js';
-import { rememberErased } from './erased.js';
+import type { RegroupingService } from '../identity/regrouping.service.js';
+import { recordAudit } from '../access/audit.js';
+import { rememberErased } from '../access/erased.js';
 import type { AuditEntryModel, AuditPage, ErasureModel } from './privacy.model.js';
 import { PrivacyRepository, type AuditRow, type Target } from './privacy.repository.js';
 
@@ -60,7 +59,7 @@ export class PrivacyService {
   constructor(
     private readonly graph: Graph,
     private readonly config: AppConfig,
-    private readonly identityRepo: IdentityRepository,
+    private readonly regrouping: RegroupingService,
     private readonly actor: string,
   ) {
     this.repo = new PrivacyRepository(graph);
@@ -107,13 +106,11 @@ export class PrivacyService {
         const values = scope.identifiers.map((k) => JSON.stringify(k.value));
         await this.repo.blankChanges(tx, scope.personaIds, values);
         await this.repo.blankAudit(tx, values);
-        // Identifiers that stay for others may fall back under their limit, and the remaining personas
-        // of a person may no longer be grouped: both are recomputed from the evidence that remains.
-        const shared = await this.identityRepo.refreshShared(tx, scope.keptIdentifiers);
-        const regrouping = await regroup(tx, this.identityRepo, [
-          ...scope.remainingPersonaIds,
-          ...shared.flatMap((s) => s.holderIds),
-        ]);
+        const regrouped = await this.regrouping.afterRemoval(
+          tx,
+          scope.keptIdentifiers,
+          scope.remainingPersonaIds,
+        );
         await recordChanges(tx, [
           {
             type: 'PERSON_ERASED',
@@ -121,7 +118,7 @@ export class PrivacyService {
             personIds: scope.personIds,
             data: { event: null, action, removed },
           },
-          ...regrouping.changes,
+          ...regrouped,
         ]);
       }
       await recordAudit(tx, action, this.actor, { target: id, reason: reason.trim(), removed });

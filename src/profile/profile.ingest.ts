@@ -1,31 +1,19 @@
 // The customer-knowledge steps of ingestion, kept apart from the identity rules: facts checked against
 // their keys (INVALID_FACT), questions asked and answers given (an answer becomes a DIRECT fact of its
 // question's fact key), stored in one batch statement inside ingest's transaction.
-import type { ChangeInput } from '../changes/changes.model.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { EventInput } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
+import {
+  KnowledgeRejected,
+  type KnowledgeIngest,
+  type PreparedKnowledge,
+} from '../identity/ingest.knowledge.js';
 import { factValueProblem } from './facts.js';
 import type { KnowledgeRules } from './profile.model.js';
 import { ProfileRepository } from './profile.repository.js';
 
-/** An event that breaks the knowledge rules; `code` is the rejection's code. */
-export class KnowledgeRejected extends Error {
-  constructor(
-    readonly code: 'INVALID_FACT' | 'BAD_USER_INPUT',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface PreparedKnowledge {
-  asked: string[];
-  answers: { question: string; value: string }[];
-  /** Facts the answers give, shaped like ingest's own facts so they are recorded with them. */
-  facts: { key: string; value: string; method: 'DIRECT'; confidence: number }[];
-}
-
-export class ProfileIngest {
+export class ProfileIngest implements KnowledgeIngest<KnowledgeRules> {
   private readonly repo: ProfileRepository;
 
   constructor(graph: Graph) {

@@ -1,6 +1,6 @@
 // Thin resolvers for the taxonomy, fact keys, questions, progressive profiling, completeness and rendering.
 import type { Resolvers } from '../generated/graphql.js';
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import type { TermModel } from './profile.model.js';
 
 const present = <T>(list: (T | null | Error)[]): T[] =>

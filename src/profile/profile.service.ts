@@ -1,8 +1,8 @@
 // Customer knowledge: the taxonomy that gives codes their meaning, fact keys, the question registry,
 // and the three answers built on a resolution: which question to ask next, how complete the
 // knowledge is, and a personalized text that never shows a raw hole.
-import type { ChangeInput } from '../changes/changes.model.js';
-import { recordChanges } from '../changes/changes.repository.js';
+import type { ChangeInput } from '../outbox/outbox.model.js';
+import { recordChanges } from '../outbox/outbox.js';
 import { badUserInput } from '../errors.js';
 import type {
   AssetInput,
@@ -22,9 +22,9 @@ import type {
   PersonaModel,
 } from '../identity/identity.model.js';
 import type { IdentityService } from '../identity/identity.service.js';
-import { recordAudit } from '../privacy/audit.repository.js';
-import type { AuthContext } from '../privacy/auth.js';
-import { mayReadPii } from '../privacy/masking.js';
+import { recordAudit } from '../access/audit.js';
+import type { AuthContext } from '../access/auth.js';
+import { mayReadPii } from '../access/masking.js';
 import type { ResolutionModel } from '../resolution/resolution.model.js';
 import { chooseFacts } from '../resolution/resolution.rules.js';
 import type { ResolutionService } from '../resolution/resolution.service.js';

@@ -2,10 +2,9 @@
 // property fails here with its path instead of reaching a rule as undefined.
 import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
-import { recordChanges } from '../changes/changes.repository.js';
-import { recordAudit } from '../privacy/audit.repository.js';
-import type { IdentifierKey } from '../identity/identity.model.js';
-import { parseFactValue } from '../identity/identity.repository.js';
+import { recordChanges } from '../outbox/outbox.js';
+import { recordAudit } from '../access/audit.js';
+import { parseFactValue, type IdentifierKey } from '../identity/identity.model.js';
 import type { UseCaseModel } from './resolution.model.js';
 
 const context = z.enum(['PERSONAL', 'WORK', 'BUSINESS', 'FAMILY', 'OTHER']);

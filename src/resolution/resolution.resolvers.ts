@@ -1,5 +1,5 @@
 // Thin resolvers for use cases and resolution.
-import { requireRole } from '../privacy/auth.js';
+import { requireRole } from '../access/auth.js';
 import type { Resolvers } from '../generated/graphql.js';
 
 export const resolutionResolvers: Resolvers = {

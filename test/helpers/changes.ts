@@ -2,8 +2,8 @@
 // the feed as an integrator would: a real graphql-ws client over WebSocket.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { ChangeInput, ChangeType } from '../../src/changes/changes.model.js';
-import { recordChanges } from '../../src/changes/changes.repository.js';
+import type { ChangeInput, ChangeType } from '../../src/outbox/outbox.model.js';
+import { recordChanges } from '../../src/outbox/outbox.js';
 import type { Graph } from '../../src/graph/run.js';
 
 export interface ChangeEvent {

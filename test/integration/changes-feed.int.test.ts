@@ -1,6 +1,6 @@
 // The change feed on one instance: replay by cursor, live subscriptions, filters, rolled-back writes,
 // and the outbox race (late commits) with concurrent writers and readers tailing at the same time.
-import type { ChangeInput } from '../../src/changes/changes.model.js';
+import type { ChangeInput } from '../../src/outbox/outbox.model.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { dataOf } from '../helpers/operations.js';
 import {
@@ -14,7 +14,7 @@ import {
   TestSubscriber,
   type ChangeEvent,
 } from '../helpers/changes.js';
-import { recordChanges } from '../../src/changes/changes.repository.js';
+import { recordChanges } from '../../src/outbox/outbox.js';
 
 const pageQuery = /* GraphQL */ `
   query Page($after: String, $first: Int, $types: [ChangeType!]) {

@@ -1,7 +1,7 @@
 // Defects found from outside (issue #7): consent that leaked across personas, a batch lost to one
 // over-long value, and a failed read that answered "nobody" instead of saying the database failed.
 import { gzipSync } from 'node:zlib';
-import { authenticate } from '../../src/privacy/auth.js';
+import { authenticate } from '../../src/access/auth.js';
 import { serviceUnavailable } from '../../src/errors.js';
 import { createServices } from '../../src/services.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';

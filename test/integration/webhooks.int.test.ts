@@ -1,9 +1,9 @@
 // Webhooks through the GraphQL API and a real HTTP receiver: ordered, signed, retried with backoff,
 // dead-lettered and replayed, resumed by another instance after a restart, admin only.
 import assert from 'node:assert/strict';
-import { maskedValue } from '../../src/privacy/masking.js';
+import { maskedValue } from '../../src/access/masking.js';
 import { isValidSignature } from '../../src/changes/webhooks.model.js';
-import type { ChangeInput } from '../../src/changes/changes.model.js';
+import type { ChangeInput } from '../../src/outbox/outbox.model.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { change, recordCommitted, sleep } from '../helpers/changes.js';
 import { TestReceiver } from '../helpers/webhooks.js';

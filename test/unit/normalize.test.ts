@@ -71,7 +71,7 @@ describe('normalizing identifiers', () => {
 
 describe('masking personal data', () => {
   it('keeps enough of an identifier to recognize it, and no more', async () => {
-    const { maskIdentifier } = await import('../../src/privacy/masking.js');
+    const { maskIdentifier } = await import('../../src/access/masking.js');
     expect(maskIdentifier({ type: 'email', value: 'anne.personal@mail.com' })).toBe('a***@mail.com');
     expect(maskIdentifier({ type: 'phone', value: '+12125550142' })).toBe('+1***42');
     expect(maskIdentifier({ type: 'account', value: 'ACCT-99812' })).toBe('AC***');

@@ -1,6 +1,6 @@
 // Stack traces only when a developer asks for them; erased identifiers hashed with the configured key.
 import { loadConfig } from '../../src/config.js';
-import { erasedHash } from '../../src/privacy/erased.js';
+import { erasedHash } from '../../src/access/erased.js';
 
 const secret = 'a-deployment-secret-0123456789';
 

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { toDelivered } from '../../src/changes/webhooks.deliverer.js';
 import { backoffMs, isValidSignature, sign } from '../../src/changes/webhooks.model.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { maskedValue } from '../../src/privacy/masking.js';
+import { maskedValue } from '../../src/access/masking.js';
 
 describe('webhook signatures', () => {
   const body = '{"changes":[{"cursor":"7"}]}';

@@ -3,7 +3,13 @@
 // reader of the database could reverse without the secret.
 import { createHmac } from 'node:crypto';
 import type { Graph, Tx } from '../graph/run.js';
-import type { IdentifierKey } from '../identity/identity.model.js';
+import { erasedAmong, forgetErased, rememberErasedHashes } from './erased.repository.js';
+
+/** An identifier as the checks see it (access sits below identity, so it names the shape, not the model). */
+export interface IdentifierKey {
+  type: string;
+  value: string;
+}
 
 export const erasedReason = 'ERASED';
 
@@ -13,7 +19,10 @@ export function erasedHash(secret: string, key: IdentifierKey): string {
 
 export async function rememberErased(tx: Tx, secret: string, keys: IdentifierKey[]): Promise<void> {
   if (keys.length === 0) return;
-  await tx.run('privacy/remember-erased', { hashes: keys.map((k) => erasedHash(secret, k)) });
+  await rememberErasedHashes(
+    tx,
+    keys.map((k) => erasedHash(secret, k)),
+  );
 }
 
 /** What ingest hands over of one prepared event; identifiers and mentions are filtered in place. */
@@ -48,8 +57,7 @@ export async function dropErasedIdentifiers(
     for (const m of event.mentions) hash(m.identifier);
   }
   if (hashOf.size === 0) return [];
-  const rows = await graph.read<{ hash: string }>('privacy/erased-among', { hashes: [...hashOf.values()] });
-  const erased = new Set(rows.map((r) => r.hash));
+  const erased = await erasedAmong(graph, [...hashOf.values()]);
   if (erased.size === 0) return [];
 
   const ignored: { index: number; id: string; type: string; value: string; reason: string }[] = [];
@@ -74,6 +82,6 @@ export async function dropErasedIdentifiers(
     event.identifiers.splice(0, event.identifiers.length, ...event.identifiers.filter(keep));
     event.mentions.splice(0, event.mentions.length, ...event.mentions.filter((m) => keep(m.identifier)));
   }
-  if (lifted.size > 0) await graph.write('privacy/forget-erased', { hashes: [...lifted] });
+  if (lifted.size > 0) await forgetErased(graph, [...lifted]);
   return ignored;
 }

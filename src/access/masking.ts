@@ -1,6 +1,5 @@
 // What callers without the pii role see instead of personal data: identifier values and sensitive
 // facts (health, diet). One place, so the API and the change feed mask alike.
-import type { FactModel } from '../identity/identity.model.js';
 import type { AuthContext } from './auth.js';
 
 export const maskedValue = '[masked: needs the pii role]';
@@ -17,7 +16,7 @@ export function maskIdentifier({ type, value }: { type: string; value: string })
   return `${value.slice(0, 2)}***`;
 }
 
-export const isFactMasked = (fact: FactModel, auth: AuthContext) =>
+export const isFactMasked = (fact: { sensitive?: boolean | null }, auth: AuthContext) =>
   Boolean(fact.sensitive) && !mayReadPii(auth);
 
 /**
