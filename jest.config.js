@@ -12,6 +12,8 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
+  // The files that start Neo4j processes first, also on a fresh clone (test/helpers/sequencer.mjs).
+  testSequencer: '<rootDir>/test/helpers/sequencer.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -87,3 +87,79 @@ export async function startTestApiOnOwnDatabase(env: Record<string, string> = {}
     },
   };
 }
+
+/**
+ * The API on a database no other file writes to while this file runs, emptied and migrated first:
+ * what startTestApiOnOwnDatabase gives, without a Neo4j start per file. The global setup starts one
+ * such Neo4j in the background (test/helpers/global-setup.mjs); the files listed in
+ * test/helpers/quiet-files.mjs take turns on it, one at a time, each on an empty database. Without it
+ * (a run the setup did not expect to need it), the file starts a database of its own as before.
+ * Give the hook 180 s: it may wait for the database to start or for the other file's turn to end.
+ */
+export async function startTestApiOnQuietDatabase(env: Record<string, string> = {}): Promise<TestApi> {
+  const dir = process.env.IDGRAPH_TEST_QUIET_DIR;
+  if (!dir) return startTestApiOnOwnDatabase(env);
+  const database = await waitForQuietDatabase(dir);
+  const release = await takeTurn(path.join(dir, 'turn'));
+  try {
+    const credentials = {
+      NEO4J_URI: database.uri,
+      NEO4J_USER: database.user,
+      NEO4J_PASSWORD: database.password,
+    };
+    // Emptied before the API starts, so its change feed and caches begin on the empty database.
+    const admin = await openDatabase(
+      loadConfig({ ...process.env, NODE_ENV: 'test', ...credentials }),
+      () => {},
+    );
+    try {
+      await admin.graph.runText('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+      await migrate(admin.graph);
+    } finally {
+      await admin.close();
+    }
+    const api = await startTestApi({ ...credentials, ...env });
+    return {
+      ...api,
+      async close() {
+        try {
+          await api.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function waitForQuietDatabase(dir: string): Promise<{ uri: string; user: string; password: string }> {
+  const file = path.join(dir, 'database.json');
+  const deadline = Date.now() + 175_000;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`the quiet Neo4j did not start within 175 s (${dir})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as
+    { uri: string; user: string; password: string } | { error: string };
+  if ('error' in state) throw new Error(`the quiet Neo4j did not start:\n${state.error}`);
+  return state;
+}
+
+/** Waits until no other file holds the turn (an exclusive directory), then holds it. */
+async function takeTurn(lock: string): Promise<() => void> {
+  const deadline = Date.now() + 175_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      return () => fs.rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline)
+        throw new Error(`another test file held the quiet Neo4j over 175 s (${lock})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

@@ -1,4 +1,5 @@
-// Stops the test run's Neo4j and removes its temporary store; leaves no Java process behind.
+// Stops the test run's Neo4j (and the quiet one, when it was started) and removes their temporary
+// stores; leaves no Java process behind.
 import fs from 'node:fs';
 
 export default async function globalTeardown() {
@@ -6,4 +7,9 @@ export default async function globalTeardown() {
   if (!handle) return;
   await handle.db.close();
   if (handle.store) fs.rmSync(handle.store, { recursive: true, force: true });
+  if (handle.quiet) {
+    const quiet = await handle.quiet.started;
+    await quiet?.close();
+    fs.rmSync(handle.quiet.dir, { recursive: true, force: true });
+  }
 }

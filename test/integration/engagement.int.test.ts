@@ -1,11 +1,12 @@
 // Engagement from the marketer's side, on a small population whose every figure is computed by hand.
-// Ranks are quintiles over all scored personas, so this file has a database of its own.
+// Ranks are quintiles over all scored personas (the API scores the whole graph, never a part of it), so
+// this file runs on a database no other file writes to meanwhile, emptied first.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
-import { startTestApiOnOwnDatabase, type TestApi } from '../helpers/api.js';
+import { startTestApiOnQuietDatabase, type TestApi } from '../helpers/api.js';
 import { dataOf, demoPhones, ingest } from '../helpers/operations.js';
 
 let api: TestApi;
@@ -82,7 +83,7 @@ const event = (
 });
 
 beforeAll(async () => {
-  api = await startTestApiOnOwnDatabase({ ENGAGEMENT_HALF_LIFE_DAYS: '30' });
+  api = await startTestApiOnQuietDatabase({ ENGAGEMENT_HALF_LIFE_DAYS: '30' });
   for (const term of [
     { vocabulary: 'topic', key: 'shipping', label: 'Shipping' },
     { vocabulary: 'topic', key: 'freight', label: 'Freight', broader: 'shipping' },
@@ -109,7 +110,7 @@ beforeAll(async () => {
     event('old-click', 'reader', 'email_click', ago(60), { campaign: 'RATES' }),
     event('reader-open', 'reader', 'email_open', ago(60)),
   ]);
-  // Its own Neo4j starts here: on a busy machine that alone can take a minute.
+  // The quiet Neo4j may still be starting, or in another file's turn: on a busy machine that can take a minute.
 }, 180_000);
 afterAll(async () => {
   await api.close();

@@ -1,9 +1,10 @@
 // Random and hostile input thrown at the API (fast-check): Cypher fragments, huge strings, NUL bytes,
 // wrong types, deep and wide documents. Every answer is data or a clear error with its code, never an
-// internal error or a stack trace, and refused input leaves the database as it was. This file has a
-// database of its own, so the node and relationship counts are not moved by other test files.
+// internal error or a stack trace, and refused input leaves the database as it was. This file runs on a
+// database no other file writes to meanwhile, so the node and relationship counts are not moved by
+// other test files.
 import fc from 'fast-check';
-import { startTestApiOnOwnDatabase, type GraphQLResponse, type TestApi } from '../helpers/api.js';
+import { startTestApiOnQuietDatabase, type GraphQLResponse, type TestApi } from '../helpers/api.js';
 import { dataOf, ingest } from '../helpers/operations.js';
 
 let api: TestApi;
@@ -58,7 +59,7 @@ async function counts() {
 }
 
 beforeAll(async () => {
-  api = await startTestApiOnOwnDatabase();
+  api = await startTestApiOnQuietDatabase();
   await ingest(api, [
     {
       id: 'hostile-seed',

@@ -1,0 +1,6 @@
+// The test files that need a Neo4j no other file writes to (see startTestApiOnQuietDatabase): the
+// global setup starts that database only when the run includes one of them.
+export const quietFiles = [
+  'test/integration/engagement.int.test.ts',
+  'test/integration/hostile-input.int.test.ts',
+];
