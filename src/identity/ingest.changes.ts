@@ -1,25 +1,13 @@
 // Ingest's last pure step: what the evidence statement and the regrouping did becomes the batch's
 // changes, each naming the event that caused it and carrying its values, in the order of those events
 // (within one event: persona, identifiers, sharing, grouping, facts, consents), each fact said once.
-import type { ChangeInput } from '../outbox/outbox.model.js';
+import { changeTypes, type ChangeInput } from '../outbox/outbox.model.js';
 import { groupingChange, personIdsOf, sharedFlagChanges, type Regrouping } from './grouping.js';
 import { parseJsonText } from '../graph/rows.js';
 import { identifierKey } from './identity.model.js';
 import type { EvidenceResult } from './identity.repository.js';
 import type { EvidenceParams, PreparedEvent } from './ingest.plan.js';
 import { consentSlotKey } from './ingest.plan.js';
-
-const order = [
-  'PERSONA_CREATED',
-  'PERSONA_UPDATED',
-  'IDENTIFIER_ATTACHED',
-  'IDENTIFIER_DETACHED',
-  'IDENTIFIER_SHARED',
-  'PERSON_GROUPED',
-  'PERSON_SPLIT',
-  'FACT_RECORDED',
-  'CONSENT_RECORDED',
-];
 
 export function ingestChanges(
   fresh: PreparedEvent[],
@@ -184,6 +172,9 @@ export function ingestChanges(
 
   return caused
     .map((c, n) => ({ ...c, n }))
-    .sort((a, b) => a.at - b.at || order.indexOf(a.change.type) - order.indexOf(b.change.type) || a.n - b.n)
+    .sort(
+      (a, b) =>
+        a.at - b.at || changeTypes.indexOf(a.change.type) - changeTypes.indexOf(b.change.type) || a.n - b.n,
+    )
     .map((c) => c.change);
 }
