@@ -92,6 +92,9 @@ const recordedRow = z.object({
   personaId: z.string().nullable(),
 });
 
+/** A fact key to store: sensitive null keeps what the key had (the statement coalesces). */
+export type FactKeyDefinition = Omit<FactKeyModel, 'sensitive'> & { sensitive: boolean | null };
+
 export interface QuestionRecord {
   key: string;
   factKey: string;
@@ -171,7 +174,7 @@ export class ProfileRepository {
     });
   }
 
-  async defineFactKey(tx: Tx, factKey: FactKeyModel) {
+  async defineFactKey(tx: Tx, factKey: FactKeyDefinition) {
     return ProfileRepository.defined(
       tx,
       'profile/define-fact-key',
