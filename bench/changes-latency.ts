@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { recordChanges } from '../src/outbox/outbox.js';
 import { loadConfig, projectRoot, type AppConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/graph/database.js';
+import { GraphRepository } from '../src/graph/graph.repository.js';
 import { migrate } from '../src/graph/migrations.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { hasRedisServer, startRedis } from '../test/helpers/redis.js';
@@ -177,7 +178,7 @@ async function main() {
   const results: ScenarioResult[] = [];
   try {
     await migrate(primary.graph);
-    const [info] = await primary.graph.read<{ version: string; edition: string }>('graph/server-info');
+    const info = await new GraphRepository(primary.graph).serverInfo();
 
     const a = await instance(withChanges({}), primary);
     results.push(

@@ -15,6 +15,7 @@ import type { ChangeInput } from '../src/outbox/outbox.model.js';
 import { recordChanges } from '../src/outbox/outbox.js';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { openDatabase } from '../src/graph/database.js';
+import { GraphRepository } from '../src/graph/graph.repository.js';
 import { migrate } from '../src/graph/migrations.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
@@ -191,7 +192,7 @@ async function main() {
   const loadAverageBefore = os.loadavg()[0];
   try {
     await migrate(database.graph);
-    const [info] = await database.graph.read<{ version: string; edition: string }>('graph/server-info');
+    const info = await new GraphRepository(database.graph).serverInfo();
     server = await startServer({ config: base, graph: database.graph });
     const write: Writer = (tag, numbers) =>
       database.graph.writeTx('bench/record-changes', (tx) =>

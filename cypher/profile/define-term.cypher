@@ -1,5 +1,5 @@
 // Registers or updates a taxonomy term; events already tagged with it are decoded with it from now on.
-// $term: {vocabulary, key, label, broader?} → term, created (false: it existed, mapped or not)
+// $term: {vocabulary, key, label, broader?} → term, wasMapped (true: it was already defined, not only seen)
 MERGE (t:Term {vocabulary: $term.vocabulary, key: $term.key})
 ON CREATE SET t.created = true
 WITH t, coalesce(t.mapped, false) AS wasMapped, t.created = true AS created

@@ -1,30 +1,23 @@
 // The change feed's side of the outbox: the sequencer, tailer, replay and pruner read and write it
 // here (writers append through src/outbox/).
-import type { Graph } from '../graph/run.js';
-import type { ChangeType } from '../outbox/outbox.model.js';
+import { z } from 'zod';
+import { parseRows } from '../graph/rows.js';
+import type { Graph, Tx } from '../graph/run.js';
+import { changeRow } from './change-row.js';
 import type { ChangeFilter, ChangeModel } from './changes.model.js';
 
-interface ChangeRow {
-  seq: number;
-  id: string;
-  type: ChangeType;
-  at: string;
-  personaIds: string[] | null;
-  personIds: string[] | null;
-  data: string | null;
-}
+const count = z.number().int();
+const place = z.number().int();
 
-function toModel(row: ChangeRow): ChangeModel {
-  return {
-    seq: row.seq,
-    id: row.id,
-    type: row.type,
-    at: row.at,
-    personaIds: row.personaIds ?? [],
-    personIds: row.personIds ?? [],
-    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
-  };
-}
+const pollRow = z.object({ waiting: count, changes: z.array(changeRow) });
+const lockRow = z.object({ last: place });
+const horizonRow = z.object({ horizon: z.string().nullable() });
+const assignedRow = z.object({ assigned: count });
+const stateRow = z.object({ last: place, prunedThrough: place });
+const pageRow = z.object({ change: changeRow });
+const pruneHorizonRow = z.object({ horizon: place.nullable() });
+const prunedRow = z.object({ prunedThrough: place });
+const deletedRow = z.object({ deleted: count });
 
 export interface FeedBounds {
   /** The last place given (0: none yet). */
@@ -36,13 +29,27 @@ export interface FeedBounds {
 export class ChangesRepository {
   constructor(private readonly graph: Graph) {}
 
+  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
+    return parseRows(name, schema, await this.graph.read(name, params));
+  }
+
+  private async write<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
+    return parseRows(name, schema, await this.graph.write(name, params));
+  }
+
+  private static async run<S extends z.ZodType>(
+    tx: Tx,
+    name: string,
+    schema: S,
+    params?: Record<string, unknown>,
+  ) {
+    return parseRows(name, schema, await tx.run(name, params));
+  }
+
   /** How many committed changes wait for a place, and up to `limit` changes after `after` in feed order. */
   async poll(after: number, limit: number): Promise<{ waiting: number; changes: ChangeModel[] }> {
-    const [row] = await this.graph.read<{ waiting: number; changes: ChangeRow[] }>('changes/poll', {
-      after,
-      limit,
-    });
-    return { waiting: row?.waiting ?? 0, changes: (row?.changes ?? []).map(toModel) };
+    const [row] = await this.read('changes/poll', pollRow, { after, limit });
+    return { waiting: row?.waiting ?? 0, changes: row?.changes ?? [] };
   }
 
   /**
@@ -51,12 +58,12 @@ export class ChangesRepository {
    */
   sequenceBatch(limit: number): Promise<{ assigned: number; last: number }> {
     return this.graph.writeTx('changes/sequence', async (tx) => {
-      const [lock] = await tx.run<{ last: number }>('changes/lock-sequence');
+      const [lock] = await ChangesRepository.run(tx, 'changes/lock-sequence', lockRow);
       const before = lock?.last ?? 0;
       // Two looks, so a change never gets a place ahead of one committed before it began (see the file).
-      const [look] = await tx.run<{ horizon: string | null }>('changes/sequencing-horizon');
+      const [look] = await ChangesRepository.run(tx, 'changes/sequencing-horizon', horizonRow);
       if (!look?.horizon) return { assigned: 0, last: before };
-      const [row] = await tx.run<{ assigned: number }>('changes/assign-seqs', {
+      const [row] = await ChangesRepository.run(tx, 'changes/assign-seqs', assignedRow, {
         last: before,
         limit,
         horizon: look.horizon,
@@ -73,13 +80,13 @@ export class ChangesRepository {
    */
   lastUnderLock(): Promise<number> {
     return this.graph.writeTx('changes/last-under-lock', async (tx) => {
-      const [lock] = await tx.run<{ last: number }>('changes/lock-sequence');
+      const [lock] = await ChangesRepository.run(tx, 'changes/lock-sequence', lockRow);
       return lock?.last ?? 0;
     });
   }
 
   async bounds(): Promise<FeedBounds> {
-    const [row] = await this.graph.read<{ last: number; prunedThrough: number }>('changes/sequence-state');
+    const [row] = await this.read('changes/sequence-state', stateRow);
     return { last: row?.last ?? 0, prunedThrough: row?.prunedThrough ?? 0 };
   }
 
@@ -92,7 +99,7 @@ export class ChangesRepository {
   }): Promise<{ changes: ChangeModel[]; prunedThrough: number }> {
     const { after, upTo, limit, filter } = params;
     return this.graph.readTx('changes/page', async (tx) => {
-      const rows = await tx.run<{ change: ChangeRow }>('changes/page', {
+      const rows = await ChangesRepository.run(tx, 'changes/page', pageRow, {
         after,
         upTo,
         limit,
@@ -102,25 +109,25 @@ export class ChangesRepository {
       });
       // Read after the page: pruning marks before it deletes, so a page that lost rows to a
       // concurrent prune always sees the mark here.
-      const [state] = await tx.run<{ prunedThrough: number }>('changes/sequence-state');
-      return { changes: rows.map((r) => toModel(r.change)), prunedThrough: state?.prunedThrough ?? 0 };
+      const [state] = await ChangesRepository.run(tx, 'changes/sequence-state', stateRow);
+      return { changes: rows.map((r) => r.change), prunedThrough: state?.prunedThrough ?? 0 };
     });
   }
 
   async pruneHorizon(before: Date): Promise<number | null> {
-    const [row] = await this.graph.read<{ horizon: number | null }>('changes/prune-horizon', {
+    const [row] = await this.read('changes/prune-horizon', pruneHorizonRow, {
       before: before.toISOString(),
     });
     return row?.horizon ?? null;
   }
 
   async markPruned(horizon: number): Promise<number> {
-    const [row] = await this.graph.write<{ prunedThrough: number }>('changes/mark-pruned', { horizon });
+    const [row] = await this.write('changes/mark-pruned', prunedRow, { horizon });
     return row?.prunedThrough ?? horizon;
   }
 
   async pruneBatch(horizon: number, limit: number): Promise<number> {
-    const [row] = await this.graph.write<{ deleted: number }>('changes/prune-batch', { horizon, limit });
+    const [row] = await this.write('changes/prune-batch', deletedRow, { horizon, limit });
     return row?.deleted ?? 0;
   }
 }

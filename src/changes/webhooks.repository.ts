@@ -1,9 +1,11 @@
 // Webhooks and their delivery state in the graph: the only code that names a changes/webhook-* query.
-// Rows are checked with zod where they enter, so a renamed property fails here, clearly.
+// Rows are checked with zod where they enter, so a renamed property fails here, naming the statement.
 import { z } from 'zod';
+import { parseRows } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
-import type { ChangeModel } from './changes.model.js';
 import { changeTypes } from '../outbox/outbox.model.js';
+import { changeRow } from './change-row.js';
+import type { ChangeModel } from './changes.model.js';
 import type { WebhookModel, WebhookPolicy, WebhookTarget } from './webhooks.model.js';
 
 /** The topic `Graph.committed` emits after a webhook was defined, updated or queued for replay. */
@@ -31,33 +33,9 @@ const webhookRow = z.object({
 });
 const targetRow = webhookRow.extend({ secret: z.string() });
 
-const changeRow = z.object({
-  seq: z.number().int(),
-  id: z.string(),
-  type: z.enum(changeTypes),
-  at: z.string(),
-  personaIds: z.array(z.string()).nullable(),
-  personIds: z.array(z.string()).nullable(),
-  data: z.string().nullable(),
-});
-
-function toChange(row: unknown): ChangeModel {
-  const c = changeRow.parse(row);
-  return {
-    seq: c.seq,
-    id: c.id,
-    type: c.type,
-    at: c.at,
-    personaIds: c.personaIds ?? [],
-    personIds: c.personIds ?? [],
-    data: c.data === null ? null : (JSON.parse(c.data) as unknown),
-  };
-}
-
-const parseWebhook = (rows: { webhook: unknown }[]): WebhookModel | undefined =>
-  rows[0] ? webhookRow.parse(rows[0].webhook) : undefined;
-const parseTarget = (rows: { webhook: unknown }[]): WebhookTarget | undefined =>
-  rows[0] ? targetRow.parse(rows[0].webhook) : undefined;
+const webhookResult = z.object({ webhook: webhookRow });
+const targetResult = z.object({ webhook: targetRow });
+const count = z.number().int();
 
 export interface WebhookDefinition extends WebhookPolicy {
   id: string;
@@ -76,27 +54,53 @@ export interface Lease {
 export class WebhooksRepository {
   constructor(private readonly graph: Graph) {}
 
+  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
+    return parseRows(name, schema, await this.graph.read(name, params));
+  }
+
+  /** The webhook a lease-conditional write returns; undefined when the lease is not ours (no row). */
+  private async writeTarget(
+    name: string,
+    params: Record<string, unknown>,
+  ): Promise<WebhookTarget | undefined> {
+    const [row] = parseRows(name, targetResult, await this.graph.write(name, params));
+    return row?.webhook;
+  }
+
+  private static async run<S extends z.ZodType>(
+    tx: Tx,
+    name: string,
+    schema: S,
+    params?: Record<string, unknown>,
+  ) {
+    return parseRows(name, schema, await tx.run(name, params));
+  }
+
   // ---- the API's side ----
 
   async create(tx: Tx, definition: WebhookDefinition & { position: number }): Promise<WebhookModel> {
-    const webhook = parseWebhook(
-      await tx.run<{ webhook: unknown }>('changes/webhook-create', { ...definition }),
-    );
+    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-create', webhookResult, {
+      ...definition,
+    });
+    const webhook = row?.webhook;
     if (!webhook) throw new Error('changes/webhook-create returned no webhook');
     tx.afterCommit?.(webhooksChangedTopic);
     return webhook;
   }
 
   async update(tx: Tx, definition: WebhookDefinition): Promise<WebhookModel | undefined> {
-    const webhook = parseWebhook(
-      await tx.run<{ webhook: unknown }>('changes/webhook-update', { ...definition }),
-    );
+    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-update', webhookResult, {
+      ...definition,
+    });
+    const webhook = row?.webhook;
     if (webhook) tx.afterCommit?.(webhooksChangedTopic);
     return webhook;
   }
 
   async remove(tx: Tx, id: string): Promise<boolean> {
-    const [row] = await tx.run<{ removed: number }>('changes/webhook-remove', { id });
+    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-remove', z.object({ removed: count }), {
+      id,
+    });
     const removed = (row?.removed ?? 0) > 0;
     // Its deliverer then finds the webhook gone at once rather than at its next renewal.
     if (removed) tx.afterCommit?.(webhooksChangedTopic);
@@ -105,28 +109,32 @@ export class WebhooksRepository {
 
   /** Queues the dead letters for replay; undefined when there is no such webhook. */
   async queueReplay(tx: Tx, id: string): Promise<number | undefined> {
-    const [row] = await tx.run<{ webhooks: number; queued: number }>('changes/webhook-replay', { id });
+    const [row] = await WebhooksRepository.run(
+      tx,
+      'changes/webhook-replay',
+      z.object({ webhooks: count, queued: count }),
+      { id },
+    );
     if (!row?.webhooks) return undefined;
     tx.afterCommit?.(webhooksChangedTopic);
     return row.queued;
   }
 
   async list(): Promise<WebhookModel[]> {
-    const rows = await this.graph.read<{ webhook: unknown }>('changes/webhook-list');
-    return rows.map((r) => webhookRow.parse(r.webhook));
+    const rows = await this.read('changes/webhook-list', webhookResult);
+    return rows.map((r) => r.webhook);
   }
 
   async deadLetters(ids: readonly string[]): Promise<Map<string, ChangeModel[]>> {
-    const rows = await this.graph.read<{ webhookId: string; change: unknown }>(
+    const rows = await this.read(
       'changes/webhook-dead-letters',
-      {
-        ids: [...ids],
-      },
+      z.object({ webhookId: z.string(), change: changeRow }),
+      { ids: [...ids] },
     );
     const byWebhook = new Map<string, ChangeModel[]>();
     for (const row of rows) {
       const list = byWebhook.get(row.webhookId) ?? [];
-      list.push(toChange(row.change));
+      list.push(row.change);
       byWebhook.set(row.webhookId, list);
     }
     return byWebhook;
@@ -134,8 +142,9 @@ export class WebhooksRepository {
 
   /** When the oldest change each webhook still has to deliver was made (absent: none waits). */
   async oldestPending(webhooks: readonly WebhookModel[]): Promise<Map<string, string>> {
-    const rows = await this.graph.read<{ id: string; oldestAt: string | null }>(
+    const rows = await this.read(
       'changes/webhook-oldest-pending',
+      z.object({ id: z.string(), oldestAt: z.string().nullable() }),
       {
         webhooks: webhooks.map((w) => ({ id: w.id, position: w.position, types: w.types })),
       },
@@ -146,16 +155,16 @@ export class WebhooksRepository {
   // ---- the deliverer's side: every write is conditional on holding the lease ----
 
   async freeWebhooks(owner: string): Promise<string[]> {
-    const rows = await this.graph.read<{ id: string }>('changes/webhook-free', { owner });
+    const rows = await this.read('changes/webhook-free', z.object({ id: z.string() }), { owner });
     return rows.map((r) => r.id);
   }
 
   async acquire(id: string, lease: Lease): Promise<WebhookTarget | undefined> {
-    return parseTarget(await this.graph.write('changes/webhook-acquire', { id, ...lease }));
+    return this.writeTarget('changes/webhook-acquire', { id, ...lease });
   }
 
   async renew(id: string, lease: Lease, position: number): Promise<WebhookTarget | undefined> {
-    return parseTarget(await this.graph.write('changes/webhook-renew', { id, ...lease, position }));
+    return this.writeTarget('changes/webhook-renew', { id, ...lease, position });
   }
 
   async release(id: string, owner: string, position: number): Promise<void> {
@@ -167,7 +176,7 @@ export class WebhooksRepository {
     lease: Lease,
     outcome: { cursor: number | null; position: number; replayed: number[] },
   ): Promise<WebhookTarget | undefined> {
-    return parseTarget(await this.graph.write('changes/webhook-delivered', { id, ...lease, ...outcome }));
+    return this.writeTarget('changes/webhook-delivered', { id, ...lease, ...outcome });
   }
 
   async failed(
@@ -175,7 +184,7 @@ export class WebhooksRepository {
     lease: Lease,
     failure: { attempts: number; delayMs: number; error: string },
   ): Promise<WebhookTarget | undefined> {
-    return parseTarget(await this.graph.write('changes/webhook-failed', { id, ...lease, ...failure }));
+    return this.writeTarget('changes/webhook-failed', { id, ...lease, ...failure });
   }
 
   async deadLetter(
@@ -183,11 +192,14 @@ export class WebhooksRepository {
     lease: Lease,
     batch: { seqs: number[]; position: number; error: string },
   ): Promise<WebhookTarget | undefined> {
-    return parseTarget(await this.graph.write('changes/webhook-dead-letter', { id, ...lease, ...batch }));
+    return this.writeTarget('changes/webhook-dead-letter', { id, ...lease, ...batch });
   }
 
   async replayBatch(id: string, limit: number): Promise<ChangeModel[]> {
-    const rows = await this.graph.read<{ change: unknown }>('changes/webhook-replay-batch', { id, limit });
-    return rows.map((r) => toChange(r.change));
+    const rows = await this.read('changes/webhook-replay-batch', z.object({ change: changeRow }), {
+      id,
+      limit,
+    });
+    return rows.map((r) => r.change);
   }
 }

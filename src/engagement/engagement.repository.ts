@@ -1,6 +1,6 @@
 // The only code naming the engagement statements; rows are checked as they come back.
 import { z } from 'zod';
-import { parseFactValue } from '../identity/identity.model.js';
+import { parseJsonText } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import type { EngagementModel, RecencyFrequencyModel } from './engagement.model.js';
 
@@ -152,8 +152,8 @@ export class EngagementRepository {
           })
           .transform(({ statedChannel, statedDevice, ...rest }) => ({
             ...rest,
-            statedChannel: statedChannel === null ? null : parseFactValue(statedChannel),
-            statedDevice: statedDevice === null ? null : parseFactValue(statedDevice),
+            statedChannel: statedChannel === null ? null : parseJsonText(statedChannel),
+            statedDevice: statedDevice === null ? null : parseJsonText(statedDevice),
           })),
       )
       .parse(rows);

@@ -1,14 +1,17 @@
 // The graph layer's own statements (cypher/graph/): what the database says about itself, and the
 // record of applied migrations.
+import { z } from 'zod';
+import { parseRows } from './rows.js';
 import type { Graph } from './run.js';
+
+const serverInfoRow = z.object({ name: z.string(), version: z.string(), edition: z.string() });
 
 export class GraphRepository {
   constructor(private readonly graph: Graph) {}
 
-  async serverInfo(): Promise<{ name: string; version: string; edition: string } | undefined> {
-    const [row] = await this.graph.read<{ name: string; version: string; edition: string }>(
-      'graph/server-info',
-    );
+  async serverInfo(): Promise<z.output<typeof serverInfoRow> | undefined> {
+    const name = 'graph/server-info';
+    const [row] = parseRows(name, serverInfoRow, await this.graph.read(name));
     return row;
   }
 
@@ -17,7 +20,9 @@ export class GraphRepository {
   }
 
   async appliedMigrations(): Promise<Set<string>> {
-    return new Set((await this.graph.read<{ name: string }>('graph/applied-migrations')).map((r) => r.name));
+    const name = 'graph/applied-migrations';
+    const rows = parseRows(name, z.object({ name: z.string() }), await this.graph.read(name));
+    return new Set(rows.map((r) => r.name));
   }
 
   async recordMigration(name: string): Promise<void> {

@@ -1,5 +1,6 @@
-// Rows are checked where they enter: each repository parses a statement's rows with a zod schema, so a
-// renamed or missing property fails here, naming the statement, not three layers later as undefined.
+// Rows are checked where they enter: Graph returns rows of unknown shape (run.ts), and each repository
+// parses a statement's rows with a zod schema here, so a renamed or missing property fails at once,
+// naming the statement, not three layers later as undefined.
 import { z } from 'zod';
 
 export function parseRows<S extends z.ZodType>(statement: string, schema: S, rows: unknown[]): z.output<S>[] {
@@ -10,4 +11,16 @@ export function parseRows<S extends z.ZodType>(statement: string, schema: S, row
     );
   }
   return result.data;
+}
+
+/**
+ * A value stored as JSON text (a fact's value, an answer, audit details). Older ones may be plain
+ * text: they are returned as they are rather than failing the read.
+ */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

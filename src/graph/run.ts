@@ -2,17 +2,27 @@
 // statement a retried auto-commit read, so a cluster's routing and retries work), names every query
 // from cypher/, converts values, and maps driver errors to ours in one place.
 import { EventEmitter } from 'node:events';
-import neo4j, { type Driver, isRetriableError, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import neo4j, {
+  type Driver,
+  isRetriableError,
+  type ManagedTransaction,
+  Neo4jError,
+  type Record as Neo4jRecord,
+} from 'neo4j-driver';
 import { serviceUnavailable } from '../errors.js';
 import { Availability } from './availability.js';
 import type { CypherCatalog } from './cypher-files.js';
 import { fromNeo4j, toNeo4j } from './convert.js';
 
+/**
+ * A row as the driver gave it: nothing about its properties is known until a repository parses it
+ * (src/graph/rows.ts), so no caller can claim a shape by naming a type.
+ */
 export type Row = Record<string, unknown>;
 
 /** A transaction that runs named statements only: no Cypher text is built outside cypher/. */
 export interface Tx {
-  run<T extends object = Row>(query: string, params?: Record<string, unknown>): Promise<T[]>;
+  run(query: string, params?: Record<string, unknown>): Promise<Row[]>;
   /**
    * Emits `topic` on `Graph.committed` once this transaction has committed; never on rollback, and
    * once however often a retried transaction asked. (The change feed uses it to sequence at once.)
@@ -24,6 +34,9 @@ export interface Tx {
 export interface QueryObserver {
   onQuery(name: string): void;
 }
+
+/** A record's values as plain JavaScript (convert.ts): an object keyed by the statement's columns. */
+const toRow = (record: Neo4jRecord): Row => fromNeo4j(record.toObject()) as Row;
 
 const unavailableCodes = new Set(['ServiceUnavailable', 'SessionExpired']);
 
@@ -98,11 +111,11 @@ export class Graph {
   private wrap(tx: ManagedTransaction, topics: Set<string>): Tx {
     return {
       afterCommit: (topic: string) => void topics.add(topic),
-      run: async <T extends object>(name: string, params: Record<string, unknown> = {}) => {
+      run: async (name: string, params: Record<string, unknown> = {}) => {
         const text = this.statement(name);
         this.observer?.onQuery(name);
         const result = await tx.run(text, toNeo4j(params) as Record<string, unknown>);
-        return result.records.map((record) => fromNeo4j(record.toObject()) as T);
+        return result.records.map(toRow);
       },
     };
   }
@@ -147,13 +160,13 @@ export class Graph {
   }
 
   /** One statement in its own read transaction (retried like readTx). */
-  read<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    return this.single<T>('READ', name, params);
+  read(name: string, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return this.single('READ', name, params);
   }
 
   /** One statement in its own write transaction (retried like writeTx: it must be idempotent). */
-  write<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
-    return this.single<T>('WRITE', name, params);
+  write(name: string, params: Record<string, unknown> = {}): Promise<Row[]> {
+    return this.single('WRITE', name, params);
   }
 
   /**
@@ -164,18 +177,18 @@ export class Graph {
    * retried as executeRead retries (readWithRetries). On this machine a trivial read cost Neo4j
    * about half the CPU this way, and the client a third less.
    */
-  private async single<T extends object>(
+  private async single(
     mode: 'READ' | 'WRITE',
     name: string,
     params: Record<string, unknown>,
-  ): Promise<T[]> {
+  ): Promise<Row[]> {
     if (this.availability.isDown) throw this.availability.error();
     const text = this.statement(name);
     this.observer?.onQuery(name);
     try {
       if (mode === 'READ') {
         const records = await this.availability.guard(this.readWithRetries(text, toNeo4j(params), name));
-        return records.map((record) => fromNeo4j(record.toObject()) as T);
+        return records.map(toRow);
       }
       const result = await this.availability.guard(
         this.driver.executeQuery(text, toNeo4j(params) as Record<string, unknown>, {
@@ -186,7 +199,7 @@ export class Graph {
           transactionConfig: { metadata: { app: 'identity-graph', operation: name } },
         }),
       );
-      return result.records.map((record) => fromNeo4j(record.toObject()) as T);
+      return result.records.map(toRow);
     } catch (error) {
       throw mapDriverError(error);
     }
@@ -231,7 +244,7 @@ export class Graph {
       const result = tx.run(text, toNeo4j(params) as Record<string, unknown>);
       const columns = (await result.keys()).map(String);
       const { records } = await result;
-      return { columns, rows: records.map((record) => fromNeo4j(record.toObject()) as Row) };
+      return { columns, rows: records.map(toRow) };
     };
     const config = { metadata: { app: 'identity-graph', operation: 'idgraph cypher' } };
     try {
@@ -250,7 +263,7 @@ export class Graph {
    * `CALL { … } IN TRANSACTIONS`, so a statement over the whole graph commits batch by batch instead of
    * holding a million rows in one transaction. It is not retried: it must be safe to run again.
    */
-  async batched<T extends object = Row>(name: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  async batched(name: string, params: Record<string, unknown> = {}): Promise<Row[]> {
     if (this.availability.isDown) throw this.availability.error();
     const text = this.statement(name);
     this.observer?.onQuery(name);
@@ -259,7 +272,7 @@ export class Graph {
       const result = await this.availability.guard(
         session.run(text, toNeo4j(params) as Record<string, unknown>),
       );
-      return result.records.map((record) => fromNeo4j(record.toObject()) as T);
+      return result.records.map(toRow);
     } catch (error) {
       throw mapDriverError(error);
     } finally {
@@ -273,7 +286,7 @@ export class Graph {
     const session = this.openSession(mode);
     try {
       const result = await session.run(text, toNeo4j(params) as Record<string, unknown>);
-      return result.records.map((record) => fromNeo4j(record.toObject()) as Row);
+      return result.records.map(toRow);
     } catch (error) {
       throw mapDriverError(error);
     } finally {

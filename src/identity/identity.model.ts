@@ -110,12 +110,3 @@ export interface IdentifierTypeModel {
   /** A new STRONG holder after the others were silent this long ends their memberships; null: never. */
   recycleAfterDays: number | null;
 }
-
-/** A stored fact value is JSON text; older ones may be plain text and are returned as they are. */
-export function parseFactValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}

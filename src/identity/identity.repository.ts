@@ -3,9 +3,8 @@
 // unit of work.
 import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
-import { parseRows } from '../graph/rows.js';
+import { parseJsonText, parseRows } from '../graph/rows.js';
 import {
-  parseFactValue,
   type Channel,
   type CollectionMethod,
   type DeviceKind,
@@ -97,7 +96,7 @@ const factRow = z
   })
   .transform((row) => ({
     ...row.fact,
-    value: parseFactValue(row.fact.value),
+    value: parseJsonText(row.fact.value),
     personaId: row.personaId,
     sensitive: row.sensitive,
   }));

@@ -1,24 +1,13 @@
 // Ingest's last pure step: what the evidence statement and the regrouping did becomes the batch's
 // changes, each naming the event that caused it and carrying its values, in the order of those events
 // (within one event: persona, identifiers, sharing, grouping, facts, consents), each fact said once.
-import type { ChangeInput } from '../outbox/outbox.model.js';
+import { changeTypes, type ChangeInput } from '../outbox/outbox.model.js';
 import { groupingChange, personIdsOf, sharedFlagChanges, type Regrouping } from './grouping.js';
-import { identifierKey, parseFactValue } from './identity.model.js';
+import { parseJsonText } from '../graph/rows.js';
+import { identifierKey } from './identity.model.js';
 import type { EvidenceResult } from './identity.repository.js';
 import type { EvidenceParams, PreparedEvent } from './ingest.plan.js';
 import { consentSlotKey } from './ingest.plan.js';
-
-const order = [
-  'PERSONA_CREATED',
-  'PERSONA_UPDATED',
-  'IDENTIFIER_ATTACHED',
-  'IDENTIFIER_DETACHED',
-  'IDENTIFIER_SHARED',
-  'PERSON_GROUPED',
-  'PERSON_SPLIT',
-  'FACT_RECORDED',
-  'CONSENT_RECORDED',
-];
 
 export function ingestChanges(
   fresh: PreparedEvent[],
@@ -122,14 +111,14 @@ export function ingestChanges(
   const latestFact = new Map<string, { value: unknown; at: string }>();
   for (const f of result.factsBefore) {
     if (f.value !== null && f.at !== null)
-      latestFact.set(`${f.personaKey}\u0000${f.key}`, { value: parseFactValue(f.value), at: f.at });
+      latestFact.set(`${f.personaKey}\u0000${f.key}`, { value: parseJsonText(f.value), at: f.at });
   }
   for (const stored of result.facts) {
     const fact = params.facts[stored.n]!;
     const at = indexOf.get(fact.eventId) ?? -1;
     const slot = `${fact.personaKey}\u0000${fact.key}`;
     const previous = latestFact.get(slot);
-    const value = parseFactValue(fact.value);
+    const value = parseJsonText(fact.value);
     if (!previous || fact.at >= previous.at) latestFact.set(slot, { value, at: fact.at });
     add(at, {
       type: 'FACT_RECORDED',
@@ -183,6 +172,9 @@ export function ingestChanges(
 
   return caused
     .map((c, n) => ({ ...c, n }))
-    .sort((a, b) => a.at - b.at || order.indexOf(a.change.type) - order.indexOf(b.change.type) || a.n - b.n)
+    .sort(
+      (a, b) =>
+        a.at - b.at || changeTypes.indexOf(a.change.type) - changeTypes.indexOf(b.change.type) || a.n - b.n,
+    )
     .map((c) => c.change);
 }

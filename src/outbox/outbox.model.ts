@@ -1,5 +1,9 @@
 // The profile changes a writer records in the outbox: what integrators subscribe to.
 
+/**
+ * Every change type, in the order ingest lists one event's changes (persona, identifiers, sharing,
+ * grouping, facts, consents: src/identity/ingest.changes.ts sorts by it): add a type where it belongs.
+ */
 export const changeTypes = [
   'PERSONA_CREATED',
   'PERSONA_UPDATED',

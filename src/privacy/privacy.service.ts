@@ -2,6 +2,7 @@
 import { recordChanges } from '../outbox/outbox.js';
 import type { AppConfig } from '../config.js';
 import { badUserInput, notFound } from '../errors.js';
+import { parseJsonText } from '../graph/rows.js';
 import type { Graph } from '../graph/run.js';
 import type { RegroupingService } from '../identity/regrouping.service.js';
 import { recordAudit } from '../access/audit.js';
@@ -11,17 +12,11 @@ import { PrivacyRepository, type AuditRow, type Target } from './privacy.reposit
 
 const maxAuditPage = 500;
 
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+/** A stored value that may be JSON text (a fact's value, audit details); any other is as it is. */
+const parseStored = (value: unknown): unknown => (typeof value === 'string' ? parseJsonText(value) : value);
 
 function auditEntry(row: AuditRow): AuditEntryModel {
-  const details = (parseJson(row.details) ?? {}) as Record<string, unknown>;
+  const details = (parseStored(row.details) ?? {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
   // Each action records its own details; the target is the id or name it acted on, never a value.
   const target =
@@ -76,7 +71,7 @@ export class PrivacyService {
       person: target.personId ?? (personas[0]!.person as string | null) ?? null,
       personas: personas.map((p) => ({
         ...p,
-        facts: (p.facts as { value: unknown }[]).map((f) => ({ ...f, value: parseJson(f.value) })),
+        facts: (p.facts as { value: unknown }[]).map((f) => ({ ...f, value: parseStored(f.value) })),
       })),
     };
   }

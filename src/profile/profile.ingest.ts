@@ -3,6 +3,7 @@
 // question's fact key), stored in one batch statement inside ingest's transaction.
 import type { ChangeInput } from '../outbox/outbox.model.js';
 import type { EventInput } from '../generated/graphql.js';
+import { parseJsonText } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import {
   KnowledgeRejected,
@@ -78,7 +79,12 @@ export class ProfileIngest implements KnowledgeIngest<KnowledgeRules> {
         type: 'ANSWER_RECORDED',
         personaIds: [r.personaId!],
         personIds: personIdsOf(r.personaId!),
-        data: { event: r.eventId, action: null, question: r.question, value: parseJson(r.value) },
+        data: {
+          event: r.eventId,
+          action: null,
+          question: r.question,
+          value: r.value === null ? null : parseJsonText(r.value),
+        },
       }));
     const unmapped = [
       ...new Map(
@@ -86,14 +92,5 @@ export class ProfileIngest implements KnowledgeIngest<KnowledgeRules> {
       ).values(),
     ];
     return { changes, unmapped };
-  }
-}
-
-function parseJson(value: string | null): unknown {
-  if (value === null) return null;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
   }
 }

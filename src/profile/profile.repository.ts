@@ -1,6 +1,7 @@
 // The only code that names cypher/profile queries. Every row is checked with zod where it enters, so a
 // renamed property fails here with its query's name, not later as undefined.
 import { z } from 'zod';
+import { parseJsonText, parseRows } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import type {
   AssetModel,
@@ -16,6 +17,8 @@ import type {
 const factValueType = z.enum(['STRING', 'NUMBER', 'BOOLEAN', 'DATE', 'ENUM', 'LIST']);
 const channel = z.enum(['WEB', 'APP', 'EMAIL', 'SMS', 'PHONE', 'STORE', 'CHAT', 'MAIL']);
 const nullableStrings = z.array(z.string()).nullable().default(null);
+/** Whether a define-* statement found the definition already mapped (see ProfileService.define). */
+const wasMapped = z.boolean();
 
 const termRow = z.object({
   vocabulary: z.string(),
@@ -89,23 +92,8 @@ const recordedRow = z.object({
   personaId: z.string().nullable(),
 });
 
-/** Parses a statement's rows, naming the statement when one does not fit. */
-function parseRows<S extends z.ZodType>(query: string, schema: S, rows: unknown[]): z.output<S>[] {
-  return rows.map((row) => {
-    const parsed = schema.safeParse(row);
-    if (!parsed.success)
-      throw new Error(`cypher/${query}.cypher returned an unexpected row: ${parsed.error.message}`);
-    return parsed.data;
-  });
-}
-
-function parseJson(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
+/** A fact key to store: sensitive null keeps what the key had (the statement coalesces). */
+export type FactKeyDefinition = Omit<FactKeyModel, 'sensitive'> & { sensitive: boolean | null };
 
 export interface QuestionRecord {
   key: string;
@@ -121,82 +109,97 @@ export interface QuestionRecord {
 export class ProfileRepository {
   constructor(private readonly graph: Graph) {}
 
-  private async read<S extends z.ZodType>(query: string, field: string, schema: S, params = {}) {
-    const rows = await this.graph.read<Record<string, unknown>>(`profile/${query}`, params);
+  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
+    return parseRows(name, schema, await this.graph.read(name, params));
+  }
+
+  /** The rows of a statement that returns one map per row, in column `field`. */
+  private async readMaps<S extends z.ZodType>(name: string, field: string, schema: S, params = {}) {
+    const rows = await this.graph.read(name, params);
     return parseRows(
-      query,
+      name,
       schema,
       rows.map((r) => r[field]),
     );
   }
 
+  /** The one row a define-* statement returns (it merges, so there always is one). */
+  private static async defined<S extends z.ZodType>(
+    tx: Tx,
+    name: string,
+    schema: S,
+    params: Record<string, unknown>,
+  ) {
+    const [row] = parseRows(name, schema, await tx.run(name, params));
+    if (row === undefined) throw new Error(`cypher/${name}.cypher returned no row`);
+    return row;
+  }
+
   // ---- definitions (each its own write transaction, with the change it causes)
   async defineTerm(tx: Tx, term: { vocabulary: string; key: string; label: string; broader: string | null }) {
-    const rows = await tx.run<{ term: unknown; wasMapped: boolean }>('profile/define-term', { term });
-    return {
-      term: parseRows('profile/define-term', termRow, [rows[0]!.term])[0]!,
-      wasMapped: rows[0]!.wasMapped,
-    };
+    return ProfileRepository.defined(tx, 'profile/define-term', z.object({ term: termRow, wasMapped }), {
+      term,
+    });
   }
 
   async broaderChain(vocabulary: string, key: string): Promise<string[]> {
-    const [row] = await this.graph.read<{ keys: string[] }>('profile/broader-chain', { vocabulary, key });
+    const [row] = await this.read('profile/broader-chain', z.object({ keys: z.array(z.string()) }), {
+      vocabulary,
+      key,
+    });
     return row?.keys ?? [];
   }
 
   async existing(topics: string[], campaigns: string[]) {
-    const [row] = await this.graph.read<{ topics: string[]; campaigns: string[] }>('profile/term-exists', {
-      topics,
-      campaigns,
-    });
+    const [row] = await this.read(
+      'profile/term-exists',
+      z.object({ topics: z.array(z.string()), campaigns: z.array(z.string()) }),
+      { topics, campaigns },
+    );
     return { topics: new Set(row?.topics), campaigns: new Set(row?.campaigns) };
   }
 
   async defineCampaign(tx: Tx, campaign: Omit<CampaignModel, 'name'> & { name: string }) {
-    const [row] = await tx.run<{ campaign: unknown; wasMapped: boolean }>('profile/define-campaign', {
-      campaign,
-    });
-    return {
-      campaign: parseRows('profile/define-campaign', campaignRow, [row!.campaign])[0]!,
-      wasMapped: row!.wasMapped,
-    };
+    return ProfileRepository.defined(
+      tx,
+      'profile/define-campaign',
+      z.object({ campaign: campaignRow, wasMapped }),
+      { campaign },
+    );
   }
 
   async defineAsset(tx: Tx, asset: Omit<AssetModel, 'name'> & { name: string }) {
-    const [row] = await tx.run<{ asset: unknown; wasMapped: boolean }>('profile/define-asset', { asset });
-    return {
-      asset: parseRows('profile/define-asset', assetRow, [row!.asset])[0]!,
-      wasMapped: row!.wasMapped,
-    };
+    return ProfileRepository.defined(tx, 'profile/define-asset', z.object({ asset: assetRow, wasMapped }), {
+      asset,
+    });
   }
 
-  async defineFactKey(tx: Tx, factKey: FactKeyModel) {
-    const [row] = await tx.run<{ factKey: unknown; wasMapped: boolean }>('profile/define-fact-key', {
-      factKey,
-    });
-    return {
-      factKey: parseRows('profile/define-fact-key', factKeyRow, [row!.factKey])[0]!,
-      wasMapped: row!.wasMapped,
-    };
+  async defineFactKey(tx: Tx, factKey: FactKeyDefinition) {
+    return ProfileRepository.defined(
+      tx,
+      'profile/define-fact-key',
+      z.object({ factKey: factKeyRow, wasMapped }),
+      { factKey },
+    );
   }
 
   async defineQuestion(tx: Tx, question: QuestionRecord) {
-    const [row] = await tx.run<{ question: unknown; wasMapped: boolean }>('profile/define-question', {
-      question,
-    });
-    return {
-      question: parseRows('profile/define-question', questionRow, [row!.question])[0]!,
-      wasMapped: row!.wasMapped,
-    };
+    return ProfileRepository.defined(
+      tx,
+      'profile/define-question',
+      z.object({ question: questionRow, wasMapped }),
+      { question },
+    );
   }
 
   // ---- reads
   async knowledgeRules(): Promise<KnowledgeRules> {
-    const [row] = await this.graph.read<{ factKeys: unknown[]; questions: unknown[] }>(
+    const [row] = await this.read(
       'profile/knowledge-rules',
+      z.object({ factKeys: z.array(factKeyRow), questions: z.array(questionRow) }),
     );
-    const factKeys = parseRows('profile/knowledge-rules', factKeyRow, row?.factKeys ?? []);
-    const questions = parseRows('profile/knowledge-rules', questionRow, row?.questions ?? []);
+    const factKeys = row?.factKeys ?? [];
+    const questions = row?.questions ?? [];
     return {
       factKeys: new Map(factKeys.map((k) => [k.key, k])),
       questions: new Map(questions.map((q) => [q.key, q])),
@@ -204,74 +207,63 @@ export class ProfileRepository {
   }
 
   factKeys(): Promise<FactKeyModel[]> {
-    return this.read('fact-keys', 'factKey', factKeyRow);
+    return this.readMaps('profile/fact-keys', 'factKey', factKeyRow);
   }
 
   questions(): Promise<QuestionModel[]> {
-    return this.read('questions', 'question', questionRow);
+    return this.readMaps('profile/questions', 'question', questionRow);
   }
 
   terms(keys: readonly { vocabulary: string; key: string }[]): Promise<TermModel[]> {
-    return this.read('terms', 'term', termRow, { keys });
+    return this.readMaps('profile/terms', 'term', termRow, { keys });
   }
 
   vocabulary(vocabulary: string): Promise<TermModel[]> {
-    return this.read('vocabulary', 'term', termRow, { vocabulary });
+    return this.readMaps('profile/vocabulary', 'term', termRow, { vocabulary });
   }
 
   campaigns(codes: readonly string[]): Promise<CampaignModel[]> {
-    return this.read('campaigns', 'campaign', campaignRow, { codes });
+    return this.readMaps('profile/campaigns', 'campaign', campaignRow, { codes });
   }
 
   assets(codes: readonly string[]): Promise<AssetModel[]> {
-    return this.read('assets', 'asset', assetRow, { codes });
+    return this.readMaps('profile/assets', 'asset', assetRow, { codes });
   }
 
   async eventTaxonomy(ids: readonly string[]): Promise<EventTaxonomyModel[]> {
-    const rows = await this.graph.read<Record<string, unknown>>('profile/event-taxonomy', { ids });
-    return parseRows('profile/event-taxonomy', taxonomyRow, rows).map((r) => ({
+    const rows = await this.read('profile/event-taxonomy', taxonomyRow, { ids });
+    return rows.map((r) => ({
       ...r,
-      answers: r.answers.map((a) => ({ question: a.question, value: parseJson(a.value) })),
+      answers: r.answers.map((a) => ({ question: a.question, value: parseJsonText(a.value) })),
     }));
   }
 
   async unmapped(first: number): Promise<UnmappedReportModel[]> {
-    const rows = await this.graph.read<Record<string, unknown>>('profile/unmapped', { first });
-    return parseRows('profile/unmapped', unmappedRow, rows);
+    return this.read('profile/unmapped', unmappedRow, { first });
   }
 
   async lastAsked(personaIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.graph.read<Record<string, unknown>>('profile/asked-of-personas', {
-      ids: personaIds,
-    });
-    return new Map(
-      parseRows(
-        'profile/asked-of-personas',
-        z.object({ question: z.string(), lastAsked: z.string() }),
-        rows,
-      ).map((r) => [r.question, r.lastAsked]),
+    const rows = await this.read(
+      'profile/asked-of-personas',
+      z.object({ question: z.string(), lastAsked: z.string() }),
+      { ids: personaIds },
     );
+    return new Map(rows.map((r) => [r.question, r.lastAsked]));
   }
 
   async requiredFacts(): Promise<Map<string, number>> {
-    const rows = await this.graph.read<Record<string, unknown>>('profile/required-facts');
-    return new Map(
-      parseRows(
-        'profile/required-facts',
-        z.object({ key: z.string(), neededBy: z.number().int() }),
-        rows,
-      ).map((r) => [r.key, r.neededBy]),
+    const rows = await this.read(
+      'profile/required-facts',
+      z.object({ key: z.string(), neededBy: z.number().int() }),
     );
+    return new Map(rows.map((r) => [r.key, r.neededBy]));
   }
 
   async activity(personaIds: string[]) {
-    const rows = await this.graph.read<Record<string, unknown>>('profile/activity-of-personas', {
-      ids: personaIds,
-    });
-    return parseRows(
+    return this.read(
       'profile/activity-of-personas',
       z.object({ type: z.string(), count: z.number().int(), lastAt: z.string() }),
-      rows,
+      { ids: personaIds },
     );
   }
 

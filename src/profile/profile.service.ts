@@ -221,8 +221,7 @@ export class ProfileService {
         label: text(input.label, 'label', 200, false),
         type: input.type,
         allowedValues,
-        // null keeps the key's sensitivity (the statement coalesces).
-        sensitive: input.sensitive ?? (null as unknown as boolean),
+        sensitive: input.sensitive ?? null,
       });
       return { model: factKey, wasMapped };
     });

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Graph } from '../graph/run.js';
 import { recordChanges } from '../outbox/outbox.js';
 import { recordAudit } from '../access/audit.js';
-import { parseFactValue, type IdentifierKey } from '../identity/identity.model.js';
+import { parseJsonText } from '../graph/rows.js';
+import type { IdentifierKey } from '../identity/identity.model.js';
 import type { UseCaseModel } from './resolution.model.js';
 
 const context = z.enum(['PERSONAL', 'WORK', 'BUSINESS', 'FAMILY', 'OTHER']);
@@ -217,7 +218,7 @@ export class ResolutionRepository {
 export function factsOf(persona: Pick<GatheredPersona, 'id' | 'facts'>) {
   return persona.facts.map((f) => ({
     ...f.fact,
-    value: parseFactValue(f.fact.value),
+    value: parseJsonText(f.fact.value),
     personaId: persona.id,
     sensitive: f.sensitive,
   }));
