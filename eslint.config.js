@@ -94,7 +94,6 @@ export default tseslint.config(
       'src/profile/profile.service.ts',
       'src/profile/taxonomy-file.ts',
       'src/resolution/resolution.rules.ts',
-      'src/server.ts',
       'src/services.ts',
     ],
     rules: {
