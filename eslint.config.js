@@ -94,7 +94,6 @@ export default tseslint.config(
       'src/profile/profile.service.ts',
       'src/profile/taxonomy-file.ts',
       'src/resolution/resolution.rules.ts',
-      'src/services.ts',
     ],
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
