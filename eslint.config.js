@@ -86,7 +86,6 @@ export default tseslint.config(
       'src/config.ts',
       'src/graph/database.ts',
       'src/graph/embedded.ts',
-      'src/identity/identity.loaders.ts',
       'src/identity/import-csv.ts',
       'src/identity/ingest.changes.ts',
       'src/identity/ingest.plan.ts',
