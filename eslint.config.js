@@ -87,7 +87,6 @@ export default tseslint.config(
       'src/graph/embedded.ts',
       'src/identity/import-csv.ts',
       'src/profile/profile.service.ts',
-      'src/profile/taxonomy-file.ts',
       'src/resolution/resolution.rules.ts',
     ],
     rules: {
