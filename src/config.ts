@@ -197,66 +197,19 @@ function parseApiKeys(raw: string | undefined, problems: string[]): ApiKeyGrant[
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = environmentSchema.safeParse(environment);
+  const e = parseEnvironment(environment);
   const problems: string[] = [];
-  if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(problems);
-  }
-  const e = result.data;
   const apiKeys = parseApiKeys(e.API_KEYS, problems);
-  // A POST must end while its lease holds, or a second instance could send the same batch meanwhile.
-  if (e.WEBHOOK_LEASE_MS < 2 * e.WEBHOOK_TIMEOUT_MS) {
-    problems.push('WEBHOOK_LEASE_MS must be at least twice WEBHOOK_TIMEOUT_MS');
-  }
-  if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
-    problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
-  }
-  const keySources = [e.JWT_JWKS_URL, e.JWT_PUBLIC_KEY, e.JWT_SECRET].filter(Boolean).length;
-  if (keySources > 1) problems.push('JWT: set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
-  // Erased identifiers' hashes must not be computable by anyone who read this repository.
-  if (e.NODE_ENV === 'production' && !e.ERASURE_SECRET) {
-    problems.push('ERASURE_SECRET: required when NODE_ENV=production (16 characters or more, kept secret)');
-  }
+  problems.push(...inconsistencies(e));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
-    neo4j: {
-      uri: e.NEO4J_URI || undefined,
-      user: e.NEO4J_USER,
-      password: e.NEO4J_PASSWORD,
-      database: e.NEO4J_DATABASE || undefined,
-      provider: e.NEO4J_PROVIDER,
-      home: path.resolve(projectRoot, e.NEO4J_HOME),
-      boltPort: e.NEO4J_BOLT_PORT,
-      heap: e.NEO4J_HEAP,
-      pageCacheMb: e.NEO4J_PAGECACHE_MB,
-    },
+    neo4j: neo4jSettings(e),
     defaultRegion: e.DEFAULT_REGION,
     apiKeys,
-    jwt:
-      keySources === 0
-        ? null
-        : {
-            jwksUrl: e.JWT_JWKS_URL,
-            publicKey: e.JWT_PUBLIC_KEY,
-            algorithm: e.JWT_ALGORITHM,
-            secret: e.JWT_SECRET,
-            issuer: e.JWT_ISSUER,
-            audience: e.JWT_AUDIENCE,
-            rolesClaim: e.JWT_ROLES_CLAIM,
-          },
-    engagement: {
-      halfLifeDays: e.ENGAGEMENT_HALF_LIFE_DAYS,
-      interestFactKeys: e.INTEREST_FACT_KEYS.split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-      sophisticationBands: e.DIGITAL_SOPHISTICATION_BANDS.split(',').map(Number) as [number, number],
-      willingnessThreshold: e.DIGITAL_WILLINGNESS_THRESHOLD,
-      channelFactKey: e.PREFERRED_CHANNEL_FACT_KEY,
-      deviceFactKey: e.PREFERRED_DEVICE_FACT_KEY,
-    },
+    jwt: jwtSettings(e),
+    engagement: engagementSettings(e),
     rateLimit: {
       perMinute: e.RATE_LIMIT_PER_MINUTE,
       burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(e.RATE_LIMIT_PER_MINUTE / 6)),
@@ -271,15 +224,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     },
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
     staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
-    webhooks: {
-      batchSize: e.WEBHOOK_BATCH_SIZE,
-      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
-      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
-      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
-      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
-      leaseMs: e.WEBHOOK_LEASE_MS,
-      checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
-    },
+    webhooks: webhookSettings(e),
     privacy: {
       // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
       showStackTraces:
@@ -288,5 +233,89 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       erasureSecret: e.ERASURE_SECRET ?? developmentErasureSecret,
       developmentErasureSecret: e.ERASURE_SECRET === undefined,
     },
+  };
+}
+
+type Environment = z.output<typeof environmentSchema>;
+
+/** The variables, each checked on its own: every problem is reported at once. */
+function parseEnvironment(environment: NodeJS.ProcessEnv): Environment {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/** Settings each valid on its own but not together. */
+function inconsistencies(e: Environment): string[] {
+  const problems: string[] = [];
+  // A POST must end while its lease holds, or a second instance could send the same batch meanwhile.
+  if (e.WEBHOOK_LEASE_MS < 2 * e.WEBHOOK_TIMEOUT_MS) {
+    problems.push('WEBHOOK_LEASE_MS must be at least twice WEBHOOK_TIMEOUT_MS');
+  }
+  if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
+    problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
+  }
+  if (jwtKeySources(e) > 1) problems.push('JWT: set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
+  // Erased identifiers' hashes must not be computable by anyone who read this repository.
+  if (e.NODE_ENV === 'production' && !e.ERASURE_SECRET) {
+    problems.push('ERASURE_SECRET: required when NODE_ENV=production (16 characters or more, kept secret)');
+  }
+  return problems;
+}
+
+const jwtKeySources = (e: Environment) =>
+  [e.JWT_JWKS_URL, e.JWT_PUBLIC_KEY, e.JWT_SECRET].filter(Boolean).length;
+
+function neo4jSettings(e: Environment): AppConfig['neo4j'] {
+  return {
+    uri: e.NEO4J_URI || undefined,
+    user: e.NEO4J_USER,
+    password: e.NEO4J_PASSWORD,
+    database: e.NEO4J_DATABASE || undefined,
+    provider: e.NEO4J_PROVIDER,
+    home: path.resolve(projectRoot, e.NEO4J_HOME),
+    boltPort: e.NEO4J_BOLT_PORT,
+    heap: e.NEO4J_HEAP,
+    pageCacheMb: e.NEO4J_PAGECACHE_MB,
+  };
+}
+
+function jwtSettings(e: Environment): AppConfig['jwt'] {
+  if (jwtKeySources(e) === 0) return null;
+  return {
+    jwksUrl: e.JWT_JWKS_URL,
+    publicKey: e.JWT_PUBLIC_KEY,
+    algorithm: e.JWT_ALGORITHM,
+    secret: e.JWT_SECRET,
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    rolesClaim: e.JWT_ROLES_CLAIM,
+  };
+}
+
+function engagementSettings(e: Environment): AppConfig['engagement'] {
+  return {
+    halfLifeDays: e.ENGAGEMENT_HALF_LIFE_DAYS,
+    interestFactKeys: e.INTEREST_FACT_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    sophisticationBands: e.DIGITAL_SOPHISTICATION_BANDS.split(',').map(Number) as [number, number],
+    willingnessThreshold: e.DIGITAL_WILLINGNESS_THRESHOLD,
+    channelFactKey: e.PREFERRED_CHANNEL_FACT_KEY,
+    deviceFactKey: e.PREFERRED_DEVICE_FACT_KEY,
+  };
+}
+
+function webhookSettings(e: Environment): WebhookSettings {
+  return {
+    batchSize: e.WEBHOOK_BATCH_SIZE,
+    maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+    timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    leaseMs: e.WEBHOOK_LEASE_MS,
+    checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
   };
 }

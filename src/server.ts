@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
@@ -45,8 +45,45 @@ export interface ServerDeps {
 const maxBodyMiB = 5;
 
 export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
-  const schema = buildSchema();
-  const app = express();
+  const httpServer = createHttpServer();
+  const guards = createGuards(config);
+  const background = await startBackground(config, graph);
+  const wsCleanup = serveWebSocket(httpServer, { config, graph, guards, background });
+  const apollo = await startApollo(httpServer, guards, background, wsCleanup);
+  const app = createApp(config, graph);
+  const serveGraphQL = createGraphQLHandler(apollo, { config, graph, guards, background });
+  httpServer.on('request', (req, res) => (isGraphQLPath(req.url) ? serveGraphQL(req, res) : app(req, res)));
+  await listen(httpServer, config, apollo);
+  return runningServer(httpServer, config, apollo);
+}
+
+/** What every operation passes before it runs, over HTTP and WebSocket alike. */
+interface Guards {
+  schema: ReturnType<typeof buildSchema>;
+  formatError: ReturnType<typeof createErrorFormatter>;
+  showStackTraces: boolean;
+  maxQueryTokens: number;
+  limitRules: ReturnType<typeof depthLimit>[];
+  withinTokenLimit: ReturnType<typeof tokenLimit>;
+  rateLimiter: RateLimiter;
+}
+
+/** This instance's background work, started before the server and stopped when it drains. */
+interface Background {
+  changeFeed: ChangeFeed;
+  definitions: DefinitionCache;
+  webhookDeliverer: WebhookDeliverer;
+  staleRegrouper: StaleRegrouper;
+}
+
+interface Wiring {
+  config: AppConfig;
+  graph: Graph;
+  guards: Guards;
+  background: Background;
+}
+
+function createHttpServer(): http.Server {
   // Requests are routed once Apollo has started: /graphql without Express (src/graphql-http.ts).
   const httpServer = http.createServer();
   // An idle keep-alive connection is closed by the client or the proxy in front, not by us first:
@@ -54,17 +91,24 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   // such as AWS's keep theirs 60 s). The headers timeout must stay above it.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
-  const showStackTraces = config.privacy.showStackTraces;
-  const formatError = createErrorFormatter(showStackTraces);
-  // Refused before anything runs, over HTTP and WebSocket alike.
-  const limitRules = [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)];
-  const withinTokenLimit = tokenLimit(config.limits.maxQueryTokens);
-  const rateLimiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
-  const wsAuthorization = (ctx: {
-    connectionParams?: Record<string, unknown>;
-    extra: { request: http.IncomingMessage };
-  }) => String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '');
+  return httpServer;
+}
 
+function createGuards(config: AppConfig): Guards {
+  const showStackTraces = config.privacy.showStackTraces;
+  return {
+    schema: buildSchema(),
+    formatError: createErrorFormatter(showStackTraces),
+    showStackTraces,
+    maxQueryTokens: config.limits.maxQueryTokens,
+    // Refused before anything runs, over HTTP and WebSocket alike.
+    limitRules: [depthLimit(config.limits.maxQueryDepth), costLimit(config.limits.maxQueryCost)],
+    withinTokenLimit: tokenLimit(config.limits.maxQueryTokens),
+    rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
+  };
+}
+
+async function startBackground(config: AppConfig, graph: Graph): Promise<Background> {
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
@@ -80,26 +124,29 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
   const staleness = new IdentityService(graph, config, 'staleness', definitions);
   const staleRegrouper = new StaleRegrouper(() => staleness.regroupStale(), config.staleRegroupMs);
   staleRegrouper.start();
+  return { changeFeed, definitions, webhookDeliverer, staleRegrouper };
+}
 
+async function stopBackground({ staleRegrouper, webhookDeliverer, changeFeed }: Background): Promise<void> {
+  await staleRegrouper.stop();
+  await webhookDeliverer.stop();
+  await changeFeed.stop();
+}
+
+type WsContext = { connectionParams?: Record<string, unknown>; extra: { request: http.IncomingMessage } };
+
+const wsAuthorization = (ctx: WsContext) =>
+  String(ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization ?? '');
+
+function serveWebSocket(httpServer: http.Server, { config, graph, guards, background }: Wiring) {
+  const { schema, limitRules, formatError } = guards;
+  const { changeFeed, definitions } = background;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer(
+  return useServer(
     {
       schema,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limitRules]),
-      onSubscribe: (ctx, _id, payload) => {
-        // Every operation over the socket counts against its caller, like an HTTP request.
-        const admission = rateLimiter.take(
-          callerOf(wsAuthorization(ctx), ctx.extra.request.socket.remoteAddress),
-        );
-        if (!admission.allowed) {
-          return [
-            new GraphQLError(rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds), {
-              extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
-            }),
-          ];
-        }
-        return withinTokenLimit(payload.query);
-      },
+      onSubscribe: (ctx, _id, payload) => admitWsOperation(config, guards, ctx, payload.query),
       onConnect: (ctx) =>
         acceptsConnection(config, wsAuthorization(ctx), (code, reason) =>
           ctx.extra.socket.close(code, reason),
@@ -121,30 +168,53 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
         result.errors
           ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
           : undefined,
-      // graphql-ws reports two kinds of errors here: a stream that failed mid-way (CURSOR_PRUNED, the
-      // database down), wrapped in a GraphQLError without its code, and validation errors, which
-      // get the code Apollo gives them over HTTP.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => {
-          const raised = error.originalError;
-          if (raised instanceof GraphQLError) return formatError(raised.toJSON(), raised);
-          if (raised) return formatError(error.toJSON(), error);
-          const json = error.toJSON();
-          return {
-            ...json,
-            extensions: { ...json.extensions, code: json.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
-          };
-        }),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatWsError(formatError, error)),
     },
     wsServer,
   );
+}
 
+/** Every operation over the socket counts against its caller, like an HTTP request. */
+function admitWsOperation(config: AppConfig, guards: Guards, ctx: WsContext, query: string) {
+  const admission = guards.rateLimiter.take(
+    callerOf(wsAuthorization(ctx), ctx.extra.request.socket.remoteAddress),
+  );
+  if (!admission.allowed) {
+    return [
+      new GraphQLError(rateLimitMessage(config.rateLimit.perMinute, admission.retryAfterSeconds), {
+        extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterSeconds },
+      }),
+    ];
+  }
+  return guards.withinTokenLimit(query);
+}
+
+// graphql-ws reports two kinds of errors here: a stream that failed mid-way (CURSOR_PRUNED, the
+// database down), wrapped in a GraphQLError without its code, and validation errors, which
+// get the code Apollo gives them over HTTP.
+function formatWsError(formatError: Guards['formatError'], error: GraphQLError) {
+  const raised = error.originalError;
+  if (raised instanceof GraphQLError) return formatError(raised.toJSON(), raised);
+  if (raised) return formatError(error.toJSON(), error);
+  const json = error.toJSON();
+  return {
+    ...json,
+    extensions: { ...json.extensions, code: json.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+  };
+}
+
+async function startApollo(
+  httpServer: http.Server,
+  guards: Guards,
+  background: Background,
+  wsCleanup: { dispose(): unknown },
+): Promise<ApolloServer<GraphContext>> {
   const apollo = new ApolloServer<GraphContext>({
-    schema,
-    formatError,
-    validationRules: limitRules,
-    parseOptions: { maxTokens: config.limits.maxQueryTokens },
-    includeStacktraceInErrorResponses: showStackTraces,
+    schema: guards.schema,
+    formatError: guards.formatError,
+    validationRules: guards.limitRules,
+    parseOptions: { maxTokens: guards.maxQueryTokens },
+    includeStacktraceInErrorResponses: guards.showStackTraces,
     plugins: [
       // No cache hints in this schema, and answers are never cacheable (src/graphql-http.ts says
       // no-store): without the plugin Apollo does not wrap every field's resolver to collect hints.
@@ -155,39 +225,42 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
           return {
             async drainServer() {
               await wsCleanup.dispose();
-              await staleRegrouper.stop();
-              await webhookDeliverer.stop();
-              await changeFeed.stop();
+              await stopBackground(background);
             },
           };
         },
       },
-      {
-        // Reports the database round trips of each operation, so clients and tests can see batching.
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response, contextValue }) {
-              if (response.body.kind === 'single') {
-                response.body.singleResult.extensions = {
-                  ...response.body.singleResult.extensions,
-                  dbRoundTrips: contextValue.stats.dbRoundTrips,
-                };
-              }
-            },
-          };
-        },
-      },
+      reportDbRoundTrips,
     ],
   });
   try {
     await apollo.start();
   } catch (error) {
-    await staleRegrouper.stop();
-    await webhookDeliverer.stop();
-    await changeFeed.stop();
+    await stopBackground(background);
     throw error;
   }
+  return apollo;
+}
 
+/** Reports the database round trips of each operation, so clients and tests can see batching. */
+const reportDbRoundTrips: ApolloServerPlugin<GraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single') {
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            dbRoundTrips: contextValue.stats.dbRoundTrips,
+          };
+        }
+      },
+    };
+  },
+};
+
+/** Everything but /graphql: GraphiQL outside production, the explorer, and the health probe. */
+function createApp(config: AppConfig, graph: Graph): express.Express {
+  const app = express();
   if (config.env !== 'production') mountGraphiQL(app);
   // The identity explorer, built by `npm run build` (explorer/); it calls this API with the user's key.
   const explorerDir = path.join(projectRoot, 'dist/explorer');
@@ -203,12 +276,22 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       res.status(503).json({ ok: false });
     }
   });
-  const serveGraphQL = graphqlHttpHandler(apollo, {
+  return app;
+}
+
+function createGraphQLHandler(
+  apollo: ApolloServer<GraphContext>,
+  { config, graph, guards, background }: Wiring,
+) {
+  const { changeFeed, definitions } = background;
+  return graphqlHttpHandler(apollo, {
     maxBodyBytes: maxBodyMiB * 1024 * 1024,
     maxBodyLabel: `${maxBodyMiB}mb`,
     // Before the body is read: a caller over its rate gets 429 and when to come back, nothing more.
     admit: (req) => {
-      const admission = rateLimiter.take(callerOf(req.headers.authorization, req.socket.remoteAddress));
+      const admission = guards.rateLimiter.take(
+        callerOf(req.headers.authorization, req.socket.remoteAddress),
+      );
       if (admission.allowed) return undefined;
       return {
         status: 429,
@@ -233,8 +316,9 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
       return createContext({ graph, config, changeFeed, definitions, auth });
     },
   });
-  httpServer.on('request', (req, res) => (isGraphQLPath(req.url) ? serveGraphQL(req, res) : app(req, res)));
+}
 
+async function listen(httpServer: http.Server, config: AppConfig, apollo: ApolloServer<GraphContext>) {
   try {
     await new Promise<void>((resolve, reject) => {
       // A port already in use must fail the start, not hang it (the ws server only logs the error).
@@ -248,6 +332,13 @@ export async function startServer({ config, graph }: ServerDeps): Promise<Runnin
     await apollo.stop();
     throw error;
   }
+}
+
+function runningServer(
+  httpServer: http.Server,
+  config: AppConfig,
+  apollo: ApolloServer<GraphContext>,
+): RunningServer {
   const { port } = httpServer.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
   return {

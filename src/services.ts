@@ -32,6 +32,15 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= { value: make() }).value;
 }
 
+/** An object whose every property is a getter over its factory (each factory caches its product). */
+function builtOnRead<T extends object>(factories: { [K in keyof T]: () => T[K] }): T {
+  const built = {} as T;
+  for (const key of Object.keys(factories) as (keyof T & string)[]) {
+    Object.defineProperty(built, key, { get: factories[key], enumerable: true, configurable: true });
+  }
+  return built;
+}
+
 export function createServices(
   graph: Graph,
   config: AppConfig,
@@ -62,52 +71,24 @@ export function createServices(
   );
   const engagementLoaders = once(() => createEngagementLoaders(new EngagementRepository(graph)));
   return {
-    services: {
-      get health() {
-        return health();
-      },
-      get identity() {
-        return identity();
-      },
-      get ingest() {
-        return ingest();
-      },
-      get resolution() {
-        return resolution();
-      },
-      get changes() {
-        return changes();
-      },
-      get profile() {
-        return profile();
-      },
-      get webhooks() {
-        return webhooks();
-      },
-      get privacy() {
-        return privacy();
-      },
-      get search() {
-        return search();
-      },
-      get engagement() {
-        return engagement();
-      },
-      get segments() {
-        return segments();
-      },
-    },
-    loaders: {
-      get identity() {
-        return identityLoaders();
-      },
-      get profile() {
-        return profileLoaders();
-      },
-      get engagement() {
-        return engagementLoaders();
-      },
-    },
+    services: builtOnRead({
+      health,
+      identity,
+      ingest,
+      resolution,
+      changes,
+      profile,
+      webhooks,
+      privacy,
+      search,
+      engagement,
+      segments,
+    }),
+    loaders: builtOnRead({
+      identity: identityLoaders,
+      profile: profileLoaders,
+      engagement: engagementLoaders,
+    }),
   };
 }
 

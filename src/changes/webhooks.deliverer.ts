@@ -44,6 +44,24 @@ interface Batch {
   isReplay: boolean;
 }
 
+/** One webhook's delivery while this instance holds its lease. */
+interface Delivery {
+  id: string;
+  /** Its settings as last read back; undefined once the lease is lost or the webhook removed. */
+  webhook: WebhookTarget | undefined;
+  /** What was acknowledged, in memory first: written at most every checkpointMs (see checkpoint). */
+  cursor: WebhookTarget['cursor'];
+  position: WebhookTarget['position'];
+  /** Acknowledged since the last checkpoint. */
+  isDirty: boolean;
+  renewedAt: number;
+  batch: Batch | undefined;
+  /** Renew the lease (and read the settings back) before the next POST: a webhook was updated. */
+  mustRefresh: boolean;
+  /** The checkpoint being written in the background, if any. */
+  background: Promise<void> | undefined;
+}
+
 /** How long to wait after an unexpected error (the database restarting) before trying again. */
 const errorPauseMs = 1000;
 
@@ -160,137 +178,167 @@ export class WebhookDeliverer {
 
   /** Delivers one webhook while this instance holds its lease. */
   private async deliver(initial: WebhookTarget): Promise<void> {
-    const id = initial.id;
-    let webhook: WebhookTarget | undefined = initial;
-    // What was acknowledged, in memory first: written at most every checkpointMs (see checkpoint).
-    let cursor = initial.cursor;
-    let position = initial.position;
-    let isDirty = false;
-    let renewedAt = Date.now();
-    let batch: Batch | undefined;
-    let mustRefresh = false;
-    const refresh = () => void (mustRefresh = true);
+    const delivery: Delivery = {
+      id: initial.id,
+      webhook: initial,
+      cursor: initial.cursor,
+      position: initial.position,
+      isDirty: false,
+      renewedAt: Date.now(),
+      batch: undefined,
+      mustRefresh: false,
+      background: undefined,
+    };
+    const refresh = () => void (delivery.mustRefresh = true);
     this.wakers.add(refresh);
-    /** A checkpoint written while delivery goes on: a slow database then delays no receiver. */
-    let background: Promise<void> | undefined;
-    const checkpointInBackground = () => {
-      if (background) return;
-      const acknowledged = { cursor, position, replayed: [] };
-      isDirty = false;
-      renewedAt = Date.now();
-      background = this.repository
-        .delivered(id, this.lease, acknowledged)
-        .then((latest) => void (webhook = latest))
-        .catch((error: unknown) => {
-          isDirty = true;
-          this.report(error);
-        })
-        .finally(() => (background = undefined));
-    };
-    /** Writes the acknowledged cursor now (renewing the lease and reading the settings back). */
-    const checkpoint = async (replayed: number[] = []) => {
-      await background;
-      if (!webhook) return;
-      webhook = await this.repository.delivered(id, this.lease, { cursor, position, replayed });
-      isDirty = false;
-      renewedAt = Date.now();
-    };
     try {
-      while (webhook && !this.isStopping) {
+      // A turn that finds the webhook gone (lease lost, webhook removed) ends the loop here.
+      while (delivery.webhook && !this.isStopping) {
         try {
-          const sinceRenewal = Date.now() - renewedAt;
-          if (isDirty && (mustRefresh || sinceRenewal >= this.settings.checkpointMs)) {
-            mustRefresh = false;
-            checkpointInBackground();
-          }
-          if (mustRefresh || sinceRenewal >= this.renewMs) {
-            await background;
-            if (!webhook) break;
-            mustRefresh = false;
-            webhook = await this.repository.renew(id, this.lease, position);
-            renewedAt = Date.now();
-            continue;
-          }
-          const dueInMs = webhook.nextAttemptAt ? Date.parse(webhook.nextAttemptAt) - Date.now() : 0;
-          if (dueInMs > 0) {
-            await this.idle(Math.min(dueInMs, this.renewMs));
-            continue;
-          }
-          batch ??= await this.nextBatch(webhook, position);
-          if (!batch) {
-            const wakeInMs = (isDirty ? this.settings.checkpointMs : this.renewMs) - sinceRenewal;
-            await this.idle(wakeInMs, position);
-            continue;
-          }
-          if (batch.changes.length === 0) {
-            // Only changes the filter leaves out: read past them (recorded with the next write).
-            position = batch.position;
-            batch = undefined;
-            continue;
-          }
-          const error = await this.post(webhook, batch);
-          // A checkpoint in the background may have found the lease lost or the webhook removed.
-          if (!webhook) break;
-          if (error === undefined) {
-            if (batch.isReplay) {
-              await checkpoint(batch.changes.map((c) => c.seq));
-            } else {
-              cursor = batch.changes[batch.changes.length - 1]!.seq;
-              position = batch.position;
-              isDirty = true;
-              // After failures the graph says so: correct it at once.
-              if (webhook.failures > 0 || webhook.attempts > 0) await checkpoint();
-            }
-            batch = undefined;
-            continue;
-          }
-          await background;
-          if (isDirty) await checkpoint();
-          if (!webhook) break;
-          const attempts = webhook.attempts + 1;
-          if (attempts < webhook.maxAttempts) {
-            const delayMs = backoffMs(attempts, webhook);
-            // An operator learns of a failing receiver from the log, not only from the Webhook's state.
-            this.log(
-              `webhook ${id}: delivering ${batch.changes.length} change(s) failed (${error}); ` +
-                `attempt ${attempts} of ${webhook.maxAttempts}, next in ${Math.ceil(delayMs / 1000)} s`,
-            );
-            webhook = await this.repository.failed(id, this.lease, { attempts, delayMs, error });
-            renewedAt = Date.now();
-            continue;
-          }
-          this.log(
-            `webhook ${id}: ${batch.changes.length} change(s) became dead letters after ` +
-              `${attempts} failed attempts (${error})`,
-          );
-          webhook = await this.repository.deadLetter(id, this.lease, {
-            seqs: batch.changes.map((c) => c.seq),
-            position: batch.isReplay ? position : batch.position,
-            error,
-          });
-          renewedAt = Date.now();
-          if (!batch.isReplay) position = batch.position;
-          batch = undefined;
+          await this.deliveryTurn(delivery);
         } catch (error) {
           // The database may be restarting: what is in memory is kept and written when it answers;
           // the lease may run out meanwhile, and then another instance carries on from the graph.
           this.report(error);
           await this.idle(errorPauseMs);
-          mustRefresh = true;
+          delivery.mustRefresh = true;
         }
       }
     } finally {
       this.wakers.delete(refresh);
-      if (webhook) {
-        try {
-          await background;
-          if (isDirty) await checkpoint();
-          if (webhook) await this.repository.release(id, this.lease.owner, position);
-        } catch (error) {
-          // The lease runs out instead; another instance resends what was not recorded (at least once).
-          this.report(error);
-        }
-      }
+      await this.finishDelivery(delivery);
+    }
+  }
+
+  /** One turn: keep the lease and the checkpoint current, wait until there is something due, or send. */
+  private async deliveryTurn(delivery: Delivery): Promise<void> {
+    const sinceRenewal = Date.now() - delivery.renewedAt;
+    if (delivery.isDirty && (delivery.mustRefresh || sinceRenewal >= this.settings.checkpointMs)) {
+      delivery.mustRefresh = false;
+      this.checkpointInBackground(delivery);
+    }
+    if (delivery.mustRefresh || sinceRenewal >= this.renewMs) return this.renewLease(delivery);
+    const nextAttemptAt = delivery.webhook!.nextAttemptAt;
+    const dueInMs = nextAttemptAt ? Date.parse(nextAttemptAt) - Date.now() : 0;
+    if (dueInMs > 0) return this.idle(Math.min(dueInMs, this.renewMs));
+    delivery.batch ??= await this.nextBatch(delivery.webhook!, delivery.position);
+    const batch = delivery.batch;
+    if (!batch) {
+      const wakeInMs = (delivery.isDirty ? this.settings.checkpointMs : this.renewMs) - sinceRenewal;
+      return this.idle(wakeInMs, delivery.position);
+    }
+    if (batch.changes.length === 0) {
+      // Only changes the filter leaves out: read past them (recorded with the next write).
+      delivery.position = batch.position;
+      delivery.batch = undefined;
+      return;
+    }
+    const error = await this.post(delivery.webhook!, batch);
+    // A checkpoint in the background may have found the lease lost or the webhook removed.
+    if (!delivery.webhook) return;
+    if (error === undefined) return this.acknowledged(delivery, batch);
+    return this.failed(delivery, batch, error);
+  }
+
+  private async renewLease(delivery: Delivery): Promise<void> {
+    await delivery.background;
+    if (!delivery.webhook) return;
+    delivery.mustRefresh = false;
+    delivery.webhook = await this.repository.renew(delivery.id, this.lease, delivery.position);
+    delivery.renewedAt = Date.now();
+  }
+
+  /** The receiver took the batch: the cursor moves (a replay's changes leave the dead letters). */
+  private async acknowledged(delivery: Delivery, batch: Batch): Promise<void> {
+    if (batch.isReplay) {
+      await this.checkpoint(
+        delivery,
+        batch.changes.map((c) => c.seq),
+      );
+    } else {
+      delivery.cursor = batch.changes[batch.changes.length - 1]!.seq;
+      delivery.position = batch.position;
+      delivery.isDirty = true;
+      // After failures the graph says so: correct it at once.
+      const webhook = delivery.webhook!;
+      if (webhook.failures > 0 || webhook.attempts > 0) await this.checkpoint(delivery);
+    }
+    delivery.batch = undefined;
+  }
+
+  /** The receiver did not take the batch: try again later, or after maxAttempts make it dead letters. */
+  private async failed(delivery: Delivery, batch: Batch, error: string): Promise<void> {
+    await delivery.background;
+    if (delivery.isDirty) await this.checkpoint(delivery);
+    if (!delivery.webhook) return;
+    const { id } = delivery;
+    const attempts = delivery.webhook.attempts + 1;
+    const maxAttempts = delivery.webhook.maxAttempts;
+    if (attempts < maxAttempts) {
+      const delayMs = backoffMs(attempts, delivery.webhook);
+      // An operator learns of a failing receiver from the log, not only from the Webhook's state.
+      this.log(
+        `webhook ${id}: delivering ${batch.changes.length} change(s) failed (${error}); ` +
+          `attempt ${attempts} of ${maxAttempts}, next in ${Math.ceil(delayMs / 1000)} s`,
+      );
+      delivery.webhook = await this.repository.failed(id, this.lease, { attempts, delayMs, error });
+      delivery.renewedAt = Date.now();
+      return;
+    }
+    this.log(
+      `webhook ${id}: ${batch.changes.length} change(s) became dead letters after ` +
+        `${attempts} failed attempts (${error})`,
+    );
+    delivery.webhook = await this.repository.deadLetter(id, this.lease, {
+      seqs: batch.changes.map((c) => c.seq),
+      position: batch.isReplay ? delivery.position : batch.position,
+      error,
+    });
+    delivery.renewedAt = Date.now();
+    if (!batch.isReplay) delivery.position = batch.position;
+    delivery.batch = undefined;
+  }
+
+  /** A checkpoint written while delivery goes on: a slow database then delays no receiver. */
+  private checkpointInBackground(delivery: Delivery): void {
+    if (delivery.background) return;
+    const acknowledged = { cursor: delivery.cursor, position: delivery.position, replayed: [] };
+    delivery.isDirty = false;
+    delivery.renewedAt = Date.now();
+    delivery.background = this.repository
+      .delivered(delivery.id, this.lease, acknowledged)
+      .then((latest) => void (delivery.webhook = latest))
+      .catch((error: unknown) => {
+        delivery.isDirty = true;
+        this.report(error);
+      })
+      .finally(() => (delivery.background = undefined));
+  }
+
+  /** Writes the acknowledged cursor now (renewing the lease and reading the settings back). */
+  private async checkpoint(delivery: Delivery, replayed: number[] = []): Promise<void> {
+    await delivery.background;
+    if (!delivery.webhook) return;
+    const { cursor, position } = delivery;
+    delivery.webhook = await this.repository.delivered(delivery.id, this.lease, {
+      cursor,
+      position,
+      replayed,
+    });
+    delivery.isDirty = false;
+    delivery.renewedAt = Date.now();
+  }
+
+  /** Records what was acknowledged and releases the lease, so another instance resumes at once. */
+  private async finishDelivery(delivery: Delivery): Promise<void> {
+    if (!delivery.webhook) return;
+    try {
+      await delivery.background;
+      if (delivery.isDirty) await this.checkpoint(delivery);
+      if (delivery.webhook) await this.repository.release(delivery.id, this.lease.owner, delivery.position);
+    } catch (error) {
+      // The lease runs out instead; another instance resends what was not recorded (at least once).
+      this.report(error);
     }
   }
 

@@ -25,6 +25,54 @@ export async function importCommand(
   withDatabase: WithDatabase,
   log: (line: string) => void,
 ): Promise<void> {
+  const options = parseImportArgs(args, config);
+  const { file, rejectsFile, checkpointFile } = options;
+  if (options.restart) fs.rmSync(checkpointFile, { force: true });
+  const modules = await loadImportModules();
+  const { importEvents, IngestService, ProfileIngest, buildSchema, ImportCheckpoint, csv } = modules;
+  const mapping = options.mapping ? csv.loadMapping(options.mapping) : null;
+  const checkpoint = new ImportCheckpoint(checkpointFile, file, options.batchSize);
+  if (checkpoint.resumed) {
+    log(`Resuming after line ${checkpoint.resumed.lines} (${checkpointFile}; --restart to start over)`);
+    checkpoint.trimRejects(rejectsFile);
+  }
+
+  const input = fs.createReadStream(file, 'utf8');
+  // Opened only once the database is: a readline interface starts reading at once, and lines read
+  // before anyone iterates them are lost (the import then waits for them forever).
+  const openLines = () =>
+    mapping ? csv.csvAsEventLines(input, mapping) : readline.createInterface({ input, crlfDelay: Infinity });
+  const rejects = rejectsWriter(rejectsFile, Boolean(checkpoint.resumed));
+  const progress = progressReporter({
+    totalBytes: fs.statSync(file).size,
+    bytesRead: () => input.bytesRead,
+    stream: process.stderr,
+  });
+
+  const run = await withDatabase(
+    config,
+    (db) =>
+      importEvents(
+        checkpoint.skipDone(openLines()),
+        buildSchema(),
+        checkpoint.wrap(new IngestService(db.graph, config, new ProfileIngest(db.graph), 'import'), db.graph),
+        {
+          batchSize: checkpoint.batchSize,
+          onRejection: (r) => rejects.write(`${JSON.stringify(r)}\n`),
+          onProgress: (p) => progress.update(checkpoint.done(p)),
+        },
+      ),
+    { attachRunning: true },
+  );
+  const summary = checkpoint.total(run);
+  progress.finish(summary);
+  checkpoint.remove();
+  await rejects.close();
+  reportImport(summary, rejectsFile, log);
+}
+
+/** The command line, checked before anything is opened. */
+function parseImportArgs(args: string[], config: AppConfig) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -41,12 +89,20 @@ export async function importCommand(
   const isCsv = Boolean(values.mapping) || file.toLowerCase().endsWith('.csv');
   if (isCsv && !values.mapping)
     throw new Error('a CSV file needs --mapping <file.json> (see examples/import/)');
-  const requested = Math.min(Number(values.batch), config.limits.maxBatchSize);
-  if (!Number.isInteger(requested) || requested < 1) throw new Error('--batch must be a whole number from 1');
-  const rejectsFile = values.rejects ?? `${file}.rejects.jsonl`;
-  const checkpointFile = `${file}.checkpoint.json`;
-  if (values.restart) fs.rmSync(checkpointFile, { force: true });
+  const batchSize = Math.min(Number(values.batch), config.limits.maxBatchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch must be a whole number from 1');
+  return {
+    file,
+    mapping: values.mapping,
+    batchSize,
+    rejectsFile: values.rejects ?? `${file}.rejects.jsonl`,
+    checkpointFile: `${file}.checkpoint.json`,
+    restart: values.restart,
+  };
+}
 
+/** Loaded when an import runs: the other commands do not pay for the ingest and the schema. */
+async function loadImportModules() {
   const [{ importEvents }, { IngestService }, { ProfileIngest }, { buildSchema }, { ImportCheckpoint }, csv] =
     await Promise.all([
       import('../identity/import.js'),
@@ -56,49 +112,24 @@ export async function importCommand(
       import('../identity/import-checkpoint.js'),
       import('../identity/import-csv.js'),
     ]);
-  const mapping = values.mapping ? csv.loadMapping(values.mapping) : null;
-  const checkpoint = new ImportCheckpoint(checkpointFile, file, requested);
-  if (checkpoint.resumed) {
-    log(`Resuming after line ${checkpoint.resumed.lines} (${checkpointFile}; --restart to start over)`);
-    checkpoint.trimRejects(rejectsFile);
-  }
+  return { importEvents, IngestService, ProfileIngest, buildSchema, ImportCheckpoint, csv };
+}
 
-  const input = fs.createReadStream(file, 'utf8');
-  // Opened only once the database is: a readline interface starts reading at once, and lines read
-  // before anyone iterates them are lost (the import then waits for them forever).
-  const openLines = () =>
-    mapping ? csv.csvAsEventLines(input, mapping) : readline.createInterface({ input, crlfDelay: Infinity });
-  // Opened at the first rejection (appending when resuming): a run that fails early leaves no empty file.
-  let rejectsStream: fs.WriteStream | undefined;
-  const writeReject = (text: string) =>
-    (rejectsStream ??= fs.createWriteStream(rejectsFile, { flags: checkpoint.resumed ? 'a' : 'w' })).write(
-      text,
-    );
-  const progress = progressReporter({
-    totalBytes: fs.statSync(file).size,
-    bytesRead: () => input.bytesRead,
-    stream: process.stderr,
-  });
+/** Opened at the first rejection (appending when resuming): a run that fails early leaves no empty file. */
+function rejectsWriter(rejectsFile: string, append: boolean) {
+  let stream: fs.WriteStream | undefined;
+  return {
+    write: (text: string) =>
+      (stream ??= fs.createWriteStream(rejectsFile, { flags: append ? 'a' : 'w' })).write(text),
+    close: () => new Promise<void>((resolve) => (stream ? stream.end(resolve) : resolve())),
+  };
+}
 
-  const run = await withDatabase(
-    config,
-    (db) =>
-      importEvents(
-        checkpoint.skipDone(openLines()),
-        buildSchema(),
-        checkpoint.wrap(new IngestService(db.graph, config, new ProfileIngest(db.graph), 'import'), db.graph),
-        {
-          batchSize: checkpoint.batchSize,
-          onRejection: (r) => writeReject(`${JSON.stringify(r)}\n`),
-          onProgress: (p) => progress.update(checkpoint.done(p)),
-        },
-      ),
-    { attachRunning: true },
-  );
-  const summary = checkpoint.total(run);
-  progress.finish(summary);
-  checkpoint.remove();
-  await new Promise<void>((resolve) => (rejectsStream ? rejectsStream.end(resolve) : resolve()));
+function reportImport(
+  summary: { rejected: number; unmapped: { kind: string; code: string }[] },
+  rejectsFile: string,
+  log: (line: string) => void,
+): void {
   if (summary.rejected === 0) fs.rmSync(rejectsFile, { force: true });
   if (summary.unmapped.length) {
     log(

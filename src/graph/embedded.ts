@@ -148,8 +148,17 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
   prepareEmbeddedNeo4j(log);
   fs.mkdirSync(options.home, { recursive: true });
   const port = options.boltPort || (await freePort());
+  const child = spawnNeo4j(options, port);
+  const stderrTail = tailOf(child);
+  const uri = await readyUri(child, stderrTail, options.home);
+  child.removeAllListeners('exit');
+  publishBoltAddress(options.home, { uri, pid: child.pid ?? -1, ownerPid: process.pid });
+  return runningNeo4j(child, stderrTail, options.home, uri);
+}
+
+function spawnNeo4j(options: EmbeddedOptions, port: number): ChildProcess {
   const classpath = [launcherJar, path.join(targetDir, 'lib', '*')].join(path.delimiter);
-  const child = spawn(
+  return spawn(
     'java',
     [
       `-Xmx${options.heap}`,
@@ -166,14 +175,21 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     // be stopped by this process (stop()), not die under it as if it had crashed.
     { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
+}
 
+/** The last 30 lines Java wrote to stderr, kept to explain a failure. */
+function tailOf(child: ChildProcess): string[] {
   const stderrTail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderrTail.push(...chunk.split('\n').filter(Boolean));
     stderrTail.splice(0, Math.max(0, stderrTail.length - 30));
   });
+  return stderrTail;
+}
 
-  const uri = await new Promise<string>((resolve, reject) => {
+/** The Bolt URI the launcher prints once the database answers; why not, if it exits or takes too long. */
+function readyUri(child: ChildProcess, stderrTail: string[], home: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -192,7 +208,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
       const lockHeld = stderrTail.find((l) => l.includes('FileLockException'));
       // A held store lock is the one failure with a known remedy: say it plainly, without the stack.
       const message = lockHeld
-        ? `Another Neo4j is already using the store ${options.home} (${lockHeld.replace(/^.*FileLockException: /, '').split('.')[0]}). Stop it, or set NEO4J_HOME to another folder.`
+        ? `Another Neo4j is already using the store ${home} (${lockHeld.replace(/^.*FileLockException: /, '').split('.')[0]}). Stop it, or set NEO4J_HOME to another folder.`
         : `Neo4j exited during start (code ${code ?? signal}):\n${stderrTail.join('\n')}`;
       reject(new EmbeddedNeo4jError(message));
     });
@@ -201,9 +217,9 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
       reject(new EmbeddedNeo4jError(`Could not start java: ${error.message}`));
     });
   });
-  child.removeAllListeners('exit');
-  publishBoltAddress(options.home, { uri, pid: child.pid ?? -1, ownerPid: process.pid });
+}
 
+function runningNeo4j(child: ChildProcess, stderrTail: string[], home: string, uri: string): EmbeddedNeo4j {
   // Watched for the service's whole life: a database that dies must be noticed, not waited for.
   let stopping: Promise<void> | undefined;
   const exitListeners: ((description: string) => void)[] = [];
@@ -222,7 +238,7 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
     },
     stop() {
       stopping ??= (async () => {
-        withdrawBoltAddress(options.home, uri);
+        withdrawBoltAddress(home, uri);
         child.kill('SIGTERM');
         if (!(await waitForExit(child, 60_000))) {
           child.kill('SIGKILL');

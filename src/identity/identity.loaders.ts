@@ -14,7 +14,7 @@ import type {
 import { identifierKey } from './identity.model.js';
 import type { IdentityRepository } from './identity.repository.js';
 
-function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
+function groupBy<R, K, V>(rows: readonly R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
   const groups = new Map<K, V[]>();
   for (const row of rows) {
     const k = key(row);
@@ -25,148 +25,44 @@ function groupBy<R, K, V>(rows: R[], key: (r: R) => K, value: (r: R) => V): Map<
   return groups;
 }
 
+/** What a loader asks of its batch: the statement, and where each row goes. */
+interface BatchShape<K, R, V, C> {
+  /** The one statement a batch of keys costs. */
+  rows: (keys: readonly K[]) => Promise<readonly R[]>;
+  /** Which key a row answers, spelled as the cache spells keys. */
+  keyOf: (row: R) => C;
+  /** What the loader hands out for a row. */
+  valueOf: (row: R) => V;
+  /** How the cache spells a key that is not a string (an identifier's type and value). */
+  cacheKeyFn?: (key: K) => C;
+}
+
+/** The one shape of these loaders: a statement per batch, its rows grouped back onto the keys. */
+function batchLoader<K, R, V, C, Out>(
+  { rows, keyOf, valueOf, cacheKeyFn }: BatchShape<K, R, V, C>,
+  answer: (values: V[] | undefined) => Out,
+): DataLoader<K, Out, C> {
+  const cacheKey = cacheKeyFn ?? ((key: K) => key as unknown as C);
+  return new DataLoader<K, Out, C>(async (keys) => {
+    const groups = groupBy(await rows(keys), keyOf, valueOf);
+    return keys.map((key) => answer(groups.get(cacheKey(key))));
+  }, cacheKeyFn && { cacheKeyFn });
+}
+
+/** Each key's rows; a key without any gets []. */
+const listsOf = <K, R, V, C = K>(shape: BatchShape<K, R, V, C>) =>
+  batchLoader(shape, (values) => values ?? []);
+
+/** Each key's row; a key without one gets null (of two rows, the last, as a Map keeps it). */
+const oneOf = <K, R, V, C = K>(shape: BatchShape<K, R, V, C>) =>
+  batchLoader(shape, (values) => values?.at(-1) ?? null);
+
+const itself = <T>(row: T) => row;
+const byIdentifier = { keyOf: identifierKey, cacheKeyFn: identifierKey };
+
 export function createIdentityLoaders(repo: IdentityRepository) {
-  const loaders = {
-    persona: new DataLoader<string, PersonaModel | null>(async (ids) => {
-      const found = new Map((await repo.personasByIds(ids)).map((p) => [p.id, p]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
-    personaByKey: new DataLoader<string, PersonaModel | null>(async (keys) => {
-      const found = new Map((await repo.personasByKeys(keys)).map((p) => [p.key, p]));
-      return keys.map((key) => found.get(key) ?? null);
-    }),
-    person: new DataLoader<string, PersonModel | null>(async (ids) => {
-      const found = new Set(await repo.personsByIds(ids));
-      return ids.map((id) => (found.has(id) ? { id } : null));
-    }),
-    personOfPersona: new DataLoader<string, PersonModel | null>(async (ids) => {
-      const found = new Map((await repo.personOfPersonas(ids)).map((r) => [r.personaId, r.personId]));
-      return ids.map((id) => {
-        const personId = found.get(id);
-        return personId ? { id: personId } : null;
-      });
-    }),
-    personasOfPerson: new DataLoader<string, PersonaModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.personasOfPersons(ids),
-        (r) => r.personId,
-        (r) => r.persona,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    identifiersOfPersona: new DataLoader<string, IdentifierModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.identifiersOfPersonas(ids),
-        (r) => r.personaId,
-        (r) => r.identifier,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    devicesOfPersona: new DataLoader<string, DeviceModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.devicesOfPersonas(ids),
-        (r) => r.personaId,
-        (r) => r.device,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    factsOfPersona: new DataLoader<string, (FactModel & { sensitive: boolean })[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.factsOfPersonas(ids),
-        (r) => r.personaId!,
-        (r) => r,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    consentsOfPersona: new DataLoader<string, ConsentModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.consentsOfPersonas(ids),
-        (r) => r.personaId,
-        (r) => r,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    identifier: new DataLoader<IdentifierKey, IdentifierModel | null, string>(
-      async (keys) => {
-        const found = new Map((await repo.identifiersByKeys(keys)).map((i) => [identifierKey(i), i]));
-        return keys.map((k) => found.get(identifierKey(k)) ?? null);
-      },
-      { cacheKeyFn: identifierKey },
-    ),
-    personasOfIdentifier: new DataLoader<IdentifierKey, PersonaModel[], string>(
-      async (keys) => {
-        const groups = groupBy(await repo.personasOfIdentifiers(keys), identifierKey, (r) => r.persona);
-        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
-      },
-      { cacheKeyFn: identifierKey },
-    ),
-    membershipsOfIdentifier: new DataLoader<IdentifierKey, MembershipModel[], string>(
-      async (keys) => {
-        const groups = groupBy(await repo.membershipsOfIdentifiers(keys), identifierKey, (r) => ({
-          persona: r.persona,
-          from: r.from,
-          lastSeen: r.lastSeen,
-          strength: r.strength,
-          to: r.to,
-          endedBy: r.endedBy,
-        }));
-        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
-      },
-      { cacheKeyFn: identifierKey },
-    ),
-    devicesOfIdentifier: new DataLoader<IdentifierKey, DeviceModel[], string>(
-      async (keys) => {
-        const groups = groupBy(await repo.devicesOfIdentifiers(keys), identifierKey, (r) => r.device);
-        return keys.map((k) => groups.get(identifierKey(k)) ?? []);
-      },
-      { cacheKeyFn: identifierKey },
-    ),
-    identifiersOfDevice: new DataLoader<string, IdentifierModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.identifiersOfDevices(ids),
-        (r) => r.deviceId,
-        (r) => r.identifier,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    personasOfDevice: new DataLoader<string, PersonaModel[]>(async (ids) => {
-      const groups = groupBy(
-        await repo.personasOfDevices(ids),
-        (r) => r.deviceId,
-        (r) => r.persona,
-      );
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-  };
-  /**
-   * The levels below a persona's identifiers, read ahead: each identifier carries its devices and each
-   * device its personas, which the resolvers return as they are (no loader, no promise per field);
-   * the loaders are primed too, for the same rows asked another way in the same operation.
-   */
-  const withLevelsBelow = (
-    trees: { identifier: IdentifierModel; devices: (DeviceModel & { personas: PersonaModel[] })[] }[],
-  ): IdentifierModel[] =>
-    trees.map(({ identifier, devices }) => {
-      const prefetchedDevices = devices.map(({ personas, ...device }) => ({
-        ...device,
-        prefetchedPersonas: personas,
-      }));
-      loaders.devicesOfIdentifier.prime(identifier, prefetchedDevices);
-      for (const device of prefetchedDevices)
-        loaders.personasOfDevice.prime(device.id, device.prefetchedPersonas);
-      return { ...identifier, prefetchedDevices };
-    });
-  const identifierTreesOfPersona = new DataLoader<string, IdentifierModel[]>(async (ids) => {
-    const rows = await repo.identifierTreesOfPersonas(ids);
-    const identifiers = withLevelsBelow(rows);
-    const groups = groupBy(
-      rows.map((r, n) => ({ personaId: r.personaId, identifier: identifiers[n]! })),
-      (r) => r.personaId,
-      (r) => r.identifier,
-    );
-    for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
-    return ids.map((id) => groups.get(id) ?? []);
-  });
+  const loaders = createRowLoaders(repo);
+  const identifierTreesOfPersona = createIdentifierTreesLoader(repo, loaders);
   return {
     ...loaders,
     /**
@@ -178,21 +74,171 @@ export function createIdentityLoaders(repo: IdentityRepository) {
      * Personas by key when the operation asks for identifiers → devices → personas below them: the
      * four levels in one statement, read ahead onto the personas.
      */
-    personaTreeByKey: new DataLoader<string, PersonaModel | null>(async (keys) => {
-      const rows = await repo.personaTreesByKeys(keys);
-      const personas = rows.map((row) => {
-        const prefetchedIdentifiers = withLevelsBelow(row.identifiers);
-        const persona = { ...row.persona, prefetchedIdentifiers };
-        loaders.persona.prime(persona.id, persona);
-        loaders.personaByKey.prime(persona.key, persona);
-        loaders.identifiersOfPersona.prime(persona.id, prefetchedIdentifiers);
-        identifierTreesOfPersona.prime(persona.id, prefetchedIdentifiers);
-        return persona;
-      });
-      const found = new Map(personas.map((p) => [p.key, p]));
-      return keys.map((key) => found.get(key) ?? null);
+    personaTreeByKey: createPersonaTreeLoader(repo, loaders, identifierTreesOfPersona),
+  };
+}
+
+/** A loader per relation, each the rows of one statement. */
+function createRowLoaders(repo: IdentityRepository) {
+  return { ...personaLoaders(repo), ...identifierLoaders(repo), ...deviceLoaders(repo) };
+}
+
+/** The loaders keyed by a persona's id or key, or a person's id. */
+function personaLoaders(repo: IdentityRepository) {
+  return {
+    persona: oneOf({
+      rows: (ids: readonly string[]) => repo.personasByIds(ids),
+      keyOf: (p) => p.id,
+      valueOf: itself,
+    }),
+    personaByKey: oneOf({
+      rows: (keys: readonly string[]) => repo.personasByKeys(keys),
+      keyOf: (p) => p.key,
+      valueOf: itself,
+    }),
+    person: oneOf({
+      rows: (ids: readonly string[]) => repo.personsByIds(ids),
+      keyOf: itself,
+      valueOf: (id): PersonModel => ({ id }),
+    }),
+    personOfPersona: oneOf({
+      rows: (ids: readonly string[]) => repo.personOfPersonas(ids),
+      keyOf: (r) => r.personaId,
+      valueOf: (r): PersonModel => ({ id: r.personId }),
+    }),
+    personasOfPerson: listsOf({
+      rows: (ids: readonly string[]) => repo.personasOfPersons(ids),
+      keyOf: (r) => r.personId,
+      valueOf: (r) => r.persona,
+    }),
+    identifiersOfPersona: listsOf({
+      rows: (ids: readonly string[]) => repo.identifiersOfPersonas(ids),
+      keyOf: (r) => r.personaId,
+      valueOf: (r): IdentifierModel => r.identifier,
+    }),
+    devicesOfPersona: listsOf({
+      rows: (ids: readonly string[]) => repo.devicesOfPersonas(ids),
+      keyOf: (r) => r.personaId,
+      valueOf: (r): DeviceModel => r.device,
+    }),
+    factsOfPersona: listsOf({
+      rows: (ids: readonly string[]) => repo.factsOfPersonas(ids),
+      keyOf: (r) => r.personaId!,
+      valueOf: (r): FactModel & { sensitive: boolean } => r,
+    }),
+    consentsOfPersona: listsOf({
+      rows: (ids: readonly string[]) => repo.consentsOfPersonas(ids),
+      keyOf: (r) => r.personaId,
+      valueOf: (r): ConsentModel => r,
     }),
   };
+}
+
+/** The loaders keyed by an identifier (its type and value). */
+function identifierLoaders(repo: IdentityRepository) {
+  return {
+    identifier: oneOf({
+      rows: (keys: readonly IdentifierKey[]) => repo.identifiersByKeys(keys),
+      ...byIdentifier,
+      valueOf: (i): IdentifierModel => i,
+    }),
+    personasOfIdentifier: listsOf({
+      rows: (keys: readonly IdentifierKey[]) => repo.personasOfIdentifiers(keys),
+      ...byIdentifier,
+      valueOf: (r) => r.persona,
+    }),
+    membershipsOfIdentifier: listsOf({
+      rows: (keys: readonly IdentifierKey[]) => repo.membershipsOfIdentifiers(keys),
+      ...byIdentifier,
+      valueOf: (r): MembershipModel => ({
+        persona: r.persona,
+        from: r.from,
+        lastSeen: r.lastSeen,
+        strength: r.strength,
+        to: r.to,
+        endedBy: r.endedBy,
+      }),
+    }),
+    devicesOfIdentifier: listsOf({
+      rows: (keys: readonly IdentifierKey[]) => repo.devicesOfIdentifiers(keys),
+      ...byIdentifier,
+      valueOf: (r): DeviceModel => r.device,
+    }),
+  };
+}
+
+/** The loaders keyed by a device's id. */
+function deviceLoaders(repo: IdentityRepository) {
+  return {
+    identifiersOfDevice: listsOf({
+      rows: (ids: readonly string[]) => repo.identifiersOfDevices(ids),
+      keyOf: (r) => r.deviceId,
+      valueOf: (r): IdentifierModel => r.identifier,
+    }),
+    personasOfDevice: listsOf({
+      rows: (ids: readonly string[]) => repo.personasOfDevices(ids),
+      keyOf: (r) => r.deviceId,
+      valueOf: (r): PersonaModel => r.persona,
+    }),
+  };
+}
+
+type RowLoaders = ReturnType<typeof createRowLoaders>;
+
+/**
+ * The levels below a persona's identifiers, read ahead: each identifier carries its devices and each
+ * device its personas, which the resolvers return as they are (no loader, no promise per field);
+ * the loaders are primed too, for the same rows asked another way in the same operation.
+ */
+function withLevelsBelow(
+  loaders: RowLoaders,
+  trees: { identifier: IdentifierModel; devices: (DeviceModel & { personas: PersonaModel[] })[] }[],
+): IdentifierModel[] {
+  return trees.map(({ identifier, devices }) => {
+    const prefetchedDevices = devices.map(({ personas, ...device }) => ({
+      ...device,
+      prefetchedPersonas: personas,
+    }));
+    loaders.devicesOfIdentifier.prime(identifier, prefetchedDevices);
+    for (const device of prefetchedDevices)
+      loaders.personasOfDevice.prime(device.id, device.prefetchedPersonas);
+    return { ...identifier, prefetchedDevices };
+  });
+}
+
+function createIdentifierTreesLoader(repo: IdentityRepository, loaders: RowLoaders) {
+  return new DataLoader<string, IdentifierModel[]>(async (ids) => {
+    const rows = await repo.identifierTreesOfPersonas(ids);
+    const identifiers = withLevelsBelow(loaders, rows);
+    const groups = groupBy(
+      rows.map((r, n) => ({ personaId: r.personaId, identifier: identifiers[n]! })),
+      (r) => r.personaId,
+      (r) => r.identifier,
+    );
+    for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+}
+
+function createPersonaTreeLoader(
+  repo: IdentityRepository,
+  loaders: RowLoaders,
+  identifierTreesOfPersona: DataLoader<string, IdentifierModel[]>,
+) {
+  return new DataLoader<string, PersonaModel | null>(async (keys) => {
+    const rows = await repo.personaTreesByKeys(keys);
+    const personas = rows.map((row) => {
+      const prefetchedIdentifiers = withLevelsBelow(loaders, row.identifiers);
+      const persona = { ...row.persona, prefetchedIdentifiers };
+      loaders.persona.prime(persona.id, persona);
+      loaders.personaByKey.prime(persona.key, persona);
+      loaders.identifiersOfPersona.prime(persona.id, prefetchedIdentifiers);
+      identifierTreesOfPersona.prime(persona.id, prefetchedIdentifiers);
+      return persona;
+    });
+    const found = new Map(personas.map((p) => [p.key, p]));
+    return keys.map((key) => found.get(key) ?? null);
+  });
 }
 
 export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;

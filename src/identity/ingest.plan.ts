@@ -57,18 +57,69 @@ export function planEvidence(
   events: PreparedEvent[],
   recycleAfterDays: (type: string) => number | null = () => null,
 ) {
-  const evidence = (p: PreparedEvent) => ({ eventId: p.row.id, source: p.row.source, at: p.row.occurredAt });
-  const strength = (p: PreparedEvent): Strength => (p.row.authenticated ? 'STRONG' : 'WEAK');
-  const byTime = [...events].sort((a, b) =>
+  const byTime = inTimeOrder(events);
+  return {
+    txId,
+    identifiers: identifiersOf(events),
+    events: eventNodes(events),
+    devices: byTime.flatMap(deviceUpdateOf).sort(byString((d) => d.id)),
+    personas: personaUpdates(byTime),
+    eventRows: events.map(eventRowOf),
+    attachments: events.flatMap(attachmentsOf),
+    links: events.flatMap(linksOf),
+    // Replacements first, then recycling, each in batch order: both only end memberships.
+    endings: [...events.flatMap(replacementsOf), ...events.flatMap((p) => recyclingsOf(p, recycleAfterDays))],
+    observations: events.flatMap(observationsOf),
+    uses: events.flatMap(usesOf),
+    factSlots: factSlotsOf(events),
+    facts: events.flatMap(factsOf).map((f, n) => ({ ...f, n })),
+    consentSlots: consentSlotsOf(events),
+    consents: events.flatMap(consentsOf).map((c, n) => ({ ...c, n })),
+    tags: events
+      .flatMap((p) => p.tags.map((t) => ({ eventId: p.row.id, ...t })))
+      .sort(byString((t) => `${t.kind}\u0000${t.vocabulary ?? ''}\u0000${t.code}`)),
+  };
+}
+
+const evidence = (p: PreparedEvent) => ({ eventId: p.row.id, source: p.row.source, at: p.row.occurredAt });
+const strength = (p: PreparedEvent): Strength => (p.row.authenticated ? 'STRONG' : 'WEAK');
+
+/** Oldest first, batch order on a tie: the order later updates win in. */
+const inTimeOrder = (events: PreparedEvent[]) =>
+  [...events].sort((a, b) =>
     a.row.occurredAt < b.row.occurredAt ? -1 : a.row.occurredAt > b.row.occurredAt ? 1 : a.index - b.index,
   );
 
+/** Every identifier the batch names (its own, mentioned, or a consent's), once each. */
+function identifiersOf(events: PreparedEvent[]): IdentifierKey[] {
   const identifiers = new Map<string, IdentifierKey>();
   for (const p of events) {
     for (const i of [...p.identifiers, ...p.mentions.map((m) => m.identifier)])
       identifiers.set(identifierKey(i), i);
     for (const c of p.consents) if (c.identifier) identifiers.set(identifierKey(c.identifier), c.identifier);
   }
+  return [...identifiers.values()].sort(compareIdentifiers);
+}
+
+const eventNodes = (events: PreparedEvent[]) =>
+  events
+    .map(({ row }) => ({
+      id: row.id,
+      type: row.type,
+      occurredAt: row.occurredAt,
+      source: row.source,
+      channel: row.channel,
+      purpose: row.purpose,
+      authenticated: row.authenticated,
+      amount: row.amount,
+      currency: row.currency,
+    }))
+    .sort(byString((e) => e.id));
+
+const deviceUpdateOf = (p: PreparedEvent) => (p.device ? [{ ...p.device, ...evidence(p) }] : []);
+
+/** Each persona once, with what its events said of it, oldest first. */
+function personaUpdates(byTime: PreparedEvent[]) {
   const personas = new Map<string, { key: string; updates: Record<string, unknown>[] }>();
   for (const p of byTime) {
     if (!p.persona) continue;
@@ -81,12 +132,102 @@ export function planEvidence(
       at: p.row.occurredAt,
     });
   }
+  return [...personas.values()].sort(byString((p) => p.key));
+}
+
+/** What an event connects: its persona, identifiers, device, and each mention once. */
+const eventRowOf = (p: PreparedEvent) => ({
+  eventId: p.row.id,
+  personaKey: p.persona?.key ?? null,
+  identifiers: p.identifiers,
+  deviceId: p.device?.id ?? null,
+  mentions: [
+    ...new Map(
+      p.mentions.map((m) => [
+        `${m.role}\u0000${identifierKey(m.identifier)}`,
+        { role: m.role, ...m.identifier },
+      ]),
+    ).values(),
+  ],
+});
+
+const attachmentsOf = (p: PreparedEvent) =>
+  p.persona
+    ? p.identifiers.map((i) => ({ personaKey: p.persona!.key, ...i, ...evidence(p), strength: strength(p) }))
+    : [];
+
+/** Every pair of an event's identifiers, each pair in identifier order. */
+function linksOf(p: PreparedEvent) {
+  const sorted = [...p.identifiers].sort(compareIdentifiers);
+  return sorted.flatMap((a, n) =>
+    sorted.slice(n + 1).map((b) => ({
+      aType: a.type,
+      aValue: a.value,
+      bType: b.type,
+      bValue: b.value,
+      strength: strength(p),
+      ...evidence(p),
+    })),
+  );
+}
+
+const replacementsOf = (p: PreparedEvent) =>
+  p.persona
+    ? p.replaced.map((i) => ({
+        eventId: p.row.id,
+        personaKey: p.persona!.key,
+        ...i,
+        at: p.row.occurredAt,
+        reason: 'REPLACED',
+        days: 0,
+      }))
+    : [];
+
+/** An authenticated event's identifiers whose type recycles: candidates to end other holders'. */
+function recyclingsOf(p: PreparedEvent, recycleAfterDays: (type: string) => number | null) {
+  if (!p.persona || !p.row.authenticated) return [];
+  return p.identifiers.flatMap((i) => {
+    const days = recycleAfterDays(i.type);
+    return days === null
+      ? []
+      : [
+          {
+            eventId: p.row.id,
+            personaKey: p.persona!.key,
+            ...i,
+            at: p.row.occurredAt,
+            reason: 'RECYCLED',
+            days,
+          },
+        ];
+  });
+}
+
+const observationsOf = (p: PreparedEvent) =>
+  p.device ? p.identifiers.map((i) => ({ deviceId: p.device!.id, ...i, ...evidence(p) })) : [];
+
+const usesOf = (p: PreparedEvent) =>
+  p.device && p.persona
+    ? [{ personaKey: p.persona.key, deviceId: p.device.id, strength: strength(p), ...evidence(p) }]
+    : [];
+
+/** Each persona's fact keys the batch sets, once each. */
+function factSlotsOf(events: PreparedEvent[]) {
   const factSlots = new Map<string, { personaKey: string; key: string }>();
-  const consentSlots = new Map<string, Record<string, string>>();
   for (const p of events) {
     if (!p.persona) continue;
     const personaKey = p.persona.key;
     for (const f of p.facts) factSlots.set(`${personaKey}\u0000${f.key}`, { personaKey, key: f.key });
+  }
+  return [...factSlots.values()];
+}
+
+/** Each place a consent of the batch applies to, once each. */
+function consentSlotsOf(events: PreparedEvent[]) {
+  const consentSlots = new Map<string, Record<string, string>>();
+  for (const p of events) {
+    if (!p.persona) continue;
+    const personaKey = p.persona.key;
     for (const c of p.consents) {
       consentSlots.set(consentSlotKey(personaKey, c), {
         personaKey,
@@ -97,128 +238,22 @@ export function planEvidence(
       });
     }
   }
-
-  return {
-    txId,
-    identifiers: [...identifiers.values()].sort(compareIdentifiers),
-    events: events
-      .map(({ row }) => ({
-        id: row.id,
-        type: row.type,
-        occurredAt: row.occurredAt,
-        source: row.source,
-        channel: row.channel,
-        purpose: row.purpose,
-        authenticated: row.authenticated,
-        amount: row.amount,
-        currency: row.currency,
-      }))
-      .sort(byString((e) => e.id)),
-    devices: byTime
-      .flatMap((p) => (p.device ? [{ ...p.device, ...evidence(p) }] : []))
-      .sort(byString((d) => d.id)),
-    personas: [...personas.values()].sort(byString((p) => p.key)),
-    eventRows: events.map((p) => ({
-      eventId: p.row.id,
-      personaKey: p.persona?.key ?? null,
-      identifiers: p.identifiers,
-      deviceId: p.device?.id ?? null,
-      mentions: [
-        ...new Map(
-          p.mentions.map((m) => [
-            `${m.role}\u0000${identifierKey(m.identifier)}`,
-            { role: m.role, ...m.identifier },
-          ]),
-        ).values(),
-      ],
-    })),
-    attachments: events.flatMap((p) =>
-      p.persona
-        ? p.identifiers.map((i) => ({
-            personaKey: p.persona!.key,
-            ...i,
-            ...evidence(p),
-            strength: strength(p),
-          }))
-        : [],
-    ),
-    links: events.flatMap((p) => {
-      const sorted = [...p.identifiers].sort(compareIdentifiers);
-      return sorted.flatMap((a, n) =>
-        sorted.slice(n + 1).map((b) => ({
-          aType: a.type,
-          aValue: a.value,
-          bType: b.type,
-          bValue: b.value,
-          strength: strength(p),
-          ...evidence(p),
-        })),
-      );
-    }),
-    // Replacements first, then recycling, each in batch order: both only end memberships.
-    endings: [
-      ...events.flatMap((p) =>
-        p.persona
-          ? p.replaced.map((i) => ({
-              eventId: p.row.id,
-              personaKey: p.persona!.key,
-              ...i,
-              at: p.row.occurredAt,
-              reason: 'REPLACED',
-              days: 0,
-            }))
-          : [],
-      ),
-      ...events.flatMap((p) => {
-        if (!p.persona || !p.row.authenticated) return [];
-        return p.identifiers.flatMap((i) => {
-          const days = recycleAfterDays(i.type);
-          return days === null
-            ? []
-            : [
-                {
-                  eventId: p.row.id,
-                  personaKey: p.persona!.key,
-                  ...i,
-                  at: p.row.occurredAt,
-                  reason: 'RECYCLED',
-                  days,
-                },
-              ];
-        });
-      }),
-    ],
-    observations: events.flatMap((p) =>
-      p.device ? p.identifiers.map((i) => ({ deviceId: p.device!.id, ...i, ...evidence(p) })) : [],
-    ),
-    uses: events.flatMap((p) =>
-      p.device && p.persona
-        ? [{ personaKey: p.persona.key, deviceId: p.device.id, strength: strength(p), ...evidence(p) }]
-        : [],
-    ),
-    factSlots: [...factSlots.values()],
-    facts: events
-      .flatMap((p) => p.facts.map((f) => ({ ...f, personaKey: p.persona!.key, ...evidence(p) })))
-      .map((f, n) => ({ ...f, n })),
-    consentSlots: [...consentSlots.values()],
-    consents: events
-      .flatMap((p) =>
-        p.consents.map((c) => ({
-          purpose: c.purpose,
-          channel: c.channel,
-          granted: c.granted,
-          type: c.identifier?.type ?? null,
-          value: c.identifier?.value ?? null,
-          personaKey: p.persona!.key,
-          ...evidence(p),
-        })),
-      )
-      .map((c, n) => ({ ...c, n })),
-    tags: events
-      .flatMap((p) => p.tags.map((t) => ({ eventId: p.row.id, ...t })))
-      .sort(byString((t) => `${t.kind}\u0000${t.vocabulary ?? ''}\u0000${t.code}`)),
-  };
+  return [...consentSlots.values()];
 }
+
+const factsOf = (p: PreparedEvent) =>
+  p.facts.map((f) => ({ ...f, personaKey: p.persona!.key, ...evidence(p) }));
+
+const consentsOf = (p: PreparedEvent) =>
+  p.consents.map((c) => ({
+    purpose: c.purpose,
+    channel: c.channel,
+    granted: c.granted,
+    type: c.identifier?.type ?? null,
+    value: c.identifier?.value ?? null,
+    personaKey: p.persona!.key,
+    ...evidence(p),
+  }));
 
 export type EvidenceParams = ReturnType<typeof planEvidence>;
 

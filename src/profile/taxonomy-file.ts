@@ -147,11 +147,25 @@ export async function loadTaxonomy(
   file: TaxonomyFile,
 ): Promise<TaxonomyLoadSummary> {
   const summary: TaxonomyLoadSummary = { defined: 0, unchanged: 0, errors: [] };
-  const attempt = async (
-    item: string,
-    isUnchanged: () => Promise<boolean>,
-    define: () => Promise<unknown>,
-  ) => {
+  const attempt = attemptInto(summary);
+  await loadTerms(profile, file.terms, attempt);
+  await loadFactKeys(profile, file.factKeys, attempt);
+  await loadCampaigns(profile, file.campaigns, attempt);
+  await loadAssets(profile, file.assets, attempt);
+  await loadQuestions(profile, file.questions, attempt);
+  return summary;
+}
+
+/** Defines one item unless it is in place already, counting either way; a failure is reported, not thrown. */
+type Attempt = (
+  item: string,
+  isUnchanged: () => Promise<boolean>,
+  define: () => Promise<unknown>,
+) => Promise<void>;
+
+const attemptInto =
+  (summary: TaxonomyLoadSummary): Attempt =>
+  async (item, isUnchanged, define) => {
     try {
       if (await isUnchanged()) summary.unchanged++;
       else await define().then(() => summary.defined++);
@@ -159,8 +173,10 @@ export async function loadTaxonomy(
       summary.errors.push({ item, message: error instanceof Error ? error.message : String(error) });
     }
   };
+
+async function loadTerms(profile: ProfileService, terms: TermDefinitionInput[], attempt: Attempt) {
   for (const t of parentsFirst(
-    file.terms,
+    terms,
     (t) => `${t.vocabulary}/${t.key}`,
     (t) => (t.broader ? `${t.vocabulary}/${t.broader}` : null),
   )) {
@@ -175,8 +191,11 @@ export async function loadTaxonomy(
       () => profile.defineTerm(t),
     );
   }
+}
+
+async function loadFactKeys(profile: ProfileService, keys: FactKeyInput[], attempt: Attempt) {
   const factKeys = new Map((await profile.factKeys()).map((k) => [k.key, k]));
-  for (const k of file.factKeys) {
+  for (const k of keys) {
     await attempt(
       `fact key ${k.key}`,
       async () => {
@@ -192,7 +211,10 @@ export async function loadTaxonomy(
       () => profile.defineFactKey(k),
     );
   }
-  for (const c of file.campaigns) {
+}
+
+async function loadCampaigns(profile: ProfileService, campaigns: CampaignInput[], attempt: Attempt) {
+  for (const c of campaigns) {
     await attempt(
       `campaign ${c.code}`,
       async () => {
@@ -207,7 +229,10 @@ export async function loadTaxonomy(
       () => profile.defineCampaign(c),
     );
   }
-  for (const a of file.assets) {
+}
+
+async function loadAssets(profile: ProfileService, assets: AssetInput[], attempt: Attempt) {
+  for (const a of assets) {
     await attempt(
       `asset ${a.code}`,
       async () => {
@@ -222,9 +247,12 @@ export async function loadTaxonomy(
       () => profile.defineAsset(a),
     );
   }
+}
+
+async function loadQuestions(profile: ProfileService, list: QuestionInput[], attempt: Attempt) {
   const questions = new Map((await profile.questions()).map((q) => [q.key, q]));
   for (const q of parentsFirst(
-    file.questions,
+    list,
     (q) => q.key,
     (q) => q.after?.question,
   )) {
@@ -248,5 +276,4 @@ export async function loadTaxonomy(
       () => profile.defineQuestion(q),
     );
   }
-  return summary;
 }
