@@ -149,115 +149,117 @@ async function serve(config: AppConfig, options: { demo: boolean; reset: boolean
   log(`GraphQL ready at ${server.url} (subscriptions: ${server.wsUrl})`);
 }
 
+type Command = (rest: string[], config: AppConfig) => Promise<void>;
+
+/** A command that reads or writes through a running service's database when there is one. */
+const attached = { attachRunning: true };
+
+const commands: Record<string, Command> = {
+  async serve(rest, config) {
+    const { values } = parseArgs({
+      args: rest,
+      options: { demo: { type: 'boolean', default: false }, reset: { type: 'boolean', default: false } },
+    });
+    await serve(config, { demo: values.demo ?? false, reset: values.reset ?? false });
+  },
+
+  async migrate(_rest, config) {
+    await withDatabase(config, async () => log('migrations are up to date'));
+  },
+
+  async import(rest, config) {
+    await importCommand(rest, config, withDatabase, log);
+  },
+
+  async cypher(rest, config) {
+    const command = cypherCommand(rest);
+    await withDatabase(config, (db) => command.run(db.graph, (text) => console.log(text)), attached);
+  },
+
+  async score(_rest, config) {
+    const { operatorServices } = await import('./operator.js');
+    const run = await withDatabase(
+      config,
+      (db) => operatorServices(db.graph, config, 'cli').engagement.computeScores(),
+      attached,
+    );
+    console.log(JSON.stringify(run));
+  },
+
+  async export(rest, config) {
+    const { values } = parseArgs({
+      args: rest,
+      options: { person: { type: 'string' }, persona: { type: 'string' }, out: { type: 'string' } },
+    });
+    if (Boolean(values.person) === Boolean(values.persona)) {
+      throw new Error('usage: idgraph export --person <id> | --persona <id or key> [--out FILE]');
+    }
+    const { exportDocument } = await import('./export-command.js');
+    const document = await withDatabase(
+      config,
+      (db) => exportDocument(db.graph, config, { person: values.person, persona: values.persona }),
+      attached,
+    );
+    const text = `${JSON.stringify(document, null, 2)}\n`;
+    if (values.out) fs.writeFileSync(values.out, text);
+    else process.stdout.write(text);
+  },
+
+  async taxonomy(rest, config) {
+    const [action, file] = rest;
+    if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
+    const { loadTaxonomyFile } = await import('./taxonomy-command.js');
+    const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file), attached);
+    console.log(JSON.stringify(summary));
+    if (summary.errors.length) process.exitCode = 1;
+  },
+
+  async regroup(rest, config) {
+    const { values } = parseArgs({ args: rest, options: { stale: { type: 'boolean', default: false } } });
+    if (!values.stale) throw new Error('usage: idgraph regroup --stale');
+    const { operatorServices } = await import('./operator.js');
+    const result = await withDatabase(
+      config,
+      (db) =>
+        operatorServices(db.graph, config, 'cli').identity.regroupStale((done, of) =>
+          log(`regroup: ${done} of ${of} persona(s) grouped by stale evidence regrouped`),
+        ),
+      attached,
+    );
+    console.log(JSON.stringify(result));
+  },
+
+  async 'prune-changes'(rest, config) {
+    const { values } = parseArgs({ args: rest, options: { 'older-than-days': { type: 'string' } } });
+    const raw = values['older-than-days'];
+    const days = raw === undefined ? config.changes.retentionDays : Number(raw);
+    if (!Number.isInteger(days) || days < 0) {
+      throw new Error(`--older-than-days must be a whole number of days (0 or more), not "${raw}"`);
+    }
+    const [{ ChangesRepository }, { pruneChanges }] = await Promise.all([
+      import('../changes/changes.repository.js'),
+      import('../changes/changes.retention.js'),
+    ]);
+    const prune = async (db: Database) => {
+      const report = await pruneChanges(new ChangesRepository(db.graph), days);
+      console.log(
+        report.prunedThrough === null
+          ? `pruned 0 changes: none was sequenced before ${report.cutoff} (older than ${days} days)`
+          : `pruned ${report.pruned} changes sequenced before ${report.cutoff} (older than ${days} days); ` +
+              `cursors up to ${report.prunedThrough} are no longer retained`,
+      );
+    };
+    await withDatabase(config, prune, attached);
+  },
+};
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const config = loadConfig();
-  switch (command) {
-    case 'serve': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { demo: { type: 'boolean', default: false }, reset: { type: 'boolean', default: false } },
-      });
-      await serve(config, { demo: values.demo ?? false, reset: values.reset ?? false });
-      return;
-    }
-    case 'migrate': {
-      await withDatabase(config, async () => log('migrations are up to date'));
-      return;
-    }
-    case 'import': {
-      await importCommand(rest, config, withDatabase, log);
-      return;
-    }
-    case 'cypher': {
-      const command = cypherCommand(rest);
-      await withDatabase(config, (db) => command.run(db.graph, (text) => console.log(text)), {
-        attachRunning: true,
-      });
-      return;
-    }
-    case 'score': {
-      const { operatorServices } = await import('./operator.js');
-      const run = await withDatabase(
-        config,
-        (db) => operatorServices(db.graph, config, 'cli').engagement.computeScores(),
-        { attachRunning: true },
-      );
-      console.log(JSON.stringify(run));
-      return;
-    }
-    case 'export': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { person: { type: 'string' }, persona: { type: 'string' }, out: { type: 'string' } },
-      });
-      if (Boolean(values.person) === Boolean(values.persona)) {
-        throw new Error('usage: idgraph export --person <id> | --persona <id or key> [--out FILE]');
-      }
-      const { exportDocument } = await import('./export-command.js');
-      const document = await withDatabase(
-        config,
-        (db) => exportDocument(db.graph, config, { person: values.person, persona: values.persona }),
-        { attachRunning: true },
-      );
-      const text = `${JSON.stringify(document, null, 2)}\n`;
-      if (values.out) fs.writeFileSync(values.out, text);
-      else process.stdout.write(text);
-      return;
-    }
-    case 'taxonomy': {
-      const [action, file] = rest;
-      if (action !== 'load' || !file) throw new Error('usage: idgraph taxonomy load <file.csv|file.json>');
-      const { loadTaxonomyFile } = await import('./taxonomy-command.js');
-      const summary = await withDatabase(config, (db) => loadTaxonomyFile(db.graph, config, file), {
-        attachRunning: true,
-      });
-      console.log(JSON.stringify(summary));
-      if (summary.errors.length) process.exitCode = 1;
-      return;
-    }
-    case 'regroup': {
-      const { values } = parseArgs({ args: rest, options: { stale: { type: 'boolean', default: false } } });
-      if (!values.stale) throw new Error('usage: idgraph regroup --stale');
-      const { operatorServices } = await import('./operator.js');
-      const result = await withDatabase(
-        config,
-        (db) =>
-          operatorServices(db.graph, config, 'cli').identity.regroupStale((done, of) =>
-            log(`regroup: ${done} of ${of} persona(s) grouped by stale evidence regrouped`),
-          ),
-        { attachRunning: true },
-      );
-      console.log(JSON.stringify(result));
-      return;
-    }
-    case 'prune-changes': {
-      const { values } = parseArgs({ args: rest, options: { 'older-than-days': { type: 'string' } } });
-      const raw = values['older-than-days'];
-      const days = raw === undefined ? config.changes.retentionDays : Number(raw);
-      if (!Number.isInteger(days) || days < 0) {
-        throw new Error(`--older-than-days must be a whole number of days (0 or more), not "${raw}"`);
-      }
-      const [{ ChangesRepository }, { pruneChanges }] = await Promise.all([
-        import('../changes/changes.repository.js'),
-        import('../changes/changes.retention.js'),
-      ]);
-      const prune = async (db: Database) => {
-        const report = await pruneChanges(new ChangesRepository(db.graph), days);
-        console.log(
-          report.prunedThrough === null
-            ? `pruned 0 changes: none was sequenced before ${report.cutoff} (older than ${days} days)`
-            : `pruned ${report.pruned} changes sequenced before ${report.cutoff} (older than ${days} days); ` +
-                `cursors up to ${report.prunedThrough} are no longer retained`,
-        );
-      };
-      await withDatabase(config, prune, { attachRunning: true });
-      return;
-    }
-    default:
-      console.error(usage);
-      process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
-  }
+  const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (run) return run(rest, config);
+  console.error(usage);
+  process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

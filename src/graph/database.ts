@@ -62,78 +62,110 @@ export async function openDatabase(
   options: OpenOptions = {},
 ): Promise<Database> {
   const catalog = loadCypherCatalog();
-  let uri = config.neo4j.uri;
-  let embedded: EmbeddedNeo4j | undefined;
-  let stopContainer: (() => Promise<void>) | undefined;
-  let credentials = config.neo4j.password
-    ? { user: config.neo4j.user, password: config.neo4j.password }
-    : null;
-  const running = !uri && options.attachRunning ? await runningEmbedded(config) : null;
+  const running = !config.neo4j.uri && options.attachRunning ? await runningEmbedded(config) : null;
   if (running) {
     log(`Using the running service's Neo4j at ${running.uri} (store: ${config.neo4j.home})`);
-    const graph = new Graph(running.driver, catalog, config.neo4j.database, false);
-    return {
-      driver: running.driver,
-      graph,
-      uri: running.uri,
-      attached: true,
-      // Not this process's database: the service that started it watches it.
-      onLost: () => {},
-      close: () => running.driver.close(),
-    };
+    return attachedDatabase(running, new Graph(running.driver, catalog, config.neo4j.database, false));
   }
-  if (!uri && config.neo4j.provider === 'testcontainers') {
-    const container = await startTestcontainer();
-    uri = container.uri;
-    stopContainer = container.stop;
-    credentials = { user: container.user, password: container.password };
-  } else if (!uri) {
-    log(`Starting the embedded Neo4j (store: ${config.neo4j.home})…`);
-    embedded = await startEmbeddedNeo4j({
-      home: config.neo4j.home,
-      boltPort: config.neo4j.boltPort,
-      heap: config.neo4j.heap,
-      pageCacheMb: config.neo4j.pageCacheMb,
-      log,
-    });
-    uri = embedded.uri;
-  }
-  const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
-  disableNagleForDriverSockets();
-  // Integers arrive as numbers: every count, sequence and limit we store fits in 2^53, and decoding
-  // them as Integer objects (and temporals' fields with Integer arithmetic) was a measurable share
-  // of the API's CPU per resolve (bench/profile-resolve.ts).
-  const driver = neo4j.driver(uri, auth, { disableLosslessIntegers: true, userAgent: 'identity-graph' });
-  try {
-    await driver.verifyConnectivity({ database: config.neo4j.database });
-  } catch (error) {
-    await driver.close();
-    await embedded?.stop();
-    await stopContainer?.();
-    throw error;
-  }
+  const server = await locateServer(config, log);
+  const driver = await connect(server, config);
   // neo4j:// routes across a cluster, where reads may hit a member behind the last write.
-  const graph = new Graph(driver, catalog, config.neo4j.database, uri.startsWith('neo4j'));
+  const graph = new Graph(driver, catalog, config.neo4j.database, server.uri.startsWith('neo4j'));
   const lostListeners: ((description: string) => void)[] = [];
-  embedded?.onUnexpectedExit((description) => {
+  server.embedded?.onUnexpectedExit((description) => {
     graph.markUnavailable(description.split('\n')[0]!);
     for (const listener of lostListeners) listener(description);
   });
   return {
     driver,
     graph,
-    uri,
-    embedded,
+    uri: server.uri,
+    embedded: server.embedded,
     onLost(listener) {
       lostListeners.push(listener);
     },
-    credentials: stopContainer && credentials ? credentials : undefined,
+    credentials: server.inContainer ? (server.credentials ?? undefined) : undefined,
     async close() {
       await driver.close();
-      await embedded?.stop();
-      await stopContainer?.();
+      await server.stop();
     },
   };
+}
+
+/** The embedded Neo4j a running service started: used, never stopped, by this process. */
+function attachedDatabase(running: { uri: string; driver: Driver }, graph: Graph): Database {
+  return {
+    driver: running.driver,
+    graph,
+    uri: running.uri,
+    attached: true,
+    // Not this process's database: the service that started it watches it.
+    onLost: () => {},
+    close: () => running.driver.close(),
+  };
+}
+
+interface Server {
+  uri: string;
+  credentials: { user: string; password: string } | null;
+  /** Set when this process started the database. */
+  embedded?: EmbeddedNeo4j;
+  inContainer: boolean;
+  /** Stops what this process started (nothing for NEO4J_URI). */
+  stop(): Promise<void>;
+}
+
+/** NEO4J_URI's server, or one this process starts: in a container, or embedded (the default). */
+async function locateServer(config: AppConfig, log: (line: string) => void): Promise<Server> {
+  const { uri, user, password } = config.neo4j;
+  if (uri)
+    return {
+      uri,
+      credentials: password ? { user, password } : null,
+      inContainer: false,
+      stop: async () => {},
+    };
+  if (config.neo4j.provider === 'testcontainers') {
+    const container = await startTestcontainer();
+    return {
+      uri: container.uri,
+      credentials: { user: container.user, password: container.password },
+      inContainer: true,
+      stop: container.stop,
+    };
+  }
+  log(`Starting the embedded Neo4j (store: ${config.neo4j.home})…`);
+  const embedded = await startEmbeddedNeo4j({
+    home: config.neo4j.home,
+    boltPort: config.neo4j.boltPort,
+    heap: config.neo4j.heap,
+    pageCacheMb: config.neo4j.pageCacheMb,
+    log,
+  });
+  const credentials = password ? { user, password } : null;
+  return { uri: embedded.uri, credentials, embedded, inContainer: false, stop: () => embedded.stop() };
+}
+
+/** A driver that has reached the server; on failure, what this process started is stopped again. */
+async function connect(server: Server, config: AppConfig): Promise<Driver> {
+  const { credentials } = server;
+  const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
+  disableNagleForDriverSockets();
+  // Integers arrive as numbers: every count, sequence and limit we store fits in 2^53, and decoding
+  // them as Integer objects (and temporals' fields with Integer arithmetic) was a measurable share
+  // of the API's CPU per resolve (bench/profile-resolve.ts).
+  const driver = neo4j.driver(server.uri, auth, {
+    disableLosslessIntegers: true,
+    userAgent: 'identity-graph',
+  });
+  try {
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+  } catch (error) {
+    await driver.close();
+    await server.stop();
+    throw error;
+  }
+  return driver;
 }
 
 /** The embedded Neo4j a service runs on this store, when its published address answers. */

@@ -122,9 +122,15 @@ const truthy = new Set(['true', 'yes', 'y', '1', 'opt-in', 'optin', 'subscribed'
 const falsy = new Set(['false', 'no', 'n', '0', 'opt-out', 'optout', 'unsubscribed']);
 
 /** One record as an event (a plain object; the importer checks it as the API checks an EventInput). */
-export function mapRecord(mapping: CsvMapping, row: Record<string, string>): Record<string, unknown> {
-  // A template whose columns are all empty yields nothing, so optional fields are simply left out.
-  const fill = (t: string | undefined): string | undefined => {
+type Fill = (template: string | undefined) => string | undefined;
+
+/** Leaves out the fields that came out empty. */
+const drop = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** Fills a mapping's templates from one row; a template whose columns are all empty yields nothing. */
+function filler(row: Record<string, string>): Fill {
+  return (t) => {
     if (t === undefined) return undefined;
     let empty = true;
     const text = t.replace(placeholder, (_, column: string) => {
@@ -134,8 +140,11 @@ export function mapRecord(mapping: CsvMapping, row: Record<string, string>): Rec
     });
     return /\{[^{}]+\}/.test(t) && empty ? undefined : text.trim() || undefined;
   };
-  const drop = <T extends Record<string, unknown>>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function mapRecord(mapping: CsvMapping, row: Record<string, string>): Record<string, unknown> {
+  // Optional fields whose columns are empty are simply left out.
+  const fill = filler(row);
   const amount = fill(mapping.amount);
   return drop({
     id: fill(mapping.id),
@@ -148,30 +157,7 @@ export function mapRecord(mapping: CsvMapping, row: Record<string, string>): Rec
     purpose: fill(mapping.purpose),
     amount: amount === undefined ? undefined : Number(amount),
     currency: fill(mapping.currency),
-    actor: drop({
-      authenticated: mapping.authenticated,
-      persona:
-        mapping.persona && fill(mapping.persona.key)
-          ? drop({
-              key: fill(mapping.persona.key),
-              context: fill(mapping.persona.context),
-              label: fill(mapping.persona.label),
-            })
-          : undefined,
-      identifiers: mapping.identifiers.flatMap((i) => {
-        const value = fill(i.value);
-        return value ? [{ type: i.type, value }] : [];
-      }),
-      device:
-        mapping.device && fill(mapping.device.id)
-          ? drop({
-              id: fill(mapping.device.id),
-              kind: fill(mapping.device.kind),
-              os: fill(mapping.device.os),
-              browser: fill(mapping.device.browser),
-            })
-          : undefined,
-    }),
+    actor: mapActor(mapping, fill),
     mentions: mapping.mentions.flatMap((m) => {
       const value = fill(m.value);
       return value ? [{ role: m.role, identifier: { type: m.type, value } }] : [];
@@ -180,21 +166,51 @@ export function mapRecord(mapping: CsvMapping, row: Record<string, string>): Rec
       const value = fill(f.value);
       return value ? [drop({ key: f.key, value, method: f.method })] : [];
     }),
-    consents: mapping.consents.flatMap((c) => {
-      const answer = fill(c.granted)?.toLowerCase();
-      const granted = answer && truthy.has(answer) ? true : answer && falsy.has(answer) ? false : undefined;
-      const value = c.identifier ? fill(c.identifier.value) : undefined;
-      if (granted === undefined) return [];
-      return [
-        drop({
-          purpose: c.purpose,
-          channel: c.channel,
-          granted,
-          identifier: value ? { type: c.identifier!.type, value } : undefined,
-        }),
-      ];
-    }),
+    consents: mapping.consents.flatMap((c) => mapConsent(c, fill)),
   });
+}
+
+function mapActor(mapping: CsvMapping, fill: Fill): Record<string, unknown> {
+  return drop({
+    authenticated: mapping.authenticated,
+    persona:
+      mapping.persona && fill(mapping.persona.key)
+        ? drop({
+            key: fill(mapping.persona.key),
+            context: fill(mapping.persona.context),
+            label: fill(mapping.persona.label),
+          })
+        : undefined,
+    identifiers: mapping.identifiers.flatMap((i) => {
+      const value = fill(i.value);
+      return value ? [{ type: i.type, value }] : [];
+    }),
+    device:
+      mapping.device && fill(mapping.device.id)
+        ? drop({
+            id: fill(mapping.device.id),
+            kind: fill(mapping.device.kind),
+            os: fill(mapping.device.os),
+            browser: fill(mapping.device.browser),
+          })
+        : undefined,
+  });
+}
+
+/** A consent column: yes/no words grant or withdraw; anything else (or nothing) states no consent. */
+function mapConsent(c: CsvMapping['consents'][number], fill: Fill): Record<string, unknown>[] {
+  const answer = fill(c.granted)?.toLowerCase();
+  const granted = answer && truthy.has(answer) ? true : answer && falsy.has(answer) ? false : undefined;
+  const value = c.identifier ? fill(c.identifier.value) : undefined;
+  if (granted === undefined) return [];
+  return [
+    drop({
+      purpose: c.purpose,
+      channel: c.channel,
+      granted,
+      identifier: value ? { type: c.identifier!.type, value } : undefined,
+    }),
+  ];
 }
 
 /**

@@ -329,70 +329,53 @@ export class ProfileService {
     useCaseName: string | null | undefined,
     at: string | null | undefined,
   ): Promise<CompletenessModel> {
-    const now = instant(at);
     const registry = await this.identity.identifierTypes();
-    let personas: PersonaModel[];
-    let facts: FactModel[];
-    let anchor: IdentifierModel | null = null;
-    let contactTypes: string[];
-    let purpose: string | null = null;
-    if (useCaseName) {
-      const [resolution, useCase] = await Promise.all([
-        this.resolution.resolve(identifier, useCaseName),
-        this.resolution.useCase(useCaseName),
-      ]);
-      personas = resolution.personas;
-      facts = resolution.facts;
-      anchor = resolution.anchor;
-      contactTypes = useCase?.contactTypes.length ? useCase.contactTypes : defaultContactTypes(registry);
-      purpose = useCase?.consentPurpose ?? null;
-    } else {
-      const key = this.identity.tryNormalizeAmong(registry, identifier);
-      personas = key ? await this.loaders.personasOfIdentifier.load(key) : [];
-      const loaded = await this.loaders.factsOfPersona.loadMany(personas.map((p) => p.id));
-      facts = chooseFacts(loaded.flatMap((l) => (l instanceof Error ? [] : l)));
-      contactTypes = defaultContactTypes(registry);
-    }
-    const ids = personas.map((p) => p.id);
+    const subject = useCaseName
+      ? await this.subjectUnderUseCase(identifier, useCaseName, registry)
+      : await this.subjectOfIdentifier(identifier, registry);
+    const ids = subject.personas.map((p) => p.id);
     const [held, consents, activity] = await Promise.all([
       this.loaders.identifiersOfPersona.loadMany(ids),
       this.loaders.consentsOfPersona.loadMany(ids),
       ids.length ? this.repo.activity(ids) : Promise.resolve([]),
     ]);
-    const identifiers = [
-      ...(anchor && !ids.length ? [anchor] : []),
-      ...held.flatMap((l) => (l instanceof Error ? [] : l)),
-    ];
-    const consentList = consents.flatMap((l) => (l instanceof Error ? [] : l));
-    const kinds = new Map(registry.map((t) => [t.name, t]));
-    const factKeys = new Set(facts.map((f) => f.key));
-
-    const identity = coverage([
-      ...identityFacts.map((k): [string, boolean] => [`fact:${k}`, factKeys.has(k)]),
-      ['identifier:account', identifiers.some((i) => kinds.get(i.type)?.kind === 'ACCOUNT')],
-    ]);
-    const contactability = coverage(
-      contactTypes.flatMap((type): [string, boolean][] => {
-        const points = identifiers.filter((i) => i.type === type && !i.shared);
-        const channel = kinds.get(type)?.contactChannel ?? null;
-        return [
-          [`contact:${type}`, points.length > 0],
-          [
-            `consent:${type}`,
-            channel !== null && points.some((p) => consented(consentList, p, channel, purpose)),
-          ],
-        ];
-      }),
+    const identifiers = [...(subject.anchor && !ids.length ? [subject.anchor] : []), ...loaded(held)];
+    return scoreCompleteness(
+      subject,
+      { identifiers, consents: loaded(consents), activity },
+      registry,
+      instant(at),
     );
-    const types = new Map(activity.map((a) => [a.type, a]));
-    const lastAt = Math.max(0, ...activity.map((a) => Date.parse(a.lastAt)));
-    const traceability = coverage([
-      ['events:transaction', transactionTypes.some((t) => types.has(t))],
-      ['events:visit', visitTypes.some((t) => types.has(t))],
-      ['events:interaction', [...types.keys()].some((t) => !notInteractions.has(t))],
-      [`events:last-${recentDays}-days`, lastAt > now - recentDays * dayMs && lastAt <= now],
+  }
+
+  /** Who completeness is about under a use case: the personas in its scope and the facts it sees. */
+  private async subjectUnderUseCase(
+    identifier: IdentifierInput,
+    useCaseName: string,
+    registry: IdentifierTypeModel[],
+  ): Promise<CompletenessSubject> {
+    const [resolution, useCase] = await Promise.all([
+      this.resolution.resolve(identifier, useCaseName),
+      this.resolution.useCase(useCaseName),
     ]);
-    return { identity, contactability, traceability };
+    return {
+      personas: resolution.personas,
+      facts: resolution.facts,
+      anchor: resolution.anchor,
+      contactTypes: useCase?.contactTypes.length ? useCase.contactTypes : defaultContactTypes(registry),
+      purpose: useCase?.consentPurpose ?? null,
+    };
+  }
+
+  /** Without a use case: the personas holding the identifier and all their facts. */
+  private async subjectOfIdentifier(
+    identifier: IdentifierInput,
+    registry: IdentifierTypeModel[],
+  ): Promise<CompletenessSubject> {
+    const key = this.identity.tryNormalizeAmong(registry, identifier);
+    const personas = key ? await this.loaders.personasOfIdentifier.load(key) : [];
+    const facts = chooseFacts(loaded(await this.loaders.factsOfPersona.loadMany(personas.map((p) => p.id))));
+    return { personas, facts, anchor: null, contactTypes: defaultContactTypes(registry), purpose: null };
   }
 
   // ---- safe personalization
@@ -473,3 +456,62 @@ function consented(
 }
 
 export type { ResolutionModel };
+
+interface CompletenessSubject {
+  personas: PersonaModel[];
+  facts: FactModel[];
+  anchor: IdentifierModel | null;
+  contactTypes: string[];
+  purpose: string | null;
+}
+
+interface CompletenessEvidence {
+  identifiers: IdentifierModel[];
+  consents: ConsentModel[];
+  activity: { type: string; lastAt: string }[];
+}
+
+/** The values of a loadMany; a failed key fails the answer, never shortens it. */
+function loaded<T>(results: (T[] | Error)[]): T[] {
+  return results.flatMap((result) => {
+    if (result instanceof Error) throw result;
+    return result;
+  });
+}
+
+function scoreCompleteness(
+  subject: CompletenessSubject,
+  evidence: CompletenessEvidence,
+  registry: IdentifierTypeModel[],
+  now: number,
+): CompletenessModel {
+  const kinds = new Map(registry.map((t) => [t.name, t]));
+  const factKeys = new Set(subject.facts.map((f) => f.key));
+  const { identifiers, consents, activity } = evidence;
+  const identity = coverage([
+    ...identityFacts.map((k): [string, boolean] => [`fact:${k}`, factKeys.has(k)]),
+    ['identifier:account', identifiers.some((i) => kinds.get(i.type)?.kind === 'ACCOUNT')],
+  ]);
+  const contactability = coverage(
+    subject.contactTypes.flatMap((type): [string, boolean][] => {
+      const points = identifiers.filter((i) => i.type === type && !i.shared);
+      const channel = kinds.get(type)?.contactChannel ?? null;
+      return [
+        [`contact:${type}`, points.length > 0],
+        [
+          `consent:${type}`,
+          channel !== null && points.some((p) => consented(consents, p, channel, subject.purpose)),
+        ],
+      ];
+    }),
+  );
+  const types = new Map(activity.map((a) => [a.type, a]));
+  const lastAt = Math.max(0, ...activity.map((a) => Date.parse(a.lastAt)));
+  const traceability = coverage([
+    ['events:transaction', transactionTypes.some((t) => types.has(t))],
+    ['events:visit', visitTypes.some((t) => types.has(t))],
+    ['events:interaction', [...types.keys()].some((t) => !notInteractions.has(t))],
+    [`events:last-${recentDays}-days`, lastAt > now - recentDays * dayMs && lastAt <= now],
+  ]);
+  return { identity, contactability, traceability };
+}

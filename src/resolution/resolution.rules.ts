@@ -281,20 +281,14 @@ export const evidence: Rule = open((s, g) => {
   return { ...next, reach: g.nearest.map((n) => n.persona), pathConfidence };
 });
 
-/** PERSONA scope: the personas reached. PERSON scope: every persona of the one person reached. */
-export const scope: Rule = open((s, g) => {
-  if (s.useCase.scope === 'PERSONA') return { ...s, personas: s.reach };
-  if (s.useCase.scope !== 'PERSON') return s;
-  if (g.persons.length > 1) {
-    return ambiguous(s, s.reach, g.persons.length, `${show(g.anchor)} leads to ${g.persons.length} persons`);
-  }
-  const person = g.persons[0];
-  if (!person) {
-    return settle(suppress(s, 'NO_CONTACT', 'the personas found are not grouped into a person yet'));
-  }
-  // The members still connected to the personas reached through evidence that counts (as of the
-  // moment read): a WEAK membership gone stale no longer groups anyone.
-  let next = s;
+type PersonFound = GatherRow['persons'][number];
+
+/** The shared identifiers that still group the person's personas: WEAK ones gone stale are left out. */
+function evidenceThatCounts(
+  s: ResolutionState,
+  person: PersonFound,
+): { state: ResolutionState; counted: PersonFound['sharedIdentifiers']; aging: boolean } {
+  let state = s;
   let aging = false;
   const counted = person.sharedIdentifiers.filter((x) => {
     const stale = x.strengths.map((strength, n) => ({
@@ -303,8 +297,8 @@ export const scope: Rule = open((s, g) => {
     }));
     const weakStale = stale.find((m) => m.strength === 'WEAK' && m.days !== null);
     if (weakStale) {
-      next = explain(
-        next,
+      state = explain(
+        state,
         'scope.stale',
         `${x.a} and ${x.b} share ${x.type} ${x.value}, but by WEAK evidence older than ${weakStale.days} day(s): it no longer groups them`,
       );
@@ -313,6 +307,11 @@ export const scope: Rule = open((s, g) => {
     if (stale.some((m) => m.days !== null)) aging = true;
     return true;
   });
+  return { state, counted, aging };
+}
+
+/** The personas reachable from those reached, over the counted evidence and the assertions. */
+function connectedPersonas(person: PersonFound, counted: PersonFound['sharedIdentifiers']): Set<string> {
   const neighbours = new Map<string, string[]>();
   const link = (a: string, b: string) => {
     neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
@@ -330,6 +329,25 @@ export const scope: Rule = open((s, g) => {
       }
     }
   }
+  return connected;
+}
+
+/** PERSONA scope: the personas reached. PERSON scope: every persona of the one person reached. */
+export const scope: Rule = open((s, g) => {
+  if (s.useCase.scope === 'PERSONA') return { ...s, personas: s.reach };
+  if (s.useCase.scope !== 'PERSON') return s;
+  if (g.persons.length > 1) {
+    return ambiguous(s, s.reach, g.persons.length, `${show(g.anchor)} leads to ${g.persons.length} persons`);
+  }
+  const person = g.persons[0];
+  if (!person) {
+    return settle(suppress(s, 'NO_CONTACT', 'the personas found are not grouped into a person yet'));
+  }
+  // The members still connected to the personas reached through evidence that counts (as of the
+  // moment read): a WEAK membership gone stale no longer groups anyone.
+  const { state, counted, aging } = evidenceThatCounts(s, person);
+  let next = state;
+  const connected = connectedPersonas(person, counted);
   const members = person.members.filter((m) => connected.has(m.id));
   for (const m of person.members.filter((m) => !connected.has(m.id))) {
     next = explain(next, 'scope.stale', `${describe(m)} left out: no longer grouped by evidence that counts`);
@@ -392,6 +410,36 @@ export const single: Rule = open((s, g) => {
   return { ...s, inScope: s.personas, consentGivers: s.personas, confidence: s.pathConfidence };
 });
 
+/** Contact points by identifier, each gathering its holders and its most direct, latest proof. */
+function contactPointCollector(g: GatherRow) {
+  const points = new Map<string, ContactPoint & { holderIds: Set<string> }>();
+  const add = (identifier: IdentifierModel, direct: boolean, lastAt: string, holderId?: string) => {
+    const k = identifierKey(identifier);
+    const anchor = identifier.type === g.anchor.type && identifier.value === g.anchor.value;
+    const point = points.get(k) ?? { identifier, holderIds: new Set<string>(), anchor, direct, lastAt };
+    if (holderId) point.holderIds.add(holderId);
+    point.direct ||= direct;
+    if (lastAt > point.lastAt) point.lastAt = lastAt;
+    points.set(k, point);
+  };
+  return { points, add };
+}
+
+/** The order the contact choice names: type preference, anchor, direct, latest, then by value. */
+function inPreferredOrder<P extends ContactPoint>(s: ResolutionState, points: P[]): P[] {
+  const preference = (p: ContactPoint) => s.useCase.contactTypes.indexOf(p.identifier.type);
+  return points
+    .filter((p) => preference(p) >= 0)
+    .sort(
+      (a, b) =>
+        preference(a) - preference(b) ||
+        Number(b.anchor) - Number(a.anchor) ||
+        Number(b.direct) - Number(a.direct) ||
+        (a.lastAt > b.lastAt ? -1 : a.lastAt < b.lastAt ? 1 : 0) ||
+        (identifierKey(a.identifier) < identifierKey(b.identifier) ? -1 : 1),
+    );
+}
+
 /**
  * The contact points considered, in the order the contact choice names: the use case's preference of
  * types; then the anchor itself and the identifiers of personas holding the anchor directly; then the
@@ -406,16 +454,7 @@ export const contactPoints: Rule = open((s, g) => {
     (latest, h) => (h.lastAt && h.lastAt > latest ? h.lastAt : latest),
     '',
   );
-  const points = new Map<string, ContactPoint & { holderIds: Set<string> }>();
-  const add = (identifier: IdentifierModel, direct: boolean, lastAt: string, holderId?: string) => {
-    const k = identifierKey(identifier);
-    const anchor = identifier.type === g.anchor.type && identifier.value === g.anchor.value;
-    const point = points.get(k) ?? { identifier, holderIds: new Set<string>(), anchor, direct, lastAt };
-    if (holderId) point.holderIds.add(holderId);
-    point.direct ||= direct;
-    if (lastAt > point.lastAt) point.lastAt = lastAt;
-    points.set(k, point);
-  };
+  const { points, add } = contactPointCollector(g);
   let next = s;
   const ended = anchorEnded(g);
   if (ended) {
@@ -450,17 +489,7 @@ export const contactPoints: Rule = open((s, g) => {
       );
     }
   }
-  const preference = (p: ContactPoint) => s.useCase.contactTypes.indexOf(p.identifier.type);
-  const ordered = [...points.values()]
-    .filter((p) => preference(p) >= 0)
-    .sort(
-      (a, b) =>
-        preference(a) - preference(b) ||
-        Number(b.anchor) - Number(a.anchor) ||
-        Number(b.direct) - Number(a.direct) ||
-        (a.lastAt > b.lastAt ? -1 : a.lastAt < b.lastAt ? 1 : 0) ||
-        (identifierKey(a.identifier) < identifierKey(b.identifier) ? -1 : 1),
-    );
+  const ordered = inPreferredOrder(s, [...points.values()]);
   return { ...next, contactPoints: ordered };
 });
 
