@@ -1,8 +1,8 @@
 // The change feed's side of the outbox: the sequencer, tailer, replay and pruner read and write it
 // here (writers append through src/outbox/).
 import { z } from 'zod';
-import { parseRows } from '../graph/rows.js';
-import type { Graph, Tx } from '../graph/run.js';
+import { parseRows, runChecked } from '../graph/rows.js';
+import type { Graph } from '../graph/run.js';
 import { changeRow } from './change-row.js';
 import type { ChangeFilter, ChangeModel } from './changes.model.js';
 
@@ -37,15 +37,6 @@ export class ChangesRepository {
     return parseRows(name, schema, await this.graph.write(name, params));
   }
 
-  private static async run<S extends z.ZodType>(
-    tx: Tx,
-    name: string,
-    schema: S,
-    params?: Record<string, unknown>,
-  ) {
-    return parseRows(name, schema, await tx.run(name, params));
-  }
-
   /** How many committed changes wait for a place, and up to `limit` changes after `after` in feed order. */
   async poll(after: number, limit: number): Promise<{ waiting: number; changes: ChangeModel[] }> {
     const [row] = await this.read('changes/poll', pollRow, { after, limit });
@@ -58,12 +49,12 @@ export class ChangesRepository {
    */
   sequenceBatch(limit: number): Promise<{ assigned: number; last: number }> {
     return this.graph.writeTx('changes/sequence', async (tx) => {
-      const [lock] = await ChangesRepository.run(tx, 'changes/lock-sequence', lockRow);
+      const [lock] = await runChecked(tx, 'changes/lock-sequence', lockRow);
       const before = lock?.last ?? 0;
       // Two looks, so a change never gets a place ahead of one committed before it began (see the file).
-      const [look] = await ChangesRepository.run(tx, 'changes/sequencing-horizon', horizonRow);
+      const [look] = await runChecked(tx, 'changes/sequencing-horizon', horizonRow);
       if (!look?.horizon) return { assigned: 0, last: before };
-      const [row] = await ChangesRepository.run(tx, 'changes/assign-seqs', assignedRow, {
+      const [row] = await runChecked(tx, 'changes/assign-seqs', assignedRow, {
         last: before,
         limit,
         horizon: look.horizon,
@@ -80,7 +71,7 @@ export class ChangesRepository {
    */
   lastUnderLock(): Promise<number> {
     return this.graph.writeTx('changes/last-under-lock', async (tx) => {
-      const [lock] = await ChangesRepository.run(tx, 'changes/lock-sequence', lockRow);
+      const [lock] = await runChecked(tx, 'changes/lock-sequence', lockRow);
       return lock?.last ?? 0;
     });
   }
@@ -99,7 +90,7 @@ export class ChangesRepository {
   }): Promise<{ changes: ChangeModel[]; prunedThrough: number }> {
     const { after, upTo, limit, filter } = params;
     return this.graph.readTx('changes/page', async (tx) => {
-      const rows = await ChangesRepository.run(tx, 'changes/page', pageRow, {
+      const rows = await runChecked(tx, 'changes/page', pageRow, {
         after,
         upTo,
         limit,
@@ -109,7 +100,7 @@ export class ChangesRepository {
       });
       // Read after the page: pruning marks before it deletes, so a page that lost rows to a
       // concurrent prune always sees the mark here.
-      const [state] = await ChangesRepository.run(tx, 'changes/sequence-state', stateRow);
+      const [state] = await runChecked(tx, 'changes/sequence-state', stateRow);
       return { changes: rows.map((r) => r.change), prunedThrough: state?.prunedThrough ?? 0 };
     });
   }

@@ -1,7 +1,7 @@
 // Webhooks and their delivery state in the graph: the only code that names a changes/webhook-* query.
 // Rows are checked with zod where they enter, so a renamed property fails here, naming the statement.
 import { z } from 'zod';
-import { parseRows } from '../graph/rows.js';
+import { parseRows, runChecked } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { changeTypes } from '../outbox/outbox.model.js';
 import { changeRow } from './change-row.js';
@@ -67,19 +67,10 @@ export class WebhooksRepository {
     return row?.webhook;
   }
 
-  private static async run<S extends z.ZodType>(
-    tx: Tx,
-    name: string,
-    schema: S,
-    params?: Record<string, unknown>,
-  ) {
-    return parseRows(name, schema, await tx.run(name, params));
-  }
-
   // ---- the API's side ----
 
   async create(tx: Tx, definition: WebhookDefinition & { position: number }): Promise<WebhookModel> {
-    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-create', webhookResult, {
+    const [row] = await runChecked(tx, 'changes/webhook-create', webhookResult, {
       ...definition,
     });
     const webhook = row?.webhook;
@@ -89,7 +80,7 @@ export class WebhooksRepository {
   }
 
   async update(tx: Tx, definition: WebhookDefinition): Promise<WebhookModel | undefined> {
-    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-update', webhookResult, {
+    const [row] = await runChecked(tx, 'changes/webhook-update', webhookResult, {
       ...definition,
     });
     const webhook = row?.webhook;
@@ -98,7 +89,7 @@ export class WebhooksRepository {
   }
 
   async remove(tx: Tx, id: string): Promise<boolean> {
-    const [row] = await WebhooksRepository.run(tx, 'changes/webhook-remove', z.object({ removed: count }), {
+    const [row] = await runChecked(tx, 'changes/webhook-remove', z.object({ removed: count }), {
       id,
     });
     const removed = (row?.removed ?? 0) > 0;
@@ -109,7 +100,7 @@ export class WebhooksRepository {
 
   /** Queues the dead letters for replay; undefined when there is no such webhook. */
   async queueReplay(tx: Tx, id: string): Promise<number | undefined> {
-    const [row] = await WebhooksRepository.run(
+    const [row] = await runChecked(
       tx,
       'changes/webhook-replay',
       z.object({ webhooks: count, queued: count }),

@@ -2,6 +2,7 @@
 // parses a statement's rows with a zod schema here, so a renamed or missing property fails at once,
 // naming the statement, not three layers later as undefined.
 import { z } from 'zod';
+import type { Tx } from './run.js';
 
 export function parseRows<S extends z.ZodType>(statement: string, schema: S, rows: unknown[]): z.output<S>[] {
   const result = z.array(schema).safeParse(rows);
@@ -23,4 +24,14 @@ export function parseJsonText(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** A statement's rows in the caller's transaction, checked against its schema. */
+export async function runChecked<S extends z.ZodType>(
+  tx: Pick<Tx, 'run'>,
+  statement: string,
+  schema: S,
+  params?: Record<string, unknown>,
+): Promise<z.output<S>[]> {
+  return parseRows(statement, schema, await tx.run(statement, params));
 }

@@ -3,7 +3,7 @@
 // unit of work.
 import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
-import { parseJsonText, parseRows } from '../graph/rows.js';
+import { parseJsonText, parseRows, runChecked } from '../graph/rows.js';
 import {
   type Channel,
   type CollectionMethod,
@@ -177,15 +177,6 @@ export class IdentityRepository {
     return parseRows(name, schema, await this.graph.read(name, params));
   }
 
-  private static async run<S extends z.ZodType>(
-    tx: Tx,
-    name: string,
-    schema: S,
-    params: Record<string, unknown> = {},
-  ) {
-    return parseRows(name, schema, await tx.run(name, params));
-  }
-
   // ---- identifier types
   async identifierTypes() {
     const rows = await this.read('identity/identifier-types', z.object({ type: identifierType }));
@@ -193,47 +184,42 @@ export class IdentityRepository {
   }
 
   async defineIdentifierType(tx: Tx, type: z.input<typeof identifierType>) {
-    const rows = await IdentityRepository.run(
-      tx,
-      'identity/define-identifier-type',
-      z.object({ type: identifierType }),
-      {
-        ...type,
-      },
-    );
+    const rows = await runChecked(tx, 'identity/define-identifier-type', z.object({ type: identifierType }), {
+      ...type,
+    });
     return rows[0]!.type;
   }
 
   async identifiersOfType(tx: Tx, type: string) {
-    return IdentityRepository.run(tx, 'identity/identifiers-of-type', identifierKey, { type });
+    return runChecked(tx, 'identity/identifiers-of-type', identifierKey, { type });
   }
 
   // ---- ingestion: three statements for a batch's evidence (cypher/identity/ingest-*.cypher)
   async storeNodes(tx: Tx, params: NodesParams) {
-    const [row] = await IdentityRepository.run(tx, 'identity/ingest-nodes', nodesRow, { ...params });
+    const [row] = await runChecked(tx, 'identity/ingest-nodes', nodesRow, { ...params });
     return row!;
   }
 
   async storeEvidence(tx: Tx, params: EvidenceStepParams) {
-    const [row] = await IdentityRepository.run(tx, 'identity/ingest-evidence', evidenceRow, { ...params });
+    const [row] = await runChecked(tx, 'identity/ingest-evidence', evidenceRow, { ...params });
     // Recycled memberships come back grouped by identifier; the plan's order is the batch's (stable sort).
     return { ...row!, ended: [...row!.ended].sort((a, b) => a.n - b.n) };
   }
 
   async storeRecords(tx: Tx, params: RecordsParams) {
-    const [row] = await IdentityRepository.run(tx, 'identity/ingest-records', recordsRow, { ...params });
+    const [row] = await runChecked(tx, 'identity/ingest-records', recordsRow, { ...params });
     return row!;
   }
 
   async refreshShared(tx: Tx, identifiers: z.input<typeof identifierKey>[]) {
     if (!identifiers.length) return [];
-    return IdentityRepository.run(tx, 'identity/refresh-shared', sharedRow, { identifiers });
+    return runChecked(tx, 'identity/refresh-shared', sharedRow, { identifiers });
   }
 
   // ---- grouping
   /** Takes the grouping lock and reads what a regrouping from these seeds can touch. */
   async groupingClosure(tx: Tx, seeds: string[]): Promise<ClosureRow[]> {
-    return IdentityRepository.run(tx, 'identity/grouping-closure', closureRow, { seeds });
+    return runChecked(tx, 'identity/grouping-closure', closureRow, { seeds });
   }
 
   /** Personas still grouped with another through WEAK evidence that has gone stale (cypher/identity/stale-glue). */
@@ -248,7 +234,7 @@ export class IdentityRepository {
   }
 
   async currentPersons(tx: Tx, ids: string[]) {
-    return IdentityRepository.run(
+    return runChecked(
       tx,
       'identity/current-persons',
       z.object({ personaId: z.string(), personId: z.string().nullable(), memberIds: z.array(z.string()) }),
@@ -257,32 +243,22 @@ export class IdentityRepository {
   }
 
   async assertSamePerson(tx: Tx, a: string, b: string, evidence: string, actor: string): Promise<boolean> {
-    const [row] = await IdentityRepository.run(
-      tx,
-      'identity/assert-same-person',
-      z.object({ found: z.number() }),
-      {
-        a,
-        b,
-        evidence,
-        actor,
-      },
-    );
+    const [row] = await runChecked(tx, 'identity/assert-same-person', z.object({ found: z.number() }), {
+      a,
+      b,
+      evidence,
+      actor,
+    });
     return (row?.found ?? 0) > 0;
   }
 
   async revokeSamePerson(tx: Tx, a: string, b: string, reason: string, actor: string): Promise<number> {
-    const [row] = await IdentityRepository.run(
-      tx,
-      'identity/revoke-same-person',
-      z.object({ revoked: z.number() }),
-      {
-        a,
-        b,
-        reason,
-        actor,
-      },
-    );
+    const [row] = await runChecked(tx, 'identity/revoke-same-person', z.object({ revoked: z.number() }), {
+      a,
+      b,
+      reason,
+      actor,
+    });
     return row?.revoked ?? 0;
   }
 
@@ -293,17 +269,12 @@ export class IdentityRepository {
     reason: string,
     actor: string,
   ) {
-    const [row] = await IdentityRepository.run(
-      tx,
-      'identity/detach-identifier',
-      z.object({ detached: z.number() }),
-      {
-        personaId,
-        ...key,
-        reason,
-        actor,
-      },
-    );
+    const [row] = await runChecked(tx, 'identity/detach-identifier', z.object({ detached: z.number() }), {
+      personaId,
+      ...key,
+      reason,
+      actor,
+    });
     return (row?.detached ?? 0) > 0;
   }
 

@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openPage } from '../helpers/browser.js';
 import { dataOf, demoPhones, INGEST } from '../helpers/operations.js';
 
 const key = 'explorer-feed-admin';
@@ -16,8 +16,7 @@ let page: Page;
 beforeAll(async () => {
   api = await startTestApi({ API_KEYS: `${key}=admin` });
   await loadDemoData(api.db.graph, api.config, () => {}, { prefix, phones: demoPhones() });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ({ browser, page } = await openPage());
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadDemoData } from '../../src/cli/demo-data.js';
 import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { launchChromium } from '../helpers/browser.js';
+import { openPage } from '../helpers/browser.js';
 import { dataOf, demoPhones } from '../helpers/operations.js';
 
 const shots = path.join(projectRoot, 'test-results/explorer');
@@ -81,8 +81,7 @@ beforeAll(async () => {
     anchor: found.anchor.id,
     contact: found.contact.id,
   };
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ({ browser, page } = await openPage());
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
