@@ -96,7 +96,7 @@ export interface AppConfig {
    * development and demo).
    */
   apiKeys: ApiKeyGrant[] | null;
-  /** Bearer JWTs verified with jose (src/privacy/jwt.ts); null when no key source is configured. */
+  /** Bearer JWTs verified with jose (src/access/jwt.ts); null when no key source is configured. */
   jwt: JwtSettings | null;
   engagement: {
     /** Interest evidence loses half its weight every this many days. */

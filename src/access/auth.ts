@@ -13,7 +13,7 @@ export interface AuthContext {
 
 export function authenticate(config: AppConfig, authorization: string | undefined): AuthContext {
   if (config.apiKeys === null) {
-    // With only JWTs configured, a caller is known by its token (src/privacy/jwt.ts), never by default.
+    // With only JWTs configured, a caller is known by its token (src/access/jwt.ts), never by default.
     if (config.jwt !== null) return { actor: 'anonymous', authenticated: false, roles: new Set() };
     return { actor: 'anonymous', authenticated: true, roles: new Set(allRoles) };
   }
