@@ -1,7 +1,7 @@
 // The change feed's side of the outbox: the sequencer, tailer, replay and pruner read and write it
 // here (writers append through src/outbox/).
 import { z } from 'zod';
-import { parseRows, runChecked } from '../graph/rows.js';
+import { readChecked, runChecked, writeChecked } from '../graph/rows.js';
 import type { Graph } from '../graph/run.js';
 import { changeRow } from './change-row.js';
 import type { ChangeFilter, ChangeModel } from './changes.model.js';
@@ -29,17 +29,9 @@ export interface FeedBounds {
 export class ChangesRepository {
   constructor(private readonly graph: Graph) {}
 
-  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
-    return parseRows(name, schema, await this.graph.read(name, params));
-  }
-
-  private async write<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
-    return parseRows(name, schema, await this.graph.write(name, params));
-  }
-
   /** How many committed changes wait for a place, and up to `limit` changes after `after` in feed order. */
   async poll(after: number, limit: number): Promise<{ waiting: number; changes: ChangeModel[] }> {
-    const [row] = await this.read('changes/poll', pollRow, { after, limit });
+    const [row] = await readChecked(this.graph, 'changes/poll', pollRow, { after, limit });
     return { waiting: row?.waiting ?? 0, changes: row?.changes ?? [] };
   }
 
@@ -77,7 +69,7 @@ export class ChangesRepository {
   }
 
   async bounds(): Promise<FeedBounds> {
-    const [row] = await this.read('changes/sequence-state', stateRow);
+    const [row] = await readChecked(this.graph, 'changes/sequence-state', stateRow);
     return { last: row?.last ?? 0, prunedThrough: row?.prunedThrough ?? 0 };
   }
 
@@ -106,19 +98,19 @@ export class ChangesRepository {
   }
 
   async pruneHorizon(before: Date): Promise<number | null> {
-    const [row] = await this.read('changes/prune-horizon', pruneHorizonRow, {
+    const [row] = await readChecked(this.graph, 'changes/prune-horizon', pruneHorizonRow, {
       before: before.toISOString(),
     });
     return row?.horizon ?? null;
   }
 
   async markPruned(horizon: number): Promise<number> {
-    const [row] = await this.write('changes/mark-pruned', prunedRow, { horizon });
+    const [row] = await writeChecked(this.graph, 'changes/mark-pruned', prunedRow, { horizon });
     return row?.prunedThrough ?? horizon;
   }
 
   async pruneBatch(horizon: number, limit: number): Promise<number> {
-    const [row] = await this.write('changes/prune-batch', deletedRow, { horizon, limit });
+    const [row] = await writeChecked(this.graph, 'changes/prune-batch', deletedRow, { horizon, limit });
     return row?.deleted ?? 0;
   }
 }

@@ -1,7 +1,7 @@
 // Webhooks and their delivery state in the graph: the only code that names a changes/webhook-* query.
 // Rows are checked with zod where they enter, so a renamed property fails here, naming the statement.
 import { z } from 'zod';
-import { parseRows, runChecked } from '../graph/rows.js';
+import { parseRows, readChecked, runChecked } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { changeTypes } from '../outbox/outbox.model.js';
 import { changeRow } from './change-row.js';
@@ -53,10 +53,6 @@ export interface Lease {
 
 export class WebhooksRepository {
   constructor(private readonly graph: Graph) {}
-
-  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
-    return parseRows(name, schema, await this.graph.read(name, params));
-  }
 
   /** The webhook a lease-conditional write returns; undefined when the lease is not ours (no row). */
   private async writeTarget(
@@ -112,12 +108,13 @@ export class WebhooksRepository {
   }
 
   async list(): Promise<WebhookModel[]> {
-    const rows = await this.read('changes/webhook-list', webhookResult);
+    const rows = await readChecked(this.graph, 'changes/webhook-list', webhookResult);
     return rows.map((r) => r.webhook);
   }
 
   async deadLetters(ids: readonly string[]): Promise<Map<string, ChangeModel[]>> {
-    const rows = await this.read(
+    const rows = await readChecked(
+      this.graph,
       'changes/webhook-dead-letters',
       z.object({ webhookId: z.string(), change: changeRow }),
       { ids: [...ids] },
@@ -133,7 +130,8 @@ export class WebhooksRepository {
 
   /** When the oldest change each webhook still has to deliver was made (absent: none waits). */
   async oldestPending(webhooks: readonly WebhookModel[]): Promise<Map<string, string>> {
-    const rows = await this.read(
+    const rows = await readChecked(
+      this.graph,
       'changes/webhook-oldest-pending',
       z.object({ id: z.string(), oldestAt: z.string().nullable() }),
       {
@@ -146,7 +144,9 @@ export class WebhooksRepository {
   // ---- the deliverer's side: every write is conditional on holding the lease ----
 
   async freeWebhooks(owner: string): Promise<string[]> {
-    const rows = await this.read('changes/webhook-free', z.object({ id: z.string() }), { owner });
+    const rows = await readChecked(this.graph, 'changes/webhook-free', z.object({ id: z.string() }), {
+      owner,
+    });
     return rows.map((r) => r.id);
   }
 
@@ -187,10 +187,15 @@ export class WebhooksRepository {
   }
 
   async replayBatch(id: string, limit: number): Promise<ChangeModel[]> {
-    const rows = await this.read('changes/webhook-replay-batch', z.object({ change: changeRow }), {
-      id,
-      limit,
-    });
+    const rows = await readChecked(
+      this.graph,
+      'changes/webhook-replay-batch',
+      z.object({ change: changeRow }),
+      {
+        id,
+        limit,
+      },
+    );
     return rows.map((r) => r.change);
   }
 }

@@ -2,7 +2,7 @@
 // parses a statement's rows with a zod schema here, so a renamed or missing property fails at once,
 // naming the statement, not three layers later as undefined.
 import { z } from 'zod';
-import type { Tx } from './run.js';
+import type { Graph, Tx } from './run.js';
 
 export function parseRows<S extends z.ZodType>(statement: string, schema: S, rows: unknown[]): z.output<S>[] {
   const result = z.array(schema).safeParse(rows);
@@ -34,4 +34,24 @@ export async function runChecked<S extends z.ZodType>(
   params?: Record<string, unknown>,
 ): Promise<z.output<S>[]> {
   return parseRows(statement, schema, await tx.run(statement, params));
+}
+
+/** A statement's rows in a read transaction of its own, checked against its schema. */
+export async function readChecked<S extends z.ZodType>(
+  graph: Pick<Graph, 'read'>,
+  statement: string,
+  schema: S,
+  params?: Record<string, unknown>,
+): Promise<z.output<S>[]> {
+  return parseRows(statement, schema, await graph.read(statement, params));
+}
+
+/** A statement's rows in a write transaction of its own, checked against its schema. */
+export async function writeChecked<S extends z.ZodType>(
+  graph: Pick<Graph, 'write'>,
+  statement: string,
+  schema: S,
+  params?: Record<string, unknown>,
+): Promise<z.output<S>[]> {
+  return parseRows(statement, schema, await graph.write(statement, params));
 }

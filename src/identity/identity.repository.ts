@@ -3,7 +3,7 @@
 // unit of work.
 import { z } from 'zod';
 import type { Graph, Tx } from '../graph/run.js';
-import { parseJsonText, parseRows, runChecked } from '../graph/rows.js';
+import { parseJsonText, readChecked, runChecked } from '../graph/rows.js';
 import {
   type Channel,
   type CollectionMethod,
@@ -169,17 +169,19 @@ export class IdentityRepository {
 
   /** Which of these event ids are stored already (an import resuming a batch counts them). */
   async existingEventIds(ids: string[]): Promise<Set<string>> {
-    const rows = await this.read('import/existing-events', z.object({ id: z.string() }), { ids });
+    const rows = await readChecked(this.graph, 'import/existing-events', z.object({ id: z.string() }), {
+      ids,
+    });
     return new Set(rows.map((r) => r.id));
-  }
-
-  private async read<S extends z.ZodType>(name: string, schema: S, params: Record<string, unknown> = {}) {
-    return parseRows(name, schema, await this.graph.read(name, params));
   }
 
   // ---- identifier types
   async identifierTypes() {
-    const rows = await this.read('identity/identifier-types', z.object({ type: identifierType }));
+    const rows = await readChecked(
+      this.graph,
+      'identity/identifier-types',
+      z.object({ type: identifierType }),
+    );
     return rows.map((r) => r.type);
   }
 
@@ -224,7 +226,7 @@ export class IdentityRepository {
 
   /** Personas still grouped with another through WEAK evidence that has gone stale (cypher/identity/stale-glue). */
   async staleGlue(): Promise<string[]> {
-    const rows = await this.read('identity/stale-glue', z.object({ personaId: z.string() }));
+    const rows = await readChecked(this.graph, 'identity/stale-glue', z.object({ personaId: z.string() }));
     return rows.map((r) => r.personaId);
   }
 
@@ -280,25 +282,26 @@ export class IdentityRepository {
 
   // ---- reads (batched by the loaders)
   async personasByIds(ids: readonly string[]) {
-    return (await this.read('identity/personas-by-ids', z.object({ persona }), { ids })).map(
+    return (await readChecked(this.graph, 'identity/personas-by-ids', z.object({ persona }), { ids })).map(
       (r) => r.persona,
     );
   }
 
   async personasByKeys(keys: readonly string[]) {
-    return (await this.read('identity/personas-by-keys', z.object({ persona }), { keys })).map(
+    return (await readChecked(this.graph, 'identity/personas-by-keys', z.object({ persona }), { keys })).map(
       (r) => r.persona,
     );
   }
 
   async personsByIds(ids: readonly string[]): Promise<string[]> {
-    return (await this.read('identity/persons-by-ids', z.object({ id: z.string() }), { ids })).map(
-      (r) => r.id,
-    );
+    return (
+      await readChecked(this.graph, 'identity/persons-by-ids', z.object({ id: z.string() }), { ids })
+    ).map((r) => r.id);
   }
 
   async personOfPersonas(ids: readonly string[]) {
-    return this.read(
+    return readChecked(
+      this.graph,
       'identity/person-of-personas',
       z.object({ personaId: z.string(), personId: z.string() }),
       {
@@ -308,17 +311,28 @@ export class IdentityRepository {
   }
 
   async personasOfPersons(ids: readonly string[]) {
-    return this.read('identity/personas-of-persons', z.object({ personId: z.string(), persona }), { ids });
+    return readChecked(
+      this.graph,
+      'identity/personas-of-persons',
+      z.object({ personId: z.string(), persona }),
+      { ids },
+    );
   }
 
   async identifiersOfPersonas(ids: readonly string[]) {
-    return this.read('identity/identifiers-of-personas', z.object({ personaId: z.string(), identifier }), {
-      ids,
-    });
+    return readChecked(
+      this.graph,
+      'identity/identifiers-of-personas',
+      z.object({ personaId: z.string(), identifier }),
+      {
+        ids,
+      },
+    );
   }
 
   async identifierTreesOfPersonas(ids: readonly string[]) {
-    return this.read(
+    return readChecked(
+      this.graph,
       'identity/identifier-trees-of-personas',
       z.object({
         personaId: z.string(),
@@ -330,7 +344,8 @@ export class IdentityRepository {
   }
 
   async personaTreesByKeys(keys: readonly string[]) {
-    return this.read(
+    return readChecked(
+      this.graph,
       'identity/persona-trees-by-keys',
       z.object({
         persona,
@@ -343,15 +358,21 @@ export class IdentityRepository {
   }
 
   async devicesOfPersonas(ids: readonly string[]) {
-    return this.read('identity/devices-of-personas', z.object({ personaId: z.string(), device }), { ids });
+    return readChecked(
+      this.graph,
+      'identity/devices-of-personas',
+      z.object({ personaId: z.string(), device }),
+      { ids },
+    );
   }
 
   async factsOfPersonas(ids: readonly string[]) {
-    return this.read('identity/facts-of-personas', factRow, { ids });
+    return readChecked(this.graph, 'identity/facts-of-personas', factRow, { ids });
   }
 
   async consentsOfPersonas(ids: readonly string[]) {
-    const rows = await this.read(
+    const rows = await readChecked(
+      this.graph,
       'identity/consents-of-personas',
       z.object({
         personaId: z.string(),
@@ -370,16 +391,21 @@ export class IdentityRepository {
   }
 
   async identifiersByKeys(keys: readonly z.input<typeof identifierKey>[]) {
-    const rows = await this.read('identity/identifiers-by-keys', z.object({ identifier }), { keys });
+    const rows = await readChecked(this.graph, 'identity/identifiers-by-keys', z.object({ identifier }), {
+      keys,
+    });
     return rows.map((r) => r.identifier);
   }
 
   async personasOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
-    return this.read('identity/personas-of-identifiers', identifierKey.extend({ persona }), { keys });
+    return readChecked(this.graph, 'identity/personas-of-identifiers', identifierKey.extend({ persona }), {
+      keys,
+    });
   }
 
   async membershipsOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
-    return this.read(
+    return readChecked(
+      this.graph,
       'identity/memberships-of-identifiers',
       identifierKey.extend({
         persona,
@@ -394,21 +420,34 @@ export class IdentityRepository {
   }
 
   async devicesOfIdentifiers(keys: readonly z.input<typeof identifierKey>[]) {
-    return this.read('identity/devices-of-identifiers', identifierKey.extend({ device }), { keys });
-  }
-
-  async identifiersOfDevices(ids: readonly string[]) {
-    return this.read('identity/identifiers-of-devices', z.object({ deviceId: z.string(), identifier }), {
-      ids,
+    return readChecked(this.graph, 'identity/devices-of-identifiers', identifierKey.extend({ device }), {
+      keys,
     });
   }
 
+  async identifiersOfDevices(ids: readonly string[]) {
+    return readChecked(
+      this.graph,
+      'identity/identifiers-of-devices',
+      z.object({ deviceId: z.string(), identifier }),
+      {
+        ids,
+      },
+    );
+  }
+
   async personasOfDevices(ids: readonly string[]) {
-    return this.read('identity/personas-of-devices', z.object({ deviceId: z.string(), persona }), { ids });
+    return readChecked(
+      this.graph,
+      'identity/personas-of-devices',
+      z.object({ deviceId: z.string(), persona }),
+      { ids },
+    );
   }
 
   async eventById(id: string) {
-    const [row] = await this.read(
+    const [row] = await readChecked(
+      this.graph,
       'identity/event-by-id',
       z.object({
         event: z.object({ id: z.string(), type: z.string(), occurredAt: z.string(), source: z.string() }),

@@ -1,7 +1,7 @@
 // The only code that names cypher/profile queries. Every row is checked with zod where it enters, so a
 // renamed property fails here with its query's name, not later as undefined.
 import { z } from 'zod';
-import { parseJsonText, parseRows } from '../graph/rows.js';
+import { parseJsonText, parseRows, readChecked } from '../graph/rows.js';
 import type { Graph, Tx } from '../graph/run.js';
 import type {
   AssetModel,
@@ -109,10 +109,6 @@ export interface QuestionRecord {
 export class ProfileRepository {
   constructor(private readonly graph: Graph) {}
 
-  private async read<S extends z.ZodType>(name: string, schema: S, params?: Record<string, unknown>) {
-    return parseRows(name, schema, await this.graph.read(name, params));
-  }
-
   /** The rows of a statement that returns one map per row, in column `field`. */
   private async readMaps<S extends z.ZodType>(name: string, field: string, schema: S, params = {}) {
     const rows = await this.graph.read(name, params);
@@ -143,15 +139,21 @@ export class ProfileRepository {
   }
 
   async broaderChain(vocabulary: string, key: string): Promise<string[]> {
-    const [row] = await this.read('profile/broader-chain', z.object({ keys: z.array(z.string()) }), {
-      vocabulary,
-      key,
-    });
+    const [row] = await readChecked(
+      this.graph,
+      'profile/broader-chain',
+      z.object({ keys: z.array(z.string()) }),
+      {
+        vocabulary,
+        key,
+      },
+    );
     return row?.keys ?? [];
   }
 
   async existing(topics: string[], campaigns: string[]) {
-    const [row] = await this.read(
+    const [row] = await readChecked(
+      this.graph,
       'profile/term-exists',
       z.object({ topics: z.array(z.string()), campaigns: z.array(z.string()) }),
       { topics, campaigns },
@@ -194,7 +196,8 @@ export class ProfileRepository {
 
   // ---- reads
   async knowledgeRules(): Promise<KnowledgeRules> {
-    const [row] = await this.read(
+    const [row] = await readChecked(
+      this.graph,
       'profile/knowledge-rules',
       z.object({ factKeys: z.array(factKeyRow), questions: z.array(questionRow) }),
     );
@@ -231,7 +234,7 @@ export class ProfileRepository {
   }
 
   async eventTaxonomy(ids: readonly string[]): Promise<EventTaxonomyModel[]> {
-    const rows = await this.read('profile/event-taxonomy', taxonomyRow, { ids });
+    const rows = await readChecked(this.graph, 'profile/event-taxonomy', taxonomyRow, { ids });
     return rows.map((r) => ({
       ...r,
       answers: r.answers.map((a) => ({ question: a.question, value: parseJsonText(a.value) })),
@@ -239,11 +242,12 @@ export class ProfileRepository {
   }
 
   async unmapped(first: number): Promise<UnmappedReportModel[]> {
-    return this.read('profile/unmapped', unmappedRow, { first });
+    return readChecked(this.graph, 'profile/unmapped', unmappedRow, { first });
   }
 
   async lastAsked(personaIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.read(
+    const rows = await readChecked(
+      this.graph,
       'profile/asked-of-personas',
       z.object({ question: z.string(), lastAsked: z.string() }),
       { ids: personaIds },
@@ -252,7 +256,8 @@ export class ProfileRepository {
   }
 
   async requiredFacts(): Promise<Map<string, number>> {
-    const rows = await this.read(
+    const rows = await readChecked(
+      this.graph,
       'profile/required-facts',
       z.object({ key: z.string(), neededBy: z.number().int() }),
     );
@@ -260,7 +265,8 @@ export class ProfileRepository {
   }
 
   async activity(personaIds: string[]) {
-    return this.read(
+    return readChecked(
+      this.graph,
       'profile/activity-of-personas',
       z.object({ type: z.string(), count: z.number().int(), lastAt: z.string() }),
       { ids: personaIds },
