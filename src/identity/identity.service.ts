@@ -146,7 +146,7 @@ export class IdentityService {
    * Undoes groupings whose only glue has gone stale: WEAK evidence older than its type's
    * staleAfterDays groups nobody (grouping-closure.cypher), so regrouping the personas it still joins
    * splits their persons, with PERSON_SPLIT changes caused by {action: "staleness"}. Idempotent: a
-   * second pass finds nothing. Run by `idgraph regroup --stale` and periodically by serve.
+   * second pass splits nothing (it checks again the personas other evidence still keeps together). Run by `idgraph regroup --stale` and periodically by serve.
    */
   async regroupStale(progress: (done: number, of: number) => void = () => {}): Promise<StaleRegrouping> {
     const seeds = await this.repo.staleGlue();
