@@ -60,7 +60,7 @@ export function depthLimit(maxDepth: number) {
 }
 
 /** What a root field costs: each is at least one database read or write; some are many. */
-const rootFieldCost: Record<string, number> = { resolve: 25, ingest: 25 };
+const rootFieldCost: Record<string, number> = { resolve: 25, resolveMany: 25, ingest: 25 };
 const defaultRootFieldCost = 10;
 
 /**

@@ -1,15 +1,16 @@
-// Everything one resolution reads, in one statement: the anchor and the personas holding it with
+// Everything a resolution reads, in one statement, for one anchor or a batch (resolveMany): one row
+// per anchor found, each read exactly as if it were alone. The anchor and the personas holding it with
 // their evidence; failing holders, the nearest personas through allowed evidence; the persons of
 // those personas with their members and what groups them; then, for the personas the policy may put
 // in scope, their contact points, their consents for the purpose, the messages of the capped purpose
-// sent in the window, and their facts. The policy itself is applied in TypeScript on this row
-// (src/resolution/resolution.rules.ts); a row is returned only when the anchor exists.
+// sent in the window, and their facts. The policy itself is applied in TypeScript on each row
+// (src/resolution/resolution.rules.ts); a row is returned only for an anchor that exists.
 // Time: everything is read as it stood at $now. With $historical, memberships that have ended since
 // (HELD, with their `to`) count and later evidence, consents, facts and messages do not; otherwise
 // only current memberships (HAS_IDENTIFIER) count. WEAK evidence of a type with a staleAfterDays
 // ($staleDays) last seen before then stops counting: stale holders are returned apart, for the
 // explanation, and stale steps are never traversed.
-// $type, $value: String (normalized anchor); $scope: IDENTIFIER | PERSONA | PERSON;
+// $anchors: [{type, value}] (normalized, distinct; single resolve sends one); $scope: IDENTIFIER | PERSONA | PERSON;
 // $strengths: [String] evidence the use case may traverse; $maxHops: Int;
 // $contactTypes: [String]; $consentPurpose: String | null; $pressurePurpose: String | null;
 // $windowDays: Int (0 without a cap); $now: String (ISO date-time); $historical: Boolean;
@@ -26,7 +27,8 @@
 //   messages: [{id, personaId, at}]
 // Every moment returned (since, lastAt, to, at) is epoch milliseconds, not a DateTime: a DateTime costs
 // the driver a struct and a dozen Integer operations to decode, and the API only needs ISO text of it.
-MATCH (a:Identifier {type: $type, value: $value})
+UNWIND $anchors AS asked
+MATCH (a:Identifier {type: asked.type, value: asked.value})
 WITH a, coalesce(a.shared, false) AS shared, datetime($now) AS now
 WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
      COLLECT {

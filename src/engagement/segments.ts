@@ -132,10 +132,19 @@ export class SegmentsService {
     const page = await this.members(segment, first, after);
     const result = { contacts: [] as SegmentContactModel[], ambiguous: 0, suppressed: 0, samePerson: 0 };
     const reached = new Set<string>();
-    for (const { node: persona } of page.edges) {
-      const held = await this.identifiersOf(persona.id);
-      const anchor = held.find((i) => policy.contactTypes.includes(i.type)) ?? held[0];
-      const r = anchor ? await this.resolution.resolve(anchor, useCase) : null;
+    const anchors = await Promise.all(
+      page.edges.map(async ({ node }) => {
+        const held = await this.identifiersOf(node.id);
+        return held.find((i) => policy.contactTypes.includes(i.type)) ?? held[0] ?? null;
+      }),
+    );
+    // The whole page in one read; members holding no identifier are not asked about.
+    const asked = anchors.filter((a): a is IdentifierModel => a !== null);
+    const answers = asked.length ? await this.resolution.resolveMany(asked, useCase) : [];
+    const answerOf = new Map(asked.map((a, n) => [a, answers[n]!]));
+    for (const [n, { node: persona }] of page.edges.entries()) {
+      const anchor = anchors[n];
+      const r = anchor ? answerOf.get(anchor) : null;
       if (r?.suppressions.some((s) => s.code === 'AMBIGUOUS')) result.ambiguous++;
       else if (!r?.contact) result.suppressed++;
       else if (reached.has(r.person?.id ?? persona.id)) result.samePerson++;

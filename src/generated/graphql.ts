@@ -1229,6 +1229,15 @@ export type Query = {
   /** Resolves an identifier for a use case: who is in scope, how to reach them, and why. */
   resolve: Resolution;
   /**
+   * Resolves many identifiers for one use case, in one read of the database: the answers in the order
+   * asked (a duplicate answered again), each equal to resolve(identifier, useCase, at), masking
+   * included. 1 to 1,000 identifiers, else BAD_USER_INPUT. One bad identifier never fails the others:
+   * where resolve refuses an identifier type nobody defined (BAD_USER_INPUT), its answer here is
+   * UNKNOWN_IDENTIFIER ("there is no identifier type …"), as for a value that is not usable. An unknown
+   * use case or an invalid `at` fails the whole call, as for resolve.
+   */
+  resolveMany: Array<Resolution>;
+  /**
    * Personas found by text: a normalized identifier value (prefix; emails lower-cased, phones in E.164), a
    * persona key (prefix) or a word of a label (prefix, any case). One hit per persona, exact matches first.
    * Callers without the pii role search by key and label only, never by identifier value.
@@ -1354,6 +1363,14 @@ export type QueryRenderArgs = {
 export type QueryResolveArgs = {
   at?: InputMaybe<Scalars['DateTime']['input']>;
   identifier: IdentifierInput;
+  useCase: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QueryResolveManyArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  identifiers: Array<IdentifierInput>;
   useCase: Scalars['String']['input'];
 };
 
@@ -2604,6 +2621,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   questions?: Resolver<Array<ResolversTypes['Question']>, ParentType, ContextType>;
   render?: Resolver<ResolversTypes['Rendering'], ParentType, ContextType, RequireFields<QueryRenderArgs, 'identifier' | 'template' | 'useCase'>>;
   resolve?: Resolver<ResolversTypes['Resolution'], ParentType, ContextType, RequireFields<QueryResolveArgs, 'identifier' | 'useCase'>>;
+  resolveMany?: Resolver<Array<ResolversTypes['Resolution']>, ParentType, ContextType, RequireFields<QueryResolveManyArgs, 'identifiers' | 'useCase'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'name'>>;
   terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;

@@ -5,7 +5,7 @@ import type { Graph } from '../graph/run.js';
 import { recordChanges } from '../outbox/outbox.js';
 import { recordAudit } from '../access/audit.js';
 import { parseJsonText } from '../graph/rows.js';
-import type { IdentifierKey } from '../identity/identity.model.js';
+import { identifierKey, type IdentifierKey } from '../identity/identity.model.js';
 import type { UseCaseModel } from './resolution.model.js';
 
 const context = z.enum(['PERSONAL', 'WORK', 'BUSINESS', 'FAMILY', 'OTHER']);
@@ -205,12 +205,25 @@ export class ResolutionRepository {
 
   /** Everything a resolution reads, in one statement and one read transaction; null: no such identifier. */
   async gather(anchor: IdentifierKey, params: GatherParams): Promise<GatherRow | null> {
-    const [row] = await this.graph.read('resolution/gather', {
-      type: anchor.type,
-      value: anchor.value,
-      ...params,
-    });
-    return row ? gatherRow.parse(row) : null;
+    return (await this.gatherMany([anchor], params)).get(identifierKey(anchor)) ?? null;
+  }
+
+  /**
+   * What gather reads, for many anchors in the same one statement; keyed by identifierKey, the anchors
+   * that do not exist absent. Each row is read as gather would read it alone.
+   */
+  async gatherMany(anchors: readonly IdentifierKey[], params: GatherParams): Promise<Map<string, GatherRow>> {
+    const distinct = [
+      ...new Map(anchors.map((a) => [identifierKey(a), { type: a.type, value: a.value }])).values(),
+    ];
+    if (distinct.length === 0) return new Map();
+    const rows = await this.graph.read('resolution/gather', { anchors: distinct, ...params });
+    return new Map(
+      rows.map((r) => {
+        const row = gatherRow.parse(r);
+        return [identifierKey(row.anchor), row];
+      }),
+    );
   }
 }
 

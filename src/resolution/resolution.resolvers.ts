@@ -8,6 +8,10 @@ export const resolutionResolvers: Resolvers = {
       requireRole(auth, 'read');
       return services.resolution.resolve(identifier, useCase, at ?? null);
     },
+    resolveMany: (_, { identifiers, useCase, at }, { services, auth }) => {
+      requireRole(auth, 'read');
+      return services.resolution.resolveMany(identifiers, useCase, at ?? null);
+    },
     useCase: (_, { name }, { services, auth }) => {
       requireRole(auth, 'read');
       return services.resolution.useCase(name);

@@ -175,13 +175,14 @@ export const anchor: Rule = (s) => {
   if (s.settled) return s;
   const { key, gathered, input } = s;
   if (!key || !gathered) {
+    // Only resolveMany gets this far with a type nobody defined (resolve refuses it): one bad row must
+    // not fail a whole batch.
+    const unusable = s.channels.has(input.type)
+      ? `"${abbreviate(input.value)}" is not a usable ${input.type}`
+      : `there is no identifier type "${abbreviate(input.type)}"`;
     return settle(
       explain(
-        suppress(
-          s,
-          'UNKNOWN_IDENTIFIER',
-          key ? `${show(key)} is not known` : `"${abbreviate(input.value)}" is not a usable ${input.type}`,
-        ),
+        suppress(s, 'UNKNOWN_IDENTIFIER', key ? `${show(key)} is not known` : unusable),
         'anchor',
         `no identifier ${key ? show(key) : `"${abbreviate(input.value)}"`} in the graph`,
       ),

@@ -8,10 +8,13 @@ import { badUserInput, notFound } from '../errors.js';
 import type { UseCaseInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
 import type { IdentityService } from '../identity/identity.service.js';
-import type { IdentifierTypeModel } from '../identity/identity.model.js';
+import { identifierKey, type IdentifierKey, type IdentifierTypeModel } from '../identity/identity.model.js';
 import type { ResolutionModel, UseCaseModel } from './resolution.model.js';
-import { ResolutionRepository, type GatherParams } from './resolution.repository.js';
+import { ResolutionRepository, type GatherParams, type GatherRow } from './resolution.repository.js';
 import { applyPolicy, initialState, strengthsOf } from './resolution.rules.js';
+
+/** The most identifiers one resolveMany takes: one read statement, so its size is bounded. */
+export const maxResolveMany = 1000;
 
 /** How far, for what and as of when the gather query looks, from the policy and the registry. */
 export function gatherParams(
@@ -111,6 +114,45 @@ export class ResolutionService {
     // The DateTime scalar hands resolvers a Date; other callers pass ISO text.
     at: string | Date | null = null,
   ): Promise<ResolutionModel> {
+    const { useCase, registry, asOf } = await this.policy(useCaseName, at);
+    const key = this.identity.tryNormalizeAmong(registry, input);
+    const gathered = key ? await this.repo.gather(key, gatherParams(useCase, registry, asOf)) : null;
+    return answer({ useCase, registry, asOf }, input, key, gathered);
+  }
+
+  /**
+   * resolve for each identifier, in the order given, with one read for all of them (distinct anchors
+   * gathered once). An identifier of a type nobody defined answers UNKNOWN_IDENTIFIER here rather than
+   * failing the batch, as resolve fails for it.
+   */
+  async resolveMany(
+    inputs: readonly { type: string; value: string }[],
+    useCaseName: string,
+    at: string | Date | null = null,
+  ): Promise<ResolutionModel[]> {
+    if (inputs.length < 1 || inputs.length > maxResolveMany) {
+      throw badUserInput(
+        `identifiers must hold 1 to ${maxResolveMany} identifiers (got ${inputs.length}); split a longer list`,
+        { field: 'identifiers' },
+      );
+    }
+    const policy = await this.policy(useCaseName, at);
+    const known = new Set(policy.registry.map((t) => t.name));
+    const keys = inputs.map((input) =>
+      known.has(input.type) ? this.identity.tryNormalizeAmong(policy.registry, input) : null,
+    );
+    const gathered = await this.repo.gatherMany(
+      keys.filter((k): k is IdentifierKey => k !== null),
+      gatherParams(policy.useCase, policy.registry, policy.asOf),
+    );
+    return inputs.map((input, n) => {
+      const key = keys[n] ?? null;
+      return answer(policy, input, key, key ? (gathered.get(identifierKey(key)) ?? null) : null);
+    });
+  }
+
+  /** The use case, the identifier types and the moment a resolution answers for. */
+  private async policy(useCaseName: string, at: string | Date | null): Promise<Policy> {
     const asOf = at === null ? null : new Date(at);
     if (asOf && Number.isNaN(asOf.getTime())) throw badUserInput('at is not a date-time', { field: 'at' });
     const [useCase, registry] = await Promise.all([
@@ -118,19 +160,33 @@ export class ResolutionService {
       this.identity.identifierTypes(),
     ]);
     if (!useCase) throw notFound(`No use case named "${useCaseName}"; define it with defineUseCase`);
-    const key = this.identity.tryNormalizeAmong(registry, input);
-    const gathered = key ? await this.repo.gather(key, gatherParams(useCase, registry, asOf)) : null;
-    return applyPolicy(
-      initialState({
-        useCase,
-        input,
-        key,
-        channels: new Map(registry.map((t) => [t.name, t.contactChannel])),
-        maxPersonas: registry.find((t) => t.name === key?.type)?.maxPersonas ?? 1,
-        staleDays: new Map(registry.map((t) => [t.name, t.staleAfterDays])),
-        at: asOf?.toISOString() ?? null,
-        gathered,
-      }),
-    );
+    return { useCase, registry, asOf };
   }
+}
+
+interface Policy {
+  useCase: UseCaseModel;
+  registry: IdentifierTypeModel[];
+  asOf: Date | null;
+}
+
+/** The rules applied to what was gathered for one identifier (null: unusable or not in the graph). */
+function answer(
+  { useCase, registry, asOf }: Policy,
+  input: { type: string; value: string },
+  key: IdentifierKey | null,
+  gathered: GatherRow | null,
+): ResolutionModel {
+  return applyPolicy(
+    initialState({
+      useCase,
+      input,
+      key,
+      channels: new Map(registry.map((t) => [t.name, t.contactChannel])),
+      maxPersonas: registry.find((t) => t.name === key?.type)?.maxPersonas ?? 1,
+      staleDays: new Map(registry.map((t) => [t.name, t.staleAfterDays])),
+      at: asOf?.toISOString() ?? null,
+      gathered,
+    }),
+  );
 }
