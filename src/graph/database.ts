@@ -4,7 +4,6 @@ import type { AppConfig } from '../config.js';
 import { loadCypherCatalog } from './cypher-files.js';
 import { readBoltAddress, startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
 import { Graph } from './run.js';
-import { disableNagleForDriverSockets } from './tcp-nodelay.js';
 
 export interface Database {
   driver: Driver;
@@ -150,7 +149,6 @@ async function locateServer(config: AppConfig, log: (line: string) => void): Pro
 async function connect(server: Server, config: AppConfig): Promise<Driver> {
   const { credentials } = server;
   const auth = credentials ? neo4j.auth.basic(credentials.user, credentials.password) : undefined;
-  disableNagleForDriverSockets();
   // Integers arrive as numbers: every count, sequence and limit we store fits in 2^53, and decoding
   // them as Integer objects (and temporals' fields with Integer arithmetic) was a measurable share
   // of the API's CPU per resolve (bench/profile-resolve.ts).
@@ -172,7 +170,6 @@ async function connect(server: Server, config: AppConfig): Promise<Driver> {
 async function runningEmbedded(config: AppConfig): Promise<{ uri: string; driver: Driver } | null> {
   const published = readBoltAddress(config.neo4j.home);
   if (!published) return null;
-  disableNagleForDriverSockets();
   const driver = neo4j.driver(published.uri, undefined, {
     userAgent: 'identity-graph',
     connectionTimeout: 2_000,
