@@ -1,10 +1,9 @@
-// The only caller of the driver: routes reads and writes (executeRead/executeWrite, and for one read
-// statement a retried auto-commit read, so a cluster's routing and retries work), names every query
-// from cypher/, converts values, and maps driver errors to ours in one place.
+// The only caller of the driver: routes reads and writes (executeRead/executeWrite, executeQuery for
+// one statement, so a cluster's routing and the driver's retries work), names every query from
+// cypher/, converts values, and maps driver errors to ours in one place.
 import { EventEmitter } from 'node:events';
 import neo4j, {
   type Driver,
-  isRetriableError,
   type ManagedTransaction,
   Neo4jError,
   type Record as Neo4jRecord,
@@ -39,13 +38,6 @@ export interface QueryObserver {
 const toRow = (record: Neo4jRecord): Row => fromNeo4j(record.toObject()) as Row;
 
 const unavailableCodes = new Set(['ServiceUnavailable', 'SessionExpired']);
-
-/** The driver's own retry policy for managed transactions (neo4j-driver-core transaction-executor). */
-const maxRetryMs = 30_000;
-const retryDelayMs = (attempt: number) => {
-  const delay = 1_000 * 2 ** attempt;
-  return delay + delay * 0.2 * (Math.random() * 2 - 1);
-};
 
 function mapDriverError(error: unknown): unknown {
   if (error instanceof Neo4jError && unavailableCodes.has(error.code)) {
@@ -170,12 +162,11 @@ export class Graph {
   }
 
   /**
-   * A one-statement transaction. A write goes through driver.executeQuery: a managed transaction
-   * whose BEGIN is sent with the statement, retried like executeWrite. A read is an auto-commit
-   * transaction in a READ session, so the statement and its commit are one network round trip
-   * instead of two (BEGIN+RUN+PULL, then COMMIT): it still routes to a cluster's readers and is
-   * retried as executeRead retries (readWithRetries). On this machine a trivial read cost Neo4j
-   * about half the CPU this way, and the client a third less.
+   * A one-statement transaction through driver.executeQuery: a managed transaction (read or write,
+   * routed to a cluster's readers or its leader) whose BEGIN is sent with the statement, retried by
+   * the driver on the errors executeRead and executeWrite retry (a member that left, a leader switch,
+   * a transient lock: 1 s doubling, for at most 30 s). Not an auto-commit read with a retry loop of
+   * our own: the driver's is the one kept up to date with its errors.
    */
   private async single(
     mode: 'READ' | 'WRITE',
@@ -186,13 +177,9 @@ export class Graph {
     const text = this.statement(name);
     this.observer?.onQuery(name);
     try {
-      if (mode === 'READ') {
-        const records = await this.availability.guard(this.readWithRetries(text, toNeo4j(params), name));
-        return records.map(toRow);
-      }
       const result = await this.availability.guard(
         this.driver.executeQuery(text, toNeo4j(params) as Record<string, unknown>, {
-          routing: neo4j.routing.WRITE,
+          routing: mode === 'READ' ? neo4j.routing.READ : neo4j.routing.WRITE,
           database: this.database,
           // null, not undefined: executeQuery would otherwise chain bookmarks even on a single server.
           bookmarkManager: this.causal ? this.driver.executeQueryBookmarkManager : null,
@@ -202,35 +189,6 @@ export class Graph {
       return result.records.map(toRow);
     } catch (error) {
       throw mapDriverError(error);
-    }
-  }
-
-  /**
-   * One read statement in an auto-commit transaction, retried on the errors the driver's managed
-   * transactions retry (a cluster member that left, a leader switch, a transient lock), with their
-   * backoff: 1 s doubling, 20% jitter, for at most 30 s. A read has no effect to repeat.
-   */
-  private async readWithRetries(text: string, params: unknown, operation: string) {
-    const startedAt = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      const session = this.openSession('READ');
-      let failure: unknown;
-      try {
-        const result = await session.run(text, params as Record<string, unknown>, {
-          metadata: { app: 'identity-graph', operation },
-        });
-        return result.records;
-      } catch (error) {
-        failure = error;
-      } finally {
-        // A session whose database vanished may never close: do not wait for it then.
-        if (this.availability.isDown) void session.close().catch(() => undefined);
-        else await session.close();
-      }
-      const delayMs = retryDelayMs(attempt);
-      const retriable = isRetriableError(failure) && !this.availability.isDown;
-      if (!retriable || Date.now() - startedAt + delayMs > maxRetryMs) throw failure;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
 
