@@ -41,6 +41,7 @@ import {
   benchOptions,
 } from './harness.js';
 import { startPeer } from './peer.js';
+import { benchResolveMany, resolveManyMarkdown, resolveManyResult } from './resolve-many.js';
 
 const { sizeName, size, supernodeHolders, supernodeBudgetSeconds, callsPerLevel } = benchOptions({
   size: '10k',
@@ -220,6 +221,11 @@ async function main() {
     growth[sizeName] = resolve.c1!.api;
     loadAvg.push(os.loadavg());
 
+    // 4b. resolveMany in batches of 100 and 1,000, beside an UNWIND floor and the single calls above.
+    const resolveMany = resolveManyResult(await benchResolveMany(gql, db.driver, samples), resolve.c8!);
+    log(`resolveMany: ${JSON.stringify(resolveMany)}`);
+    loadAvg.push(os.loadavg());
+
     // 5. Nested reads: 50 personas → identifiers → devices → other personas, ours, the peer's, the floor.
     const keysFor = (n: number) =>
       Array.from({ length: 50 }, (_, i) => personaKeys[(n * 50 + i) % personaKeys.length]!);
@@ -369,6 +375,7 @@ async function main() {
           },
         ]),
       ),
+      resolveMany,
       nested: {
         ...nested,
         medianRatioToPeer: {
@@ -441,6 +448,7 @@ function markdown(r: object): string {
         throughputRatio: number;
       }
     >;
+    resolveMany: ReturnType<typeof resolveManyResult>;
     nested: {
       roundTrips: { ours: number | null; peer: number; floor: number };
       c1: Record<'ours' | 'peer' | 'floor', Latency>;
@@ -498,6 +506,7 @@ function markdown(r: object): string {
       .map(([k, v]) => `${k} ${f(v)}`)
       .join(', ')}; the floor 1.`,
     '',
+    ...resolveManyMarkdown(x.resolveMany),
     '## Nested read: 50 personas → identifiers → devices → other personas (ms)',
     '',
     '| concurrency | ours median | peer (@neo4j/graphql) | ours/peer | floor | ours/floor | ours p99 | peer p99 |',
