@@ -29,6 +29,7 @@
 // the driver a struct and a dozen Integer operations to decode, and the API only needs ISO text of it.
 UNWIND $anchors AS asked
 MATCH (a:Identifier {type: asked.type, value: asked.value})
+USING INDEX SEEK a:Identifier(type, value)
 WITH a, coalesce(a.shared, false) AS shared, datetime($now) AS now
 WITH a, shared, now, COUNT { (a)<-[:HAS_IDENTIFIER]-() } AS holderCount,
      COLLECT {
