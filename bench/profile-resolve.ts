@@ -166,7 +166,7 @@ async function main() {
         for (let k = 0; k < 20; k++) {
           const { identifier, useCase } = sampleCall(u, i + 6 * k);
           const ours = await read(`PROFILE ${gatherText}`, {
-            ...identifier,
+            anchors: [identifier],
             ...gatherParams(useCaseModels.get(useCase)!, registry, null),
           });
           const operators = planOf(ours.summary as never);
@@ -216,7 +216,7 @@ async function main() {
       gather: (n) => {
         const { identifier, useCase } = callOf(n);
         return read(gatherText, {
-          ...identifier,
+          anchors: [identifier],
           ...gatherParams(useCaseModels.get(useCase)!, registry, null),
         });
       },
