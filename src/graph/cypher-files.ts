@@ -123,7 +123,11 @@ function parseRecipes(text: string): Recipe[] {
  * fragments below as map entries `, f<n>: …` in the recipe's order. Only fragment files and these
  * generated names enter the text: values are always parameters.
  */
-export function composeRead(fragments: Readonly<Record<string, string>>, recipe: string): string {
+export function composeRead(
+  /** The fragments as sent (compactCypher): a placeholder in a comment would be filled too. */
+  fragments: Readonly<Record<string, string>>,
+  recipe: string,
+): string {
   let variables = 0;
   const render = (r: Recipe, parent: string, root: string): string => {
     const text = fragments[r.fragment];
