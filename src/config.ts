@@ -33,6 +33,8 @@ const environmentSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(50_000),
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
   MAX_STRING_LENGTH: z.coerce.number().int().positive().default(10_000),
+  // Levels below persona/personas/identifier/person read in the root's one statement; 0: level by level.
+  NESTED_READ_DEPTH: z.coerce.number().int().min(0).max(4).default(4),
   // Neo4j cannot index a property of more than about 8 KB; keys are bounded well below, in characters
   // of up to 4 UTF-8 bytes each, so an over-long key rejects its event instead of failing the batch.
   MAX_KEY_LENGTH: z.coerce.number().int().positive().max(1_500).default(1_000),
@@ -118,6 +120,8 @@ export interface AppConfig {
     maxQueryCost: number;
     /** Lexical tokens in one document: a huge one is refused while parsing, before validation. */
     maxQueryTokens: number;
+    /** Levels below a root field the nested-read compiler reads in one statement (0: off). */
+    nestedReadDepth: number;
     maxBatchSize: number;
     maxStringLength: number;
     /** For indexed values: identifier values, persona keys, event and device ids, codes. */
@@ -218,6 +222,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxQueryDepth: e.MAX_QUERY_DEPTH,
       maxQueryCost: e.MAX_QUERY_COST,
       maxQueryTokens: e.MAX_QUERY_TOKENS,
+      nestedReadDepth: e.NESTED_READ_DEPTH,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxStringLength: e.MAX_STRING_LENGTH,
       maxKeyLength: e.MAX_KEY_LENGTH,

@@ -12,6 +12,7 @@ import type { Graph } from './graph/run.js';
 import { createIdentityLoaders } from './identity/identity.loaders.js';
 import { IdentityRepository } from './identity/identity.repository.js';
 import { IdentityService } from './identity/identity.service.js';
+import { NestedReadRepository } from './identity/nested.repository.js';
 import { IngestService } from './identity/ingest.service.js';
 import { RegroupingService } from './identity/regrouping.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
@@ -57,7 +58,13 @@ export function createServices(
   const ingest = once(() => new IngestService(graph, config, new ProfileIngest(graph)));
   const resolution = once(() => new ResolutionService(graph, identity(), definitions, auth.actor));
   const changes = once(() => new ChangesService(new ChangesRepository(graph), changeFeed));
-  const identityLoaders = once(() => createIdentityLoaders(identityRepository()));
+  const identityLoaders = once(() =>
+    createIdentityLoaders(
+      identityRepository(),
+      new NestedReadRepository(graph),
+      config.limits.nestedReadDepth,
+    ),
+  );
   const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
   const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));

@@ -26,11 +26,22 @@ export function loadCypherSources(dir: string = cypherDir): Readonly<Record<stri
       .relative(dir, file)
       .replace(/\\/g, '/')
       .replace(/\.cypher$/, '');
-    // Migrations run once; analytics are the data engineer's reports (:param lines), run by idgraph cypher.
-    if (name.startsWith('schema/') || name.startsWith('analytics/')) continue;
+    // Migrations run once; analytics are the data engineer's reports (:param lines), run by idgraph cypher;
+    // read/ holds fragments, composed into statements (loadCypherFragments).
+    if (name.startsWith('schema/') || name.startsWith('analytics/') || name.startsWith('read/')) continue;
     sources[name] = fs.readFileSync(file, 'utf8');
   }
   return Object.freeze(sources);
+}
+
+/** The fragments in cypher/read/ as written, keyed by file name without extension ('persona-devices'). */
+export function loadCypherFragments(dir: string = cypherDir): Readonly<Record<string, string>> {
+  const folder = path.join(dir, fragmentFolder);
+  const fragments: Record<string, string> = {};
+  for (const file of fs.existsSync(folder) ? listCypherFiles(folder) : []) {
+    fragments[path.basename(file, '.cypher')] = fs.readFileSync(file, 'utf8');
+  }
+  return Object.freeze(fragments);
 }
 
 /** The statements as the API sends them (compactCypher), by the same names. */
@@ -41,7 +52,97 @@ export function loadCypherCatalog(dir: string = cypherDir): CypherCatalog {
     if (!text) throw new Error(`cypher/${name}.cypher holds no statement`);
     catalog[name] = text;
   }
-  return Object.freeze(catalog);
+  return composingCatalog(Object.freeze(catalog), loadCypherFragments(dir));
+}
+
+const fragmentFolder = 'read';
+
+/** Names of composed statements start with this: `read:` and the recipe (composeRead). */
+export const composedPrefix = 'read:';
+
+/** Composed statements kept, by recipe; past this many the cache starts again (a bound, not a tuning). */
+const composedCacheSize = 500;
+
+/**
+ * The catalog, which also answers a composed statement's name (`read:persona-by-key(persona-devices)`)
+ * with the statement its recipe composes from cypher/read/ fragments: a nested read's one statement
+ * is reviewable as the fragments it is made of, and its name in logs and transaction metadata says
+ * which. Listing the catalog lists the files only.
+ */
+function composingCatalog(files: CypherCatalog, sources: Readonly<Record<string, string>>): CypherCatalog {
+  const fragments = Object.fromEntries(Object.entries(sources).map(([n, s]) => [n, compactCypher(s)]));
+  const composed = new Map<string, string>();
+  return new Proxy(files, {
+    get(target, name, receiver) {
+      if (typeof name !== 'string' || !name.startsWith(composedPrefix))
+        return Reflect.get(target, name, receiver) as unknown;
+      let text = composed.get(name);
+      if (text === undefined) {
+        text = composeRead(fragments, name.slice(composedPrefix.length));
+        if (composed.size >= composedCacheSize) composed.clear();
+        composed.set(name, text);
+      }
+      return text;
+    },
+  });
+}
+
+interface Recipe {
+  fragment: string;
+  children: Recipe[];
+}
+
+/** Parses `a(b(c),d),e`: fragment names with the fragments composed below each, in order. */
+function parseRecipes(text: string): Recipe[] {
+  let at = 0;
+  const list = (): Recipe[] => {
+    const recipes: Recipe[] = [];
+    do {
+      const name = /^[a-z0-9-]+/.exec(text.slice(at))?.[0];
+      if (!name) throw new Error(`No fragment name at ${at} in the recipe '${text}'`);
+      at += name.length;
+      let children: Recipe[] = [];
+      if (text[at] === '(') {
+        at++;
+        children = list();
+        if (text[at++] !== ')') throw new Error(`Unclosed '(' in the recipe '${text}'`);
+      }
+      recipes.push({ fragment: name, children });
+    } while (text[at] === ',' && ++at);
+    return recipes;
+  };
+  const recipes = list();
+  if (at !== text.length) throw new Error(`Unexpected '${text.slice(at)}' in the recipe '${text}'`);
+  return recipes;
+}
+
+/**
+ * The statement a recipe names: `statement` with each root as a column `r<n>`; in each fragment
+ * `@self` becomes this level's variable (v0, v1, … in the order met, so no two levels share one),
+ * `@parent` the level above's, `@root` the root's column (its parameters: $r0_keys) and `@fields` the
+ * fragments below as map entries `, f<n>: …` in the recipe's order. Only fragment files and these
+ * generated names enter the text: values are always parameters.
+ */
+export function composeRead(
+  /** The fragments as sent (compactCypher): a placeholder in a comment would be filled too. */
+  fragments: Readonly<Record<string, string>>,
+  recipe: string,
+): string {
+  let variables = 0;
+  const render = (r: Recipe, parent: string, root: string): string => {
+    const text = fragments[r.fragment];
+    if (text === undefined || r.fragment === 'statement')
+      throw new Error(`No Cypher fragment named '${r.fragment}' in cypher/read/`);
+    const self = `v${variables++}`;
+    const fields = r.children.map((c, n) => `, f${n}: ${render(c, self, root)}`).join('');
+    return text
+      .replaceAll('@fields', fields)
+      .replaceAll('@parent', parent)
+      .replaceAll('@root', root)
+      .replaceAll('@self', self);
+  };
+  const columns = parseRecipes(recipe).map((r, n) => `${render(r, '', `r${n}`)} AS r${n}`);
+  return fragments.statement!.replace('@columns', columns.join(', '));
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
 } from './identity.model.js';
 import { identifierKey } from './identity.model.js';
 import type { IdentityRepository } from './identity.repository.js';
+import { type NestedReadRepository, type NestedRequest, recipeOf } from './nested.repository.js';
 
 function groupBy<R, K, V>(rows: readonly R[], key: (r: R) => K, value: (r: R) => V): Map<K, V[]> {
   const groups = new Map<K, V[]>();
@@ -60,21 +61,22 @@ const oneOf = <K, R, V, C = K>(shape: BatchShape<K, R, V, C>) =>
 const itself = <T>(row: T) => row;
 const byIdentifier = { keyOf: identifierKey, cacheKeyFn: identifierKey };
 
-export function createIdentityLoaders(repo: IdentityRepository) {
-  const loaders = createRowLoaders(repo);
-  const identifierTreesOfPersona = createIdentifierTreesLoader(repo, loaders);
+export function createIdentityLoaders(
+  repo: IdentityRepository,
+  nested: NestedReadRepository,
+  nestedDepth: number,
+) {
   return {
-    ...loaders,
+    ...createRowLoaders(repo),
     /**
-     * A persona's identifiers when the operation also asks for their devices and those devices'
-     * personas: one statement for the three levels, read ahead onto the identifiers.
+     * The root fields of an operation, each with the relations its plan reads ahead below it: one
+     * statement for all of them (the roots asked in one tick), whatever their shapes.
      */
-    identifierTreesOfPersona,
-    /**
-     * Personas by key when the operation asks for identifiers → devices → personas below them: the
-     * four levels in one statement, read ahead onto the personas.
-     */
-    personaTreeByKey: createPersonaTreeLoader(repo, loaders, identifierTreesOfPersona),
+    nested: new DataLoader<NestedRequest, unknown, string>((requests) => nested.read(requests), {
+      cacheKeyFn: (r) => `${recipeOf(r.plan)} ${JSON.stringify(r.params)}`,
+    }),
+    /** How many levels below a root the nested read compiles (0: none, the loaders answer each). */
+    nestedDepth,
   };
 }
 
@@ -181,64 +183,6 @@ function deviceLoaders(repo: IdentityRepository) {
       valueOf: (r): PersonaModel => r.persona,
     }),
   };
-}
-
-type RowLoaders = ReturnType<typeof createRowLoaders>;
-
-/**
- * The levels below a persona's identifiers, read ahead: each identifier carries its devices and each
- * device its personas, which the resolvers return as they are (no loader, no promise per field);
- * the loaders are primed too, for the same rows asked another way in the same operation.
- */
-function withLevelsBelow(
-  loaders: RowLoaders,
-  trees: { identifier: IdentifierModel; devices: (DeviceModel & { personas: PersonaModel[] })[] }[],
-): IdentifierModel[] {
-  return trees.map(({ identifier, devices }) => {
-    const prefetchedDevices = devices.map(({ personas, ...device }) => ({
-      ...device,
-      prefetchedPersonas: personas,
-    }));
-    loaders.devicesOfIdentifier.prime(identifier, prefetchedDevices);
-    for (const device of prefetchedDevices)
-      loaders.personasOfDevice.prime(device.id, device.prefetchedPersonas);
-    return { ...identifier, prefetchedDevices };
-  });
-}
-
-function createIdentifierTreesLoader(repo: IdentityRepository, loaders: RowLoaders) {
-  return new DataLoader<string, IdentifierModel[]>(async (ids) => {
-    const rows = await repo.identifierTreesOfPersonas(ids);
-    const identifiers = withLevelsBelow(loaders, rows);
-    const groups = groupBy(
-      rows.map((r, n) => ({ personaId: r.personaId, identifier: identifiers[n]! })),
-      (r) => r.personaId,
-      (r) => r.identifier,
-    );
-    for (const id of ids) loaders.identifiersOfPersona.prime(id, groups.get(id) ?? []);
-    return ids.map((id) => groups.get(id) ?? []);
-  });
-}
-
-function createPersonaTreeLoader(
-  repo: IdentityRepository,
-  loaders: RowLoaders,
-  identifierTreesOfPersona: DataLoader<string, IdentifierModel[]>,
-) {
-  return new DataLoader<string, PersonaModel | null>(async (keys) => {
-    const rows = await repo.personaTreesByKeys(keys);
-    const personas = rows.map((row) => {
-      const prefetchedIdentifiers = withLevelsBelow(loaders, row.identifiers);
-      const persona = { ...row.persona, prefetchedIdentifiers };
-      loaders.persona.prime(persona.id, persona);
-      loaders.personaByKey.prime(persona.key, persona);
-      loaders.identifiersOfPersona.prime(persona.id, prefetchedIdentifiers);
-      identifierTreesOfPersona.prime(persona.id, prefetchedIdentifiers);
-      return persona;
-    });
-    const found = new Map(personas.map((p) => [p.key, p]));
-    return keys.map((key) => found.get(key) ?? null);
-  });
 }
 
 export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;

@@ -35,30 +35,38 @@ export interface MembershipModel {
   endedBy: string | null;
 }
 
-export interface IdentifierModel extends IdentifierKey {
-  shared: boolean;
-  /** Read ahead with the identifier by a nested read's one statement: its devices (resolved as they are). */
-  readonly prefetchedDevices?: DeviceModel[];
+/**
+ * What a nested read's one statement read ahead below an object, by field and response key
+ * (`prefetchKey`): the field's resolver returns it as it is instead of asking a loader.
+ */
+export type Prefetched = ReadonlyMap<string, unknown>;
+
+/** Read ahead where the compiled nested read put it (src/identity/nested.plan.ts). */
+export interface WithPrefetched {
+  readonly prefetched?: Prefetched;
 }
 
-export interface PersonaModel {
+/** Where a field's read-ahead value is kept: its name and its response key (alias) together. */
+export const prefetchKey = (field: string, responseKey: string): string => `${field} ${responseKey}`;
+
+export interface IdentifierModel extends IdentifierKey, WithPrefetched {
+  shared: boolean;
+}
+
+export interface PersonaModel extends WithPrefetched {
   id: string;
   key: string;
   context: PersonaContext;
   label: string | null;
-  /** Read ahead with the persona by a nested read's one statement: its identifiers, with their devices. */
-  readonly prefetchedIdentifiers?: IdentifierModel[];
 }
 
-export interface PersonModel {
+export interface PersonModel extends WithPrefetched {
   id: string;
 }
 
-export interface DeviceModel {
+export interface DeviceModel extends WithPrefetched {
   id: string;
   kind: DeviceKind | null;
-  /** Read ahead with the device by a nested read's one statement: the personas using it. */
-  readonly prefetchedPersonas?: PersonaModel[];
 }
 
 export interface FactModel {
@@ -74,7 +82,7 @@ export interface FactModel {
   sensitive?: boolean;
 }
 
-export interface ConsentModel {
+export interface ConsentModel extends WithPrefetched {
   id: string;
   purpose: string;
   channel: Channel;

@@ -157,6 +157,9 @@ export type EvidenceResult = z.output<typeof nodesRow> &
   z.output<typeof evidenceRow> &
   z.output<typeof recordsRow>;
 
+/** The row shapes a nested read's composed statement shares with these (nested.repository.ts). */
+export const shapes = { channel, collectionMethod, identifierKey, identifier, persona, device };
+
 const closureRow = z.object({
   personaId: z.string(),
   personId: z.string().nullable(),
@@ -327,33 +330,6 @@ export class IdentityRepository {
       {
         ids,
       },
-    );
-  }
-
-  async identifierTreesOfPersonas(ids: readonly string[]) {
-    return readChecked(
-      this.graph,
-      'identity/identifier-trees-of-personas',
-      z.object({
-        personaId: z.string(),
-        identifier,
-        devices: z.array(device.extend({ personas: z.array(persona) })),
-      }),
-      { ids },
-    );
-  }
-
-  async personaTreesByKeys(keys: readonly string[]) {
-    return readChecked(
-      this.graph,
-      'identity/persona-trees-by-keys',
-      z.object({
-        persona,
-        identifiers: z.array(
-          z.object({ identifier, devices: z.array(device.extend({ personas: z.array(persona) })) }),
-        ),
-      }),
-      { keys },
     );
   }
 

@@ -1,0 +1,7 @@
+// Fragment: the devices an identifier `@parent` was observed on (as identity/devices-of-identifiers).
+// No parameters.
+COLLECT {
+  MATCH (@parent)<-[:OBSERVED]-(@self:Device)
+  RETURN @self {.id, .kind @fields}
+  ORDER BY @self.id
+}

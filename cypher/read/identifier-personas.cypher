@@ -1,0 +1,7 @@
+// Fragment: the personas holding an identifier `@parent` (as identity/personas-of-identifiers).
+// No parameters.
+COLLECT {
+  MATCH (@parent)<-[:HAS_IDENTIFIER]-(@self:Persona)
+  RETURN @self {.id, .key, .context, .label @fields}
+  ORDER BY @self.key
+}
