@@ -25,6 +25,7 @@ import { Graph, type Tx } from '../src/graph/run.js';
 import { operatorServices } from '../src/cli/operator.js';
 import { generateEvents } from './generate.js';
 import { argument, supernodeEvents } from './harness.js';
+import { dumpGraph } from './graph-dump.js';
 
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const batchSize = Number(argument('batch', '1000'));
@@ -105,68 +106,6 @@ const nodeCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-
-/** The graph as comparable text: see --dump. */
-async function dump(graph: Graph): Promise<string> {
-  const volatile = new Set(['id', 'createdTx', 'ingestTx', 'lastTx', 'firstSeen', 'ingestedAt', 'txKey']);
-  const personaKeys = new Map<string, string>();
-  for (const row of await graph.runText('MATCH (p:Persona) RETURN p.id AS id, p.key AS key', {}, 'READ'))
-    personaKeys.set(String(row.id), String(row.key));
-  const personKeys = new Map<string, string>();
-  for (const row of await graph.runText(
-    'MATCH (s:Person) OPTIONAL MATCH (s)-[:HAS_PERSONA]->(p) WITH s, p ORDER BY p.key RETURN s.id AS id, collect(p.key) AS keys',
-    {},
-    'READ',
-  ))
-    personKeys.set(String(row.id), `{${(row.keys as string[]).join(',')}}`);
-  const ids = (text: string) =>
-    text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) =>
-      personaKeys.has(id)
-        ? `persona:${personaKeys.get(id)}`
-        : personKeys.has(id)
-          ? `person:${personKeys.get(id)}`
-          : 'uuid',
-    );
-  const props = (label: string, p: Record<string, unknown>) =>
-    ids(
-      JSON.stringify(
-        Object.fromEntries(
-          Object.entries(p)
-            .filter(([k]) => !volatile.has(k) && !(label === 'Person' && k === 'createdAt'))
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        ),
-      ),
-    );
-  const key = (label: string, p: Record<string, unknown>, id: unknown) =>
-    label === 'Person' ? `Person${personKeys.get(String(id))}` : `${label}${props(label, p)}`;
-  const lines: string[] = [];
-  for (const row of await graph.runText(
-    'MATCH (n) WHERE NOT n:Change RETURN labels(n)[0] AS label, properties(n) AS p, n.id AS id',
-    {},
-    'READ',
-  ))
-    lines.push(`node ${key(String(row.label), row.p as never, row.id)}`);
-  for (const row of await graph.runText(
-    'MATCH (a)-[r]->(b) WHERE NOT a:Change AND NOT b:Change ' +
-      'RETURN labels(a)[0] AS al, properties(a) AS ap, a.id AS aid, type(r) AS t, properties(r) AS rp, ' +
-      'labels(b)[0] AS bl, properties(b) AS bp, b.id AS bid',
-    {},
-    'READ',
-  )) {
-    const rp = row.t === 'HAS_PERSONA' ? {} : (row.rp as never);
-    lines.push(
-      `rel ${key(String(row.al), row.ap as never, row.aid)} -[${String(row.t)} ${props('', rp)}]-> ${key(String(row.bl), row.bp as never, row.bid)}`,
-    );
-  }
-  lines.sort();
-  for (const row of await graph.runText(
-    'MATCH (c:Change) RETURN c.type AS type, c.personaIds AS personaIds, c.personIds AS personIds, c.data AS data ORDER BY c.at, c.ordinal',
-    {},
-    'READ',
-  ))
-    lines.push(`change ${ids(JSON.stringify(row))}`);
-  return lines.join('\n') + '\n';
-}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -262,7 +201,7 @@ async function main() {
     report.neo4jCpuMs = neo4jCpu;
     report.nodeCpuMs = nodeCpu;
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(report, null, 2));
-    if (dumpOut) fs.writeFileSync(dumpOut, await dump(db.graph));
+    if (dumpOut) fs.writeFileSync(dumpOut, await dumpGraph(db.graph));
   } finally {
     await db.close();
     fs.rmSync(store, { recursive: true, force: true });

@@ -324,3 +324,8 @@ function webhookSettings(e: Environment): WebhookSettings {
     checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
   };
 }
+
+/** This process's environment with some variables set: for a child process (the offline importer). */
+export function childEnvironment(vars: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...vars };
+}

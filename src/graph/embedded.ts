@@ -156,8 +156,11 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
   return runningNeo4j(child, stderrTail, options.home, uri);
 }
 
+/** The launcher and every Neo4j jar Maven resolved (neo4j/pom.xml), as a Java class path. */
+export const neo4jClasspath = () => [launcherJar, path.join(targetDir, 'lib', '*')].join(path.delimiter);
+
 function spawnNeo4j(options: EmbeddedOptions, port: number): ChildProcess {
-  const classpath = [launcherJar, path.join(targetDir, 'lib', '*')].join(path.delimiter);
+  const classpath = neo4jClasspath();
   return spawn(
     'java',
     [

@@ -9,7 +9,7 @@ import type { EventInput, IngestResult } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { personIdsOf, regroup } from './grouping.js';
 import { identifierKey, type IdentifierTypeModel } from './identity.model.js';
-import { IdentityRepository } from './identity.repository.js';
+import { IdentityRepository, type EvidenceResult } from './identity.repository.js';
 import { ingestChanges } from './ingest.changes.js';
 import { KnowledgeRejected, type KnowledgeIngest } from './ingest.knowledge.js';
 import {
@@ -17,12 +17,65 @@ import {
   nodesParams,
   planEvidence,
   recordsParams,
+  type EvidenceParams,
   type PreparedEvent,
 } from './ingest.plan.js';
 import { EventRejected, prepareEvent, type Ignored } from './ingest.prepare.js';
 import { dropErasedIdentifiers } from '../access/erased.js';
 
 type Rejection = IngestResult['rejected'][number];
+
+/**
+ * A batch's events prepared one by one (ingest.prepare.ts): each rejected with its reason, or kept
+ * once (a repeated id in the batch is a duplicate), in batch order with its index.
+ */
+export function prepareBatch(
+  events: EventInput[],
+  prepare: (event: EventInput, index: number, ignored: Ignored[]) => PreparedEvent,
+) {
+  const rejected: Rejection[] = [];
+  const ignored: Ignored[] = [];
+  const prepared: PreparedEvent[] = [];
+  const indexes: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const [index, event] of events.entries()) {
+    try {
+      const ready = prepare(event, index, ignored);
+      if (seen.has(ready.row.id)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(ready.row.id);
+      prepared.push(ready);
+      indexes.push(index);
+    } catch (error) {
+      if (!(error instanceof EventRejected || error instanceof KnowledgeRejected)) throw error;
+      const code = error instanceof KnowledgeRejected ? error.code : 'BAD_USER_INPUT';
+      rejected.push({ index, id: event.id || null, code, message: error.message });
+    }
+  }
+  return { prepared, indexes, rejected, ignored, duplicates };
+}
+
+/** The codes a batch used that the taxonomy does not know yet: tags, fact keys, questions. */
+export function unmappedOf(
+  result: Pick<EvidenceResult, 'unmappedTags' | 'facts'>,
+  params: Pick<EvidenceParams, 'facts'>,
+  learned: { kind: string; code: string }[],
+): { kind: string; code: string }[] {
+  const unmapped = new Map<string, { kind: string; code: string }>();
+  for (const t of result.unmappedTags) {
+    const kind = t.kind === 'term' ? `term:${t.vocabulary}` : t.kind;
+    unmapped.set(`${kind}/${t.code}`, { kind, code: t.code });
+  }
+  for (const f of result.facts.filter((f) => f.unmapped)) {
+    const key = params.facts[f.n]!.key;
+    unmapped.set(`fact-key/${key}`, { kind: 'fact-key', code: key });
+  }
+  for (const u of learned) unmapped.set(`${u.kind}/${u.code}`, u);
+  return [...unmapped.values()];
+}
 
 export class IngestService {
   private readonly repo: IdentityRepository;
@@ -62,28 +115,10 @@ export class IngestService {
     }
     const [typeList, rules] = await Promise.all([this.repo.identifierTypes(), this.profile.rules()]);
     const types = new Map(typeList.map((t) => [t.name, t]));
-    const rejected: Rejection[] = [];
-    const ignored: Ignored[] = [];
-    const prepared: PreparedEvent[] = [];
-    const indexes: number[] = [];
-    const seen = new Set<string>();
-    let duplicates = 0;
-    for (const [index, event] of events.entries()) {
-      try {
-        const ready = this.prepare(event, index, types, ignored, rules);
-        if (seen.has(ready.row.id)) {
-          duplicates++;
-          continue;
-        }
-        seen.add(ready.row.id);
-        prepared.push(ready);
-        indexes.push(index);
-      } catch (error) {
-        if (!(error instanceof EventRejected || error instanceof KnowledgeRejected)) throw error;
-        const code = error instanceof KnowledgeRejected ? error.code : 'BAD_USER_INPUT';
-        rejected.push({ index, id: event.id || null, code, message: error.message });
-      }
-    }
+    const { prepared, indexes, rejected, ignored, duplicates } = prepareBatch(
+      events,
+      (event, index, ignored) => this.prepare(event, index, types, ignored, rules),
+    );
     // Erased identifiers stay erased (src/access/erased.ts): one read for the batch.
     ignored.push(
       ...(await dropErasedIdentifiers(
@@ -155,16 +190,6 @@ export class IngestService {
       ),
     );
 
-    const unmapped = new Map<string, { kind: string; code: string }>();
-    for (const t of result.unmappedTags) {
-      const kind = t.kind === 'term' ? `term:${t.vocabulary}` : t.kind;
-      unmapped.set(`${kind}/${t.code}`, { kind, code: t.code });
-    }
-    for (const f of result.facts.filter((f) => f.unmapped)) {
-      const key = params.facts[f.n]!.key;
-      unmapped.set(`fact-key/${key}`, { kind: 'fact-key', code: key });
-    }
-    for (const u of learned.unmapped) unmapped.set(`${u.kind}/${u.code}`, u);
-    return { created: fresh.length, unmapped: [...unmapped.values()] };
+    return { created: fresh.length, unmapped: unmappedOf(result, params, learned.unmapped) };
   }
 }
