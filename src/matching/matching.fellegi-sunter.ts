@@ -181,7 +181,8 @@ export function estimatePrior(candidates: Vector[], m: number[][], u: number[][]
   let lambda = 0.3;
   for (let iteration = 0; iteration < emIterations; iteration++) {
     let matches = 0;
-    for (const { vector, count } of patterns) matches += posterior(lambda, patternWeight(vector, m, u, counted)) * count;
+    for (const { vector, count } of patterns)
+      matches += posterior(lambda, patternWeight(vector, m, u, counted)) * count;
     const next = Math.min(1 - 1e-9, Math.max(1e-9, matches / candidates.length));
     if (Math.abs(next - lambda) < emTolerance) break;
     lambda = next;
@@ -233,7 +234,11 @@ export function train(
   );
   const prior = estimatePrior([...union.values()], m, u, personas.length);
   const frequencies = frequenciesOf(definition, personas, u);
-  const fields: FieldParameters[] = m.map((levels, f) => ({ m: levels, u: u[f]!, frequencies: frequencies[f]! }));
+  const fields: FieldParameters[] = m.map((levels, f) => ({
+    m: levels,
+    u: u[f]!,
+    frequencies: frequencies[f]!,
+  }));
   return { trainedAt: options.now, prior, fields };
 }
 

@@ -1,7 +1,12 @@
 // The matching model without a database: comparators and their levels, blocking keys, and a
 // Fellegi–Sunter model trained without labels whose every score is the sum of its explanation.
 import { blockingKeys, pairsOfBlocks } from '../../src/matching/matching.blocking.js';
-import { compareField, jaroWinkler, levelOfValues, levenshtein } from '../../src/matching/matching.comparators.js';
+import {
+  compareField,
+  jaroWinkler,
+  levelOfValues,
+  levenshtein,
+} from '../../src/matching/matching.comparators.js';
 import {
   estimateU,
   expectationMaximisation,
@@ -70,7 +75,8 @@ const definition: MatchingDefinition = {
 function world(): PersonaValues[] {
   const random = seededRandom(7);
   const syllables = ['an', 'ber', 'ka', 'lo', 'mi', 'ra', 'sel', 'to', 'vin', 'du', 'ge', 'hal'];
-  const name = () => Array.from({ length: 3 }, () => syllables[Math.floor(random() * syllables.length)]).join('');
+  const name = () =>
+    Array.from({ length: 3 }, () => syllables[Math.floor(random() * syllables.length)]).join('');
   const date = () =>
     `19${50 + Math.floor(random() * 50)}-0${1 + Math.floor(random() * 9)}-${10 + Math.floor(random() * 18)}`;
   const personas: PersonaValues[] = [];
