@@ -60,10 +60,15 @@ async function personsByKey(graph: Graph) {
   };
 }
 
+/** Whether this server has link suggestions (introspection is off in production: ask, and see). */
 async function hasSuggestions(gql: Gql) {
-  const { data } = await gql('{ __type(name: "Mutation") { fields { name } } }');
-  const fields = (data!.__type as { fields: { name: string }[] }).fields.map((f) => f.name);
-  return fields.includes('suggestLinks') && fields.includes('defineMatching');
+  return gql('{ suggestions(first: 1) { edges { cursor } } }').then(
+    () => true,
+    (error: Error) => {
+      if (error.message.includes('GRAPHQL_VALIDATION_FAILED')) return false;
+      throw error;
+    },
+  );
 }
 
 const MATCHING = /* GraphQL */ `
