@@ -3,6 +3,7 @@
 // admin key) detach an identifier and watch the graph recompute through the change feed.
 import cytoscape, { type ElementDefinition } from 'cytoscape';
 import { Api, type FeedState } from './api.js';
+import { createReview } from './review.js';
 
 interface Identifier {
   id: string;
@@ -368,6 +369,37 @@ $<HTMLInputElement>('search').addEventListener('keydown', (e) => {
 });
 $('resolve').addEventListener('click', guarded(resolve));
 $('detach').addEventListener('click', guarded(detach));
+
+// The review queue is a second view: the graph's place shows the pair, the aside lists the queue.
+const review = createReview(api, status);
+function view(name: 'explore' | 'review'): void {
+  const reviewing = name === 'review';
+  $('graph').hidden = reviewing;
+  $('explore-side').hidden = reviewing;
+  $('legend-side').hidden = reviewing;
+  $('review-side').hidden = !reviewing;
+  $('review-view').hidden = !reviewing;
+  $('view-explore').setAttribute('aria-pressed', String(!reviewing));
+  $('view-review').setAttribute('aria-pressed', String(reviewing));
+  // Cytoscape measured a hidden container as empty: it measures again once shown.
+  if (!reviewing) cy.resize();
+}
+$('view-explore').addEventListener('click', () => view('explore'));
+$('view-review').addEventListener(
+  'click',
+  guarded(async () => {
+    view('review');
+    await review.load();
+  }),
+);
+$('same').addEventListener(
+  'click',
+  guarded(() => review.review('SAME')),
+);
+$('different').addEventListener(
+  'click',
+  guarded(() => review.review('DIFFERENT')),
+);
 
 // Live: a change to any persona on screen redraws the graph, so a detachment recomputes before your eyes.
 const feed = $('feed');

@@ -43,6 +43,8 @@ const environmentSchema = z.object({
   // 0 turns the periodic staleness regrouping off; fractions are for tests.
   STALE_REGROUP_HOURS: z.coerce.number().min(0).default(24),
   REDIS_URL: z.string().optional(),
+  MATCHING_MAX_BLOCK_PAIRS: z.coerce.number().int().positive().default(10_000),
+  MATCHING_U_SAMPLE_PAIRS: z.coerce.number().int().positive().default(100_000),
   WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
@@ -139,6 +141,13 @@ export interface AppConfig {
     developmentErasureSecret: boolean;
   };
   webhooks: WebhookSettings;
+  /** Link suggestions (src/matching/). */
+  matching: {
+    /** A blocking key giving more candidate pairs than this is cut (and reported). */
+    maxBlockPairs: number;
+    /** Random pairs of personas that estimate u. */
+    samplePairs: number;
+  };
 }
 
 export interface JwtSettings {
@@ -230,6 +239,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
     staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
     webhooks: webhookSettings(e),
+    matching: { maxBlockPairs: e.MATCHING_MAX_BLOCK_PAIRS, samplePairs: e.MATCHING_U_SAMPLE_PAIRS },
     privacy: {
       // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
       showStackTraces:

@@ -26,6 +26,7 @@ import { createEngagementLoaders } from './engagement/engagement.loaders.js';
 import { EngagementRepository } from './engagement/engagement.repository.js';
 import { EngagementService } from './engagement/engagement.service.js';
 import { SegmentsService } from './engagement/segments.js';
+import { MatchingService } from './matching/matching.service.js';
 
 /** Caches a factory's product on first call. */
 function once<T>(make: () => T): () => T {
@@ -68,9 +69,9 @@ export function createServices(
   const profileLoaders = once(() => createProfileLoaders(new ProfileRepository(graph)));
   const profile = once(() => new ProfileService(graph, identity(), resolution(), identityLoaders(), auth));
   const webhooks = once(() => new WebhooksService(graph, changes(), config.webhooks, auth.actor));
-  const privacy = once(
-    () => new PrivacyService(graph, config, new RegroupingService(identityRepository()), auth.actor),
-  );
+  const regrouping = once(() => new RegroupingService(identityRepository()));
+  const privacy = once(() => new PrivacyService(graph, config, regrouping(), auth.actor));
+  const matching = once(() => new MatchingService(graph, config, auth.actor, regrouping()));
   const search = once(() => new SearchService(graph, config));
   const engagement = once(() => new EngagementService(graph, config, identity()));
   const segments = once(
@@ -90,6 +91,7 @@ export function createServices(
       search,
       engagement,
       segments,
+      matching,
     }),
     loaders: builtOnRead({
       identity: identityLoaders,

@@ -1,4 +1,5 @@
-// Deletes what erasure-scope found, with every relationship of it; then the persons left empty.
+// Deletes what erasure-scope found, with every relationship of it, and the link suggestions naming
+// its personas (with the values they compared); then the persons left empty.
 // $personaIds, $personIds, $deviceIds, $eventIds, $factIds, $consentIds: [String],
 // $identifiers: [{type, value}]
 CALL {
@@ -25,6 +26,12 @@ CALL {
   UNWIND $deviceIds AS id
   MATCH (d:Device {id: id})
   DETACH DELETE d
+}
+CALL {
+  UNWIND $personaIds AS id
+  MATCH (:Persona {id: id})<-[:SUGGESTS]-(s:Suggestion)
+  WITH DISTINCT s
+  DETACH DELETE s
 }
 CALL {
   UNWIND $personaIds AS id

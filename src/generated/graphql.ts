@@ -8,6 +8,7 @@ import type { TermModel, CampaignModel, AssetModel, FactKeyModel, QuestionModel,
 import type { WebhookModel } from '../changes/webhooks.model.js';
 import type { EngagementModel, ScoringRunModel } from '../engagement/engagement.model.js';
 import type { SegmentModel, SegmentContactModel } from '../engagement/segments.js';
+import type { SuggestionModel } from '../matching/matching.model.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -238,6 +239,11 @@ export type ChangeType =
   | 'IDENTIFIER_SHARED'
   /** An identifier type was defined or redefined (data: name); every instance drops its cached registry. */
   | 'IDENTIFIER_TYPE_DEFINED'
+  /**
+   * A pair of personas was suggested as one person. personaIds: the two; data: {suggestion, personas,
+   * probability}.
+   */
+  | 'LINK_SUGGESTED'
   /** A campaign, asset, term, fact key or question was mapped or remapped. */
   | 'MAPPING_ADDED'
   /** A persona was created. data: {event, action, key, context, label}. */
@@ -258,6 +264,8 @@ export type ChangeType =
    * after}; every person in `after` exists; one in `before` but not in `after` has ended.
    */
   | 'PERSON_SPLIT'
+  /** A suggestion was reviewed. personaIds: the two; data: {suggestion, verdict, reason}. */
+  | 'SUGGESTION_REVIEWED'
   /** A use case was defined or redefined (data: name); every instance drops its cached copy. */
   | 'USE_CASE_DEFINED';
 
@@ -288,6 +296,20 @@ export type CollectionMethod =
   | 'INDIRECT'
   /** Computed. */
   | 'INFERRED';
+
+/** How two values of a field are compared; each comparator has its own levels (docs/suggestions.md). */
+export type Comparator =
+  /**
+   * Levels exact, close (one of year, month and day differs, or day and month swapped), further (within
+   * a year), else, null. Dates as YYYY-MM-DD.
+   */
+  | 'DATE'
+  /** Levels exact, else, null. */
+  | 'EXACT'
+  /** Levels exact, close (Jaro-Winkler similarity at least 0.92), further (at least 0.80), else, null. */
+  | 'JARO_WINKLER'
+  /** Levels exact, close (one edit), further (two edits), else, null. */
+  | 'LEVENSHTEIN';
 
 /** Customer knowledge in three dimensions. */
 export type Completeness = {
@@ -654,6 +676,21 @@ export type FactValueType =
   /** A string (with allowedValues: one of them). */
   | 'STRING';
 
+/** One field of a suggestion compared. */
+export type FieldComparison = {
+  __typename?: 'FieldComparison';
+  /** The field's name. */
+  field: Scalars['String']['output'];
+  /** The first persona's value (identifier values masked without the pii role). */
+  left?: Maybe<Scalars['String']['output']>;
+  /** The level reached. */
+  level: Scalars['String']['output'];
+  /** The second persona's value (identifier values masked without the pii role). */
+  right?: Maybe<Scalars['String']['output']>;
+  /** Its weight (log2(m / u), term-frequency adjusted for common exact values; 0 for null). */
+  weight: Scalars['Float']['output'];
+};
+
 /** Whether the service can reach its database, and which database that is. */
 export type Health = {
   __typename?: 'Health';
@@ -814,6 +851,74 @@ export type LinkStrength =
   /** Merely observed together (co-occurrence on a device, shared hardware). */
   | 'WEAK';
 
+/** A compared field. */
+export type MatchField = {
+  __typename?: 'MatchField';
+  /** How values are compared. */
+  comparator: Comparator;
+  /** The fact key it compares, if a fact. */
+  fact?: Maybe<Scalars['String']['output']>;
+  /** The identifier type it compares, if identifiers. */
+  identifierType?: Maybe<Scalars['String']['output']>;
+  /** Its levels, most similar first, with what training learned. */
+  levels: Array<MatchLevel>;
+  /** Its name. */
+  name: Scalars['String']['output'];
+};
+
+/** One compared field: exactly one of `fact` and `identifierType`. */
+export type MatchFieldInput = {
+  /** How two values are compared, and so which levels there are. */
+  comparator: Comparator;
+  /** Compare the personas' facts of this key. */
+  fact?: InputMaybe<Scalars['String']['input']>;
+  /** Compare the personas' identifiers of this type. */
+  identifierType?: InputMaybe<Scalars['String']['input']>;
+  /** The field's name, used by blocking rules and in explanations. */
+  name: Scalars['String']['input'];
+};
+
+/** A level of agreement of a field, and what it weighs. */
+export type MatchLevel = {
+  __typename?: 'MatchLevel';
+  /** exact, close, further, else or null (a value missing on either side). */
+  label: Scalars['String']['output'];
+  /** The probability of this level among pairs that are one person (null before training). */
+  m?: Maybe<Scalars['Float']['output']>;
+  /** The probability of this level among random pairs (null before training). */
+  u?: Maybe<Scalars['Float']['output']>;
+  /** log2(m / u); null before training, 0 for the null level. */
+  weight?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The matching model as defined, with what training learned. */
+export type Matching = {
+  __typename?: 'Matching';
+  /** The blocking rules: field names whose values must all be equal for a pair to be compared. */
+  blocking: Array<Array<Scalars['String']['output']>>;
+  /** The compared fields, each with its levels. */
+  fields: Array<MatchField>;
+  /** The probability that two personas picked at random are one person, as estimated (null before training). */
+  priorMatchProbability?: Maybe<Scalars['Float']['output']>;
+  /** The probability at or above which a suggestion is kept. */
+  threshold: Scalars['Float']['output'];
+  /** When m, u and the prior were last estimated (null: never). */
+  trainedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
+ * The matching model: what is compared, how, which pairs are compared at all, and from which probability
+ * a pair is suggested.
+ */
+export type MatchingInput = {
+  /** Blocking rules: each a list of field names whose values must all be equal for a pair to be compared. */
+  blocking: Array<Array<Scalars['String']['input']>>;
+  /** The compared fields, each a persona's facts of a key or its identifiers of a type. */
+  fields: Array<MatchFieldInput>;
+  /** The match probability at or above which a suggestion is kept, in (0, 1]; default 0.9. */
+  threshold?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** An identifier's membership in a persona over time. */
 export type Membership = {
   __typename?: 'Membership';
@@ -869,6 +974,11 @@ export type Mutation = {
   /** Registers or updates an identifier type. maxPersonas: over it, an identifier is shared and never links personas. */
   defineIdentifierType: IdentifierType;
   /**
+   * The one matching model, replaced whole (admin): the compared fields, their comparators, the blocking
+   * rules and the threshold. Replacing it forgets what an earlier model learned (train again).
+   */
+  defineMatching: Matching;
+  /**
    * Registers or updates a question of the progressive-profiling registry (admin). A follow-up condition
    * that leads back to the question itself is refused.
    */
@@ -903,6 +1013,18 @@ export type Mutation = {
    * Returns how many were queued. Those that fail maxAttempts times again stay dead letters.
    */
   replayDeadLetters: Scalars['Int']['output'];
+  /**
+   * A person's verdict on an OPEN suggestion (admin). SAME records a STRONG link between the two personas
+   * with the reviewer and reason as its evidence (as linkPersonas) and regroups them; DIFFERENT keeps the
+   * pair from ever being suggested again.
+   */
+  reviewSuggestion: Suggestion;
+  /**
+   * Scores the blocked candidate pairs (all, or those of `personas`) and keeps an OPEN suggestion for each
+   * pair at or above the threshold whose personas are not one person already and that no verdict covers
+   * (admin). With `train` (or when never trained) m, u and the prior are first estimated from the graph.
+   */
+  suggestLinks: SuggestionRun;
   /** Removes an asserted link; the person(s) are recomputed from the evidence that remains. */
   unlinkPersonas: Array<Person>;
 };
@@ -929,6 +1051,12 @@ export type MutationDefineFactKeyArgs = {
 /** The entry points for writing. */
 export type MutationDefineIdentifierTypeArgs = {
   input: IdentifierTypeInput;
+};
+
+
+/** The entry points for writing. */
+export type MutationDefineMatchingArgs = {
+  input: MatchingInput;
 };
 
 
@@ -1011,6 +1139,20 @@ export type MutationReplayDeadLettersArgs = {
 
 
 /** The entry points for writing. */
+export type MutationReviewSuggestionArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  verdict: Verdict;
+};
+
+
+/** The entry points for writing. */
+export type MutationSuggestLinksArgs = {
+  input?: InputMaybe<SuggestLinksInput>;
+};
+
+
+/** The entry points for writing. */
 export type MutationUnlinkPersonasArgs = {
   a: Scalars['ID']['input'];
   b: Scalars['ID']['input'];
@@ -1062,6 +1204,8 @@ export type Persona = {
   label?: Maybe<Scalars['String']['output']>;
   /** The person it is grouped into. */
   person?: Maybe<Person>;
+  /** The suggestions naming this persona, highest probability first (admin). */
+  suggestions: Array<Suggestion>;
 };
 
 
@@ -1069,6 +1213,12 @@ export type Persona = {
 export type PersonaEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person acting in one context: an account, a role. */
+export type PersonaSuggestionsArgs = {
+  status?: InputMaybe<SuggestionStatus>;
 };
 
 /** A page of personas. */
@@ -1245,6 +1395,8 @@ export type Query = {
   search: Array<SearchHit>;
   /** A segment by name, with its members counted now; null when none has that name. */
   segment?: Maybe<Segment>;
+  /** Link suggestions, highest probability first, in Relay-style pages (admin). */
+  suggestions: SuggestionConnection;
   /** The terms of a vocabulary (topic, call-reason, sentiment, outcome, lifecycle-stage, …), mapped ones only, by key. */
   terms: Array<Term>;
   /**
@@ -1385,6 +1537,15 @@ export type QuerySearchArgs = {
 /** The entry points for reading. */
 export type QuerySegmentArgs = {
   name: Scalars['String']['input'];
+};
+
+
+/** The entry points for reading. */
+export type QuerySuggestionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  minProbability?: InputMaybe<Scalars['Float']['input']>;
+  status?: InputMaybe<SuggestionStatus>;
 };
 
 
@@ -1765,6 +1926,80 @@ export type SubscriptionProfileChangedArgs = {
   personaId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** What suggestLinks does. */
+export type SuggestLinksInput = {
+  /** Score only the candidate pairs of these personas (all when absent). */
+  personas?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Estimate m, u and the prior from the graph again before scoring. */
+  train?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * A pair of personas that may be one person, with the explanation of its score. It never groups anything
+ * by itself.
+ */
+export type Suggestion = {
+  __typename?: 'Suggestion';
+  /** Every compared field: the values, the level reached and its weight. */
+  comparisons: Array<FieldComparison>;
+  /** Stable id. */
+  id: Scalars['ID']['output'];
+  /** log2 of the prior odds plus the sum of the comparisons' weights. */
+  matchWeight: Scalars['Float']['output'];
+  /** The two personas. */
+  personas: Array<Persona>;
+  /** 2^matchWeight / (1 + 2^matchWeight). */
+  probability: Scalars['Float']['output'];
+  /** The reviewer's reason. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When it was reviewed. */
+  reviewedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who reviewed it (the caller's key or token subject). */
+  reviewedBy?: Maybe<Scalars['String']['output']>;
+  /** OPEN, or the verdict, or STALE. */
+  status: SuggestionStatus;
+};
+
+/** A page of suggestions. */
+export type SuggestionConnection = {
+  __typename?: 'SuggestionConnection';
+  /** The suggestions of this page. */
+  edges: Array<SuggestionEdge>;
+  /** Where the page ends. */
+  pageInfo: PageInfo;
+};
+
+/** A suggestion with its cursor. */
+export type SuggestionEdge = {
+  __typename?: 'SuggestionEdge';
+  /** Pass as `after` for the page after this suggestion. */
+  cursor: Scalars['String']['output'];
+  /** The suggestion. */
+  node: Suggestion;
+};
+
+/** What one suggestLinks did. */
+export type SuggestionRun = {
+  __typename?: 'SuggestionRun';
+  /** Candidate pairs scored. */
+  candidates: Scalars['Int']['output'];
+  /** How long it took. */
+  seconds: Scalars['Float']['output'];
+  /** New OPEN suggestions. */
+  suggested: Scalars['Int']['output'];
+};
+
+/** Where a suggestion stands. */
+export type SuggestionStatus =
+  /** Reviewed: not one person. */
+  | 'DIFFERENT'
+  /** Waiting for a verdict. */
+  | 'OPEN'
+  /** Reviewed: one person. */
+  | 'SAME'
+  /** No longer suggested: grouped otherwise, erased, or below a retrained threshold. */
+  | 'STALE';
+
 /** Why a resolution was stopped or limited. */
 export type Suppression = {
   __typename?: 'Suppression';
@@ -1907,6 +2142,13 @@ export type UseCaseInput = {
   /** How far it looks. */
   scope: ResolutionScope;
 };
+
+/** A reviewer's verdict. */
+export type Verdict =
+  /** Not one person: never suggested again. */
+  | 'DIFFERENT'
+  /** One person: a STRONG link is recorded. */
+  | 'SAME';
 
 /**
  * A receiver of the change feed by HTTP POST (role: admin to define, list and remove). Each delivery is
@@ -2064,6 +2306,7 @@ export type ResolversTypes = ResolversObject<{
   ChangeType: ChangeType;
   Channel: Channel;
   CollectionMethod: CollectionMethod;
+  Comparator: Comparator;
   Completeness: ResolverTypeWrapper<Completeness>;
   Consent: ResolverTypeWrapper<ConsentModel>;
   ConsentConditionInput: ConsentConditionInput;
@@ -2088,6 +2331,7 @@ export type ResolversTypes = ResolversObject<{
   FactKey: ResolverTypeWrapper<FactKeyModel>;
   FactKeyInput: FactKeyInput;
   FactValueType: FactValueType;
+  FieldComparison: ResolverTypeWrapper<FieldComparison>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -2103,6 +2347,11 @@ export type ResolversTypes = ResolversObject<{
   InterestConditionInput: InterestConditionInput;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LinkStrength: LinkStrength;
+  MatchField: ResolverTypeWrapper<MatchField>;
+  MatchFieldInput: MatchFieldInput;
+  MatchLevel: ResolverTypeWrapper<MatchLevel>;
+  Matching: ResolverTypeWrapper<Matching>;
+  MatchingInput: MatchingInput;
   Membership: ResolverTypeWrapper<MembershipModel>;
   Mention: ResolverTypeWrapper<MentionModel>;
   MentionInput: MentionInput;
@@ -2142,6 +2391,12 @@ export type ResolversTypes = ResolversObject<{
   SegmentInput: SegmentInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
+  SuggestLinksInput: SuggestLinksInput;
+  Suggestion: ResolverTypeWrapper<SuggestionModel>;
+  SuggestionConnection: ResolverTypeWrapper<Omit<SuggestionConnection, 'edges'> & { edges: Array<ResolversTypes['SuggestionEdge']> }>;
+  SuggestionEdge: ResolverTypeWrapper<Omit<SuggestionEdge, 'node'> & { node: ResolversTypes['Suggestion'] }>;
+  SuggestionRun: ResolverTypeWrapper<SuggestionRun>;
+  SuggestionStatus: SuggestionStatus;
   Suppression: ResolverTypeWrapper<Suppression>;
   SuppressionCode: SuppressionCode;
   Term: ResolverTypeWrapper<TermModel>;
@@ -2151,6 +2406,7 @@ export type ResolversTypes = ResolversObject<{
   UnmappedReport: ResolverTypeWrapper<UnmappedReport>;
   UseCase: ResolverTypeWrapper<UseCaseModel>;
   UseCaseInput: UseCaseInput;
+  Verdict: Verdict;
   Webhook: ResolverTypeWrapper<WebhookModel>;
   WebhookInput: WebhookInput;
 }>;
@@ -2193,6 +2449,7 @@ export type ResolversParentTypes = ResolversObject<{
   FactInput: FactInput;
   FactKey: FactKeyModel;
   FactKeyInput: FactKeyInput;
+  FieldComparison: FieldComparison;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
@@ -2206,6 +2463,11 @@ export type ResolversParentTypes = ResolversObject<{
   Interest: Interest;
   InterestConditionInput: InterestConditionInput;
   JSON: Scalars['JSON']['output'];
+  MatchField: MatchField;
+  MatchFieldInput: MatchFieldInput;
+  MatchLevel: MatchLevel;
+  Matching: Matching;
+  MatchingInput: MatchingInput;
   Membership: MembershipModel;
   Mention: MentionModel;
   MentionInput: MentionInput;
@@ -2242,6 +2504,11 @@ export type ResolversParentTypes = ResolversObject<{
   SegmentInput: SegmentInput;
   String: Scalars['String']['output'];
   Subscription: {};
+  SuggestLinksInput: SuggestLinksInput;
+  Suggestion: SuggestionModel;
+  SuggestionConnection: Omit<SuggestionConnection, 'edges'> & { edges: Array<ResolversParentTypes['SuggestionEdge']> };
+  SuggestionEdge: Omit<SuggestionEdge, 'node'> & { node: ResolversParentTypes['Suggestion'] };
+  SuggestionRun: SuggestionRun;
   Suppression: Suppression;
   Term: TermModel;
   TermDefinitionInput: TermDefinitionInput;
@@ -2445,6 +2712,15 @@ export type FactKeyResolvers<ContextType = GraphContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type FieldComparisonResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FieldComparison'] = ResolversParentTypes['FieldComparison']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  left?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  right?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type HealthResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   database?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   edition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2504,6 +2780,32 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MatchFieldResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['MatchField'] = ResolversParentTypes['MatchField']> = ResolversObject<{
+  comparator?: Resolver<ResolversTypes['Comparator'], ParentType, ContextType>;
+  fact?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  identifierType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  levels?: Resolver<Array<ResolversTypes['MatchLevel']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MatchLevelResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['MatchLevel'] = ResolversParentTypes['MatchLevel']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  m?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  u?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  weight?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MatchingResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Matching'] = ResolversParentTypes['Matching']> = ResolversObject<{
+  blocking?: Resolver<Array<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['MatchField']>, ParentType, ContextType>;
+  priorMatchProbability?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  trainedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MembershipResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = ResolversObject<{
   endedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2526,6 +2828,7 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   defineCampaign?: Resolver<ResolversTypes['Campaign'], ParentType, ContextType, RequireFields<MutationDefineCampaignArgs, 'input'>>;
   defineFactKey?: Resolver<ResolversTypes['FactKey'], ParentType, ContextType, RequireFields<MutationDefineFactKeyArgs, 'input'>>;
   defineIdentifierType?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType, RequireFields<MutationDefineIdentifierTypeArgs, 'input'>>;
+  defineMatching?: Resolver<ResolversTypes['Matching'], ParentType, ContextType, RequireFields<MutationDefineMatchingArgs, 'input'>>;
   defineQuestion?: Resolver<ResolversTypes['Question'], ParentType, ContextType, RequireFields<MutationDefineQuestionArgs, 'input'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'input'>>;
   defineTerm?: Resolver<ResolversTypes['Term'], ParentType, ContextType, RequireFields<MutationDefineTermArgs, 'input'>>;
@@ -2538,6 +2841,8 @@ export type MutationResolvers<ContextType = GraphContext, ParentType extends Res
   linkPersonas?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<MutationLinkPersonasArgs, 'a' | 'b' | 'evidence'>>;
   removeWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveWebhookArgs, 'id'>>;
   replayDeadLetters?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'id'>>;
+  reviewSuggestion?: Resolver<ResolversTypes['Suggestion'], ParentType, ContextType, RequireFields<MutationReviewSuggestionArgs, 'id' | 'reason' | 'verdict'>>;
+  suggestLinks?: Resolver<ResolversTypes['SuggestionRun'], ParentType, ContextType, Partial<MutationSuggestLinksArgs>>;
   unlinkPersonas?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<MutationUnlinkPersonasArgs, 'a' | 'b' | 'reason'>>;
 }>;
 
@@ -2566,6 +2871,7 @@ export type PersonaResolvers<ContextType = GraphContext, ParentType extends Reso
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+  suggestions?: Resolver<Array<ResolversTypes['Suggestion']>, ParentType, ContextType, RequireFields<PersonaSuggestionsArgs, 'status'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2624,6 +2930,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   resolveMany?: Resolver<Array<ResolversTypes['Resolution']>, ParentType, ContextType, RequireFields<QueryResolveManyArgs, 'identifiers' | 'useCase'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'name'>>;
+  suggestions?: Resolver<ResolversTypes['SuggestionConnection'], ParentType, ContextType, RequireFields<QuerySuggestionsArgs, 'first' | 'status'>>;
   terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;
   unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
   useCase?: Resolver<Maybe<ResolversTypes['UseCase']>, ParentType, ContextType, RequireFields<QueryUseCaseArgs, 'name'>>;
@@ -2755,6 +3062,38 @@ export type SubscriptionResolvers<ContextType = GraphContext, ParentType extends
   profileChanged?: SubscriptionResolver<ResolversTypes['Change'], "profileChanged", ParentType, ContextType, Partial<SubscriptionProfileChangedArgs>>;
 }>;
 
+export type SuggestionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Suggestion'] = ResolversParentTypes['Suggestion']> = ResolversObject<{
+  comparisons?: Resolver<Array<ResolversTypes['FieldComparison']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  matchWeight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  personas?: Resolver<Array<ResolversTypes['Persona']>, ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reviewedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reviewedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SuggestionStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SuggestionConnectionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SuggestionConnection'] = ResolversParentTypes['SuggestionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SuggestionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SuggestionEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SuggestionEdge'] = ResolversParentTypes['SuggestionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Suggestion'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SuggestionRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SuggestionRun'] = ResolversParentTypes['SuggestionRun']> = ResolversObject<{
+  candidates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  suggested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SuppressionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Suppression'] = ResolversParentTypes['Suppression']> = ResolversObject<{
   code?: Resolver<ResolversTypes['SuppressionCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2841,6 +3180,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
   FactKey?: FactKeyResolvers<ContextType>;
+  FieldComparison?: FieldComparisonResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   IdentifierType?: IdentifierTypeResolvers<ContextType>;
@@ -2848,6 +3188,9 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   IngestResult?: IngestResultResolvers<ContextType>;
   Interest?: InterestResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MatchField?: MatchFieldResolvers<ContextType>;
+  MatchLevel?: MatchLevelResolvers<ContextType>;
+  Matching?: MatchingResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Mention?: MentionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -2874,6 +3217,10 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   SegmentContact?: SegmentContactResolvers<ContextType>;
   SegmentContacts?: SegmentContactsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Suggestion?: SuggestionResolvers<ContextType>;
+  SuggestionConnection?: SuggestionConnectionResolvers<ContextType>;
+  SuggestionEdge?: SuggestionEdgeResolvers<ContextType>;
+  SuggestionRun?: SuggestionRunResolvers<ContextType>;
   Suppression?: SuppressionResolvers<ContextType>;
   Term?: TermResolvers<ContextType>;
   UnmappedCode?: UnmappedCodeResolvers<ContextType>;

@@ -2,7 +2,7 @@
 // identity rules stay here, and they never need identity's repository.
 import type { Tx } from '../graph/run.js';
 import type { ChangeInput } from '../outbox/outbox.model.js';
-import { regroup } from './grouping.js';
+import { type ChangeCause, regroup } from './grouping.js';
 import type { IdentifierKey } from './identity.model.js';
 import type { IdentityRepository } from './identity.repository.js';
 
@@ -25,5 +25,21 @@ export class RegroupingService {
       ...shared.flatMap((s) => s.holderIds),
     ]);
     return regrouping.changes;
+  }
+
+  /**
+   * An explicit, sourced assertion that two personas are one person (a reviewed link suggestion), as
+   * linkPersonas records one, then the regrouping it causes; returns the grouping changes to record.
+   */
+  async assertSamePerson(
+    tx: Tx,
+    pair: [string, string],
+    evidence: string,
+    actor: string,
+    cause: ChangeCause,
+  ): Promise<ChangeInput[]> {
+    const [first, second] = [...pair].sort() as [string, string];
+    await this.repo.assertSamePerson(tx, first, second, evidence, actor);
+    return (await regroup(tx, this.repo, pair, cause)).changes;
   }
 }

@@ -21,6 +21,8 @@ export const changeTypes = [
   'MAPPING_ADDED',
   'ENGAGEMENT_CHANGED',
   'DIGITAL_GROUP_CHANGED',
+  'LINK_SUGGESTED',
+  'SUGGESTION_REVIEWED',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 
