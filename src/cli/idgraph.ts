@@ -10,6 +10,7 @@ import { HealthService } from '../graph/graph.service.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
 import { importCommand, importUsage } from './import-command.js';
+import { kafkaCommand, kafkaUsage } from './kafka-command.js';
 // The server, the schema and the ingest rules are imported by the commands that need them, so
 // `idgraph cypher` starts in a fraction of a second.
 
@@ -34,6 +35,7 @@ Commands:
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
+  ${kafkaUsage}
 
 Without NEO4J_URI every command but serve and migrate uses the embedded Neo4j a running service
 started in NEO4J_HOME (it publishes its Bolt address in the store), or starts (and stops) its own there.`;
@@ -227,6 +229,10 @@ const commands: Record<string, Command> = {
       attached,
     );
     console.log(JSON.stringify(result));
+  },
+
+  async kafka(rest) {
+    await kafkaCommand(rest, log);
   },
 
   async 'prune-changes'(rest, config) {
