@@ -46,6 +46,7 @@ const config: CodegenConfig = {
           ScoringRun: '../engagement/engagement.model.js#ScoringRunModel',
           Segment: '../engagement/segments.js#SegmentModel',
           SegmentContact: '../engagement/segments.js#SegmentContactModel',
+          Streams: '../streams/streams.model.js#StreamsModel',
         },
       },
     },

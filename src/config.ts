@@ -68,6 +68,22 @@ const environmentSchema = z.object({
   PREFERRED_DEVICE_FACT_KEY: z.string().min(1).default('preferred_device'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
+  // Streams (src/streams/): off unless KAFKA_BROKERS is set.
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('idgraph'),
+  KAFKA_CHANGES_TOPIC: z.string().min(1).default('idgraph.changes'),
+  KAFKA_CHANGES_PII: z.enum(['true', 'false']).default('false'),
+  KAFKA_EVENTS_TOPIC: z.string().optional(),
+  KAFKA_EVENTS_GROUP: z.string().min(1).default('idgraph-ingest'),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default('idgraph.events.rejected'),
+  KAFKA_PUBLISH_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  KAFKA_EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  KAFKA_LEASE_MS: z.coerce.number().int().positive().default(30_000),
+  KAFKA_TLS: z.enum(['true', 'false']).default('false'),
+  KAFKA_TLS_CA_FILE: z.string().optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
 });
 
 export interface ApiKeyGrant {
@@ -135,6 +151,28 @@ export interface AppConfig {
     developmentErasureSecret: boolean;
   };
   webhooks: WebhookSettings;
+  /** Null unless KAFKA_BROKERS is set. */
+  kafka: KafkaSettings | null;
+}
+
+/** Publishing changes to Kafka and consuming events from it (see src/streams/). */
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** TLS to the brokers; `caFile` adds a certificate authority to Node's own. */
+  tls: { caFile?: string } | null;
+  sasl: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } | null;
+  changes: {
+    topic: string;
+    /** Identifier values unmasked in published changes. */
+    pii: boolean;
+    /** Changes per produce request. */
+    batchSize: number;
+    /** How long an instance publishes without renewing: another takes over after a crash. */
+    leaseMs: number;
+  };
+  /** Null unless KAFKA_EVENTS_TOPIC is set. */
+  events: { topic: string; group: string; deadLetterTopic: string; batchSize: number } | null;
 }
 
 export interface JwtSettings {
@@ -225,6 +263,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
     staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
     webhooks: webhookSettings(e),
+    kafka: kafkaSettings(e),
     privacy: {
       // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
       showStackTraces:
@@ -256,6 +295,9 @@ function inconsistencies(e: Environment): string[] {
   }
   if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
     problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
+  }
+  if (e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || e.KAFKA_SASL_PASSWORD === undefined)) {
+    problems.push('KAFKA_SASL_MECHANISM: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD too');
   }
   if (jwtKeySources(e) > 1) problems.push('JWT: set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
   // Erased identifiers' hashes must not be computable by anyone who read this repository.
@@ -317,5 +359,39 @@ function webhookSettings(e: Environment): WebhookSettings {
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     leaseMs: e.WEBHOOK_LEASE_MS,
     checkpointMs: e.WEBHOOK_CHECKPOINT_MS,
+  };
+}
+
+function kafkaSettings(e: Environment): KafkaSettings | null {
+  const brokers = (e.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) return null;
+  return {
+    brokers,
+    clientId: e.KAFKA_CLIENT_ID,
+    tls: e.KAFKA_TLS === 'true' || e.KAFKA_TLS_CA_FILE ? { caFile: e.KAFKA_TLS_CA_FILE } : null,
+    sasl: e.KAFKA_SASL_MECHANISM
+      ? {
+          mechanism: e.KAFKA_SASL_MECHANISM,
+          username: e.KAFKA_SASL_USERNAME ?? '',
+          password: e.KAFKA_SASL_PASSWORD ?? '',
+        }
+      : null,
+    changes: {
+      topic: e.KAFKA_CHANGES_TOPIC,
+      pii: e.KAFKA_CHANGES_PII === 'true',
+      batchSize: e.KAFKA_PUBLISH_BATCH_SIZE,
+      leaseMs: e.KAFKA_LEASE_MS,
+    },
+    events: e.KAFKA_EVENTS_TOPIC
+      ? {
+          topic: e.KAFKA_EVENTS_TOPIC,
+          group: e.KAFKA_EVENTS_GROUP,
+          deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
+          batchSize: e.KAFKA_EVENTS_BATCH_SIZE,
+        }
+      : null,
   };
 }

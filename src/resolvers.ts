@@ -10,6 +10,7 @@ import { resolutionResolvers } from './resolution/resolution.resolvers.js';
 import { profileResolvers } from './profile/profile.resolvers.js';
 import { searchResolvers } from './identity/search.resolvers.js';
 import { engagementResolvers } from './engagement/engagement.resolvers.js';
+import { streamsResolvers } from './streams/streams.resolvers.js';
 
 export const resolvers: Resolvers[] = [
   { DateTime: DateTimeResolver, JSON: JSONResolver },
@@ -22,4 +23,5 @@ export const resolvers: Resolvers[] = [
   privacyResolvers,
   searchResolvers,
   engagementResolvers,
+  streamsResolvers,
 ];

@@ -25,6 +25,7 @@ import { createEngagementLoaders } from './engagement/engagement.loaders.js';
 import { EngagementRepository } from './engagement/engagement.repository.js';
 import { EngagementService } from './engagement/engagement.service.js';
 import { SegmentsService } from './engagement/segments.js';
+import { StreamsService } from './streams/streams.service.js';
 
 /** Caches a factory's product on first call. */
 function once<T>(make: () => T): () => T {
@@ -69,6 +70,7 @@ export function createServices(
   const segments = once(
     () => new SegmentsService(graph, resolution(), (id) => identityLoaders().identifiersOfPersona.load(id)),
   );
+  const streams = once(() => new StreamsService(graph, config, changes()));
   const engagementLoaders = once(() => createEngagementLoaders(new EngagementRepository(graph)));
   return {
     services: builtOnRead({
@@ -83,6 +85,7 @@ export function createServices(
       search,
       engagement,
       segments,
+      streams,
     }),
     loaders: builtOnRead({
       identity: identityLoaders,
