@@ -235,3 +235,110 @@ describe('changes out', () => {
     expect(messages.filter((m) => m.value.includes(`"${scope}-`)).length).toBeGreaterThanOrEqual(200);
   }, 120_000);
 });
+
+describe('events in', () => {
+  it('stores events from a topic that did not exist when it started, and dead-letters the rejected ones as sent', async () => {
+    const scope = `${tag}-in`;
+    const good = [1, 2, 3].map((i) => signup(`${scope}-${i}`, `${scope}:a`, `a@${scope}.example`, i));
+    const notJson = `{"id": "${scope}-broken", "type": `;
+    const invalid = JSON.stringify({ id: `${scope}-invalid`, occurredAt: at(9), source: 'web' });
+    await produce([
+      { key: 'a', value: JSON.stringify(good[0]) },
+      { key: 'broken', value: notJson },
+      { key: 'a', value: JSON.stringify(good[1]) },
+      { key: 'invalid', value: invalid },
+      { key: 'a', value: JSON.stringify(good[2]) },
+    ]);
+    const stored = await waitFor('the good events to be stored', async () => {
+      const ids = (await storedEventIds([`${scope}:a`])).get(`${scope}:a`)!;
+      return ids.length >= 3 ? ids : undefined;
+    });
+    expect([...stored].sort()).toEqual([`${scope}-1`, `${scope}-2`, `${scope}-3`]);
+    const rejected = await readTopic(kafka.bootstrap, deadLetterTopic, (read) => read.length >= 2);
+    expect(
+      rejected.map((m) => ({
+        key: m.key,
+        value: m.value,
+        code: header(m, 'idgraph-code'),
+        message: header(m, 'idgraph-message'),
+      })),
+    ).toEqual([
+      {
+        key: `${scope}-broken`,
+        value: notJson,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/^not JSON/),
+      },
+      {
+        key: `${scope}-invalid`,
+        value: invalid,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/type/),
+      },
+    ]);
+    const view = await waitFor('the counts', async () => {
+      const events = (await streams()).events;
+      return events && events.consumed >= 5 ? events : undefined;
+    });
+    expect(view).toEqual({ topic: eventsTopic, group, lag: view.lag, consumed: 5, rejected: 2 });
+  });
+
+  it('stores every event exactly once when the service is killed in the middle of consuming', async () => {
+    const scope = `${tag}-kill`;
+    const topic = `${tag}.events-kill`;
+    const keys = Array.from({ length: 10 }, (_, i) => `${scope}:${i}`);
+    const events = Array.from({ length: 300 }, (_, n) =>
+      signup(`${scope}-${n}`, keys[n % 10]!, `${n}@${scope}.example`),
+    );
+    await produce(
+      events.map((e) => ({ key: e.actor.persona.key, value: JSON.stringify(e) })),
+      topic,
+    );
+    const total = async () => [...(await storedEventIds(keys)).values()].flat();
+    const first = serve(topic);
+    try {
+      await waitFor(
+        'a first batch to be stored',
+        async () => ((await total()).length > 0 ? true : undefined),
+        90_000,
+      );
+    } finally {
+      first.kill('SIGKILL');
+    }
+    const killedAt = (await total()).length;
+    const second = serve(topic);
+    try {
+      await waitFor(
+        'every event to be stored',
+        async () => ((await total()).length >= 300 ? true : undefined),
+        90_000,
+      );
+    } finally {
+      second.kill('SIGTERM');
+    }
+    const ids = await total();
+    expect(killedAt).toBeLessThan(300);
+    expect(ids.length).toBe(300);
+    expect(new Set(ids).size).toBe(300);
+  }, 240_000);
+});
+
+/** `idgraph serve` in a process of its own, consuming `topic`, on the test run's database. */
+function serve(topic: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/idgraph.js'), 'serve'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      KAFKA_BROKERS: kafka.bootstrap,
+      KAFKA_CHANGES_TOPIC: `${tag}.changes-kill`,
+      KAFKA_EVENTS_TOPIC: topic,
+      KAFKA_EVENTS_GROUP: `${tag}-kill`,
+      KAFKA_EVENTS_BATCH_SIZE: '25',
+      STALE_REGROUP_HOURS: '0',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.resume();
+  return child;
+}
