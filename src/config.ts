@@ -277,6 +277,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
 
 type Environment = z.output<typeof environmentSchema>;
 
+/** The configuration with Kafka at `brokers` and the other KAFKA_* settings as set (`serve --kafka`). */
+export function withKafkaBrokers(config: AppConfig, brokers: string, environment = process.env): AppConfig {
+  return { ...config, kafka: kafkaSettings(parseEnvironment({ ...environment, KAFKA_BROKERS: brokers })) };
+}
+
 /** The variables, each checked on its own: every problem is reported at once. */
 function parseEnvironment(environment: NodeJS.ProcessEnv): Environment {
   const result = environmentSchema.safeParse(environment);
