@@ -169,6 +169,7 @@ async function consumeVersusImport(db: Database, config: AppConfig, bootstrap: s
     clientId: 'bench',
     bootstrapBrokers: [bootstrap],
     serializers: stringSerializers,
+    autocreateTopics: true,
   });
   const consumed = eventsOf(12, `kafka-${run}`);
   for (let i = 0; i < consumed.length; i += 1000) {

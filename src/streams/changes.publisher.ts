@@ -41,6 +41,10 @@ export class ChangePublisher {
   /** Where publishing stands while this instance holds the lease; undefined otherwise. */
   private position: number | undefined;
   private renewedAt = 0;
+  /** Acknowledged by the broker, not yet recorded in the graph. */
+  private unrecorded = { cursor: 0, count: 0 };
+  /** The checkpoint being written while the next batch is sent. */
+  private recording: Promise<void> | undefined;
   private lastError = '';
   private progress = { count: 0, since: Date.now() };
 
@@ -75,6 +79,13 @@ export class ChangePublisher {
     this.stopping.abort();
     await this.running;
     await this.closeProducer();
+    await this.recording;
+    if (this.position === undefined) return;
+    if (this.unrecorded.count > 0) {
+      await this.checkpoint(this.unrecorded.cursor, this.unrecorded.count).catch((error: unknown) =>
+        this.report(error),
+      );
+    }
     if (this.position === undefined) return;
     await this.repository.release(this.topic, this.lease.owner).catch((error: unknown) => this.report(error));
   }
@@ -98,11 +109,21 @@ export class ChangePublisher {
       const state = await this.repository.acquire(this.topic, this.lease);
       if (!state) return this.idle(this.renewMs);
       this.position = state.cursor;
+      this.unrecorded = { cursor: state.cursor, count: 0 };
       this.renewedAt = Date.now();
       this.log(`kafka: publishing changes to ${this.topic} after cursor ${state.cursor}`);
     }
     const sinceRenewal = Date.now() - this.renewedAt;
-    if (sinceRenewal >= this.renewMs) return this.checkpoint(this.position, 0);
+    if (sinceRenewal >= this.renewMs) {
+      await this.recording;
+      if (this.position === undefined) return;
+      const { cursor, count } = this.unrecorded;
+      this.unrecorded.count = 0;
+      return this.checkpoint(Math.max(cursor, this.position), count).catch((error: unknown) => {
+        this.unrecorded.count += count;
+        throw error;
+      });
+    }
     const { changes, pruned } = await this.changes.batchAfter(this.position, this.settings.changes.batchSize);
     if (pruned !== null) {
       this.log(
@@ -112,8 +133,33 @@ export class ChangePublisher {
     if (changes.length === 0) return this.idle(this.renewMs - sinceRenewal, this.position);
     await this.send(changes);
     this.reportRecovery();
-    await this.checkpoint(changes[changes.length - 1]!.seq, changes.length);
+    // The lease was lost while sending (a background checkpoint found it so): the holder resends.
+    if (this.position === undefined) return;
+    const cursor = changes[changes.length - 1]!.seq;
+    this.position = cursor;
+    this.unrecorded = { cursor, count: this.unrecorded.count + changes.length };
+    this.recordInBackground();
     this.reportProgress(changes.length);
+  }
+
+  /**
+   * Writes what the broker acknowledged while the next batch is sent: a produce request and a
+   * database write per batch one after the other held publishing to half its pace. A crash before
+   * the write only means those changes are sent again (at least once).
+   */
+  private recordInBackground(): void {
+    if (this.recording || this.unrecorded.count === 0) return;
+    const { cursor, count } = this.unrecorded;
+    this.unrecorded = { cursor, count: 0 };
+    this.recording = this.checkpoint(cursor, count)
+      .catch((error: unknown) => {
+        this.unrecorded.count += count;
+        this.report(error);
+      })
+      .finally(() => {
+        this.recording = undefined;
+        if (this.position !== undefined && !this.isStopping) this.recordInBackground();
+      });
   }
 
   private async send(changes: ChangeModel[]): Promise<void> {
@@ -135,7 +181,7 @@ export class ChangePublisher {
     const state = await this.repository.published(this.topic, this.lease, { cursor, count });
     this.renewedAt = Date.now();
     if (state) {
-      this.position = Math.max(cursor, state.cursor);
+      if (this.position !== undefined) this.position = Math.max(this.position, state.cursor);
       return;
     }
     this.log(`kafka: the lease on ${this.topic} was lost; another instance publishes from its cursor`);
