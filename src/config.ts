@@ -73,6 +73,7 @@ const environmentSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('idgraph'),
   KAFKA_CHANGES_TOPIC: z.string().min(1).default('idgraph.changes'),
   KAFKA_CHANGES_PII: z.enum(['true', 'false']).default('false'),
+  KAFKA_CHANGES_FROM: z.enum(['oldest', 'latest']).default('oldest'),
   KAFKA_EVENTS_TOPIC: z.string().optional(),
   KAFKA_EVENTS_GROUP: z.string().min(1).default('idgraph-ingest'),
   KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default('idgraph.events.rejected'),
@@ -166,6 +167,8 @@ export interface KafkaSettings {
     topic: string;
     /** Identifier values unmasked in published changes. */
     pii: boolean;
+    /** Where a topic never published to starts: every change the feed holds, or from now on. */
+    from: 'oldest' | 'latest';
     /** Changes per produce request. */
     batchSize: number;
     /** How long an instance publishes without renewing: another takes over after a crash. */
@@ -387,6 +390,7 @@ function kafkaSettings(e: Environment): KafkaSettings | null {
     changes: {
       topic: e.KAFKA_CHANGES_TOPIC,
       pii: e.KAFKA_CHANGES_PII === 'true',
+      from: e.KAFKA_CHANGES_FROM,
       batchSize: e.KAFKA_PUBLISH_BATCH_SIZE,
       leaseMs: e.KAFKA_LEASE_MS,
     },

@@ -124,11 +124,14 @@ export class ChangesService {
     return { changes: page.changes, pruned: null };
   }
 
-  /** The head of the feed on this instance, and a wait for it to move past `after`. */
-  get head(): number {
-    return this.requireFeed().position;
+  /** The place of the last change committed before the call. */
+  async head(): Promise<number> {
+    const feed = this.requireFeed();
+    await feed.sync();
+    return feed.position;
   }
 
+  /** Resolves when this instance's feed moves past `after` (or the signal aborts). */
   waitBeyond(after: number, signal: AbortSignal): Promise<void> {
     return this.requireFeed().waitBeyond(after, signal);
   }

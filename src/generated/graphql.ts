@@ -199,7 +199,10 @@ export type ChangePageInfo = {
 /** Publishing the change feed to a Kafka topic. */
 export type ChangeStream = {
   __typename?: 'ChangeStream';
-  /** The last change the broker acknowledged (its idgraph-cursor header); null before the first. */
+  /**
+   * How far publishing has reached (an idgraph-cursor header): every change up to it is on the topic, or
+   * came before the topic began (KAFKA_CHANGES_FROM=latest); null before the first.
+   */
   cursor?: Maybe<Scalars['String']['output']>;
   /** How long the oldest change not yet published has waited, in seconds; 0 when none waits. */
   lagSeconds?: Maybe<Scalars['Float']['output']>;

@@ -106,7 +106,8 @@ export class ChangePublisher {
   /** One turn: hold the lease, then send the next batch or wait for changes. */
   private async turn(): Promise<void> {
     if (this.position === undefined) {
-      const state = await this.repository.acquire(this.topic, this.lease);
+      const start = this.settings.changes.from === 'latest' ? await this.changes.head() : 0;
+      const state = await this.repository.acquire(this.topic, this.lease, start);
       if (!state) return this.idle(this.renewMs);
       this.position = state.cursor;
       this.unrecorded = { cursor: state.cursor, count: 0 };

@@ -34,10 +34,11 @@ export class StreamsRepository {
   constructor(private readonly graph: Graph) {}
 
   /** The topic's state when this instance holds (or now took) its lease; undefined when another does. */
-  async acquire(topic: string, lease: Lease): Promise<PublisherState | undefined> {
+  async acquire(topic: string, lease: Lease, start: number): Promise<PublisherState | undefined> {
     const [row] = await writeChecked(this.graph, 'streams/publisher-acquire', publisherRow, {
       topic,
       ...lease,
+      start,
     });
     return row?.publisher;
   }

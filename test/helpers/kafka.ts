@@ -79,7 +79,10 @@ export async function readTopic(
   if (!until(messages)) {
     throw new Error(
       `topic ${topic}: ${messages.length} message(s) within ${timeoutMs} ms, not what the test waits for:\n` +
-        messages.map((m) => `${m.key} ${m.value}`).join('\n'),
+        messages
+          .slice(-5)
+          .map((m) => `${m.key} ${m.value}`)
+          .join('\n'),
     );
   }
   return messages;

@@ -70,7 +70,13 @@ describe('the KAFKA_* settings', () => {
   it('publish to the contract’s default topics, and consume only with KAFKA_EVENTS_TOPIC', () => {
     const kafka = loadConfig({ KAFKA_BROKERS: 'a:9092, b:9092' }).kafka!;
     expect(kafka.brokers).toEqual(['a:9092', 'b:9092']);
-    expect(kafka.changes).toEqual({ topic: 'idgraph.changes', pii: false, batchSize: 500, leaseMs: 30_000 });
+    expect(kafka.changes).toEqual({
+      topic: 'idgraph.changes',
+      pii: false,
+      from: 'oldest',
+      batchSize: 500,
+      leaseMs: 30_000,
+    });
     expect(kafka.events).toBeNull();
     const events = loadConfig({ KAFKA_BROKERS: 'a:9092', KAFKA_EVENTS_TOPIC: 'in' }).kafka!.events;
     expect(events).toEqual({
