@@ -113,10 +113,21 @@ function serverProperties(dir: string, port: number, controllerPort: number): st
  */
 function formatStorage(dir: string, config: string, heap: string): void {
   if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url');
+  // As Kafka's own Uuid.randomUuid: an id starting with '-' would read as an option.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const format = spawnSync(
     'java',
-    [`-Xmx${heap}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config],
+    [
+      `-Xmx${heap}`,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      '-c',
+      config,
+    ],
     { encoding: 'utf8' },
   );
   if (format.status !== 0) {
