@@ -242,6 +242,28 @@ describe('changes out', () => {
   }, 120_000);
 });
 
+describe('Query.streams', () => {
+  it('is for admins only, and says null for the parts that are off', async () => {
+    const keyed = await startTestApi({
+      API_KEYS: 'reader=read,operator=admin',
+      KAFKA_BROKERS: kafka.bootstrap,
+      KAFKA_CHANGES_TOPIC: `${tag}.changes-keyed`,
+      KAFKA_CHANGES_FROM: 'latest',
+    });
+    try {
+      const query = '{ streams { changes { topic } events { topic } } }';
+      const refused = await keyed.gql(query, {}, { key: 'reader' });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const allowed = await keyed.gql(query, {}, { key: 'operator' });
+      expect(allowed.data).toEqual({
+        streams: { changes: { topic: `${tag}.changes-keyed` }, events: null },
+      });
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
 describe('events in', () => {
   it('stores events from a topic that did not exist when it started, and dead-letters the rejected ones as sent', async () => {
     const scope = `${tag}-in`;
