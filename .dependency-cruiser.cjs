@@ -36,7 +36,7 @@ module.exports = {
         'domain would tie all of them together. Define what it needs there and let the domain hand it in.',
       severity: 'error',
       from: { path: '^src/(graph|access|outbox)/' },
-      to: { path: '^src/(identity|resolution|profile|privacy|changes|engagement|cli)/' },
+      to: { path: '^src/(identity|resolution|profile|privacy|changes|engagement|streams|cli)/' },
     },
     {
       name: 'no-wiring-from-below',

@@ -47,6 +47,7 @@ const config: CodegenConfig = {
           Segment: '../engagement/segments.js#SegmentModel',
           SegmentContact: '../engagement/segments.js#SegmentContactModel',
           Suggestion: '../matching/matching.model.js#SuggestionModel',
+          Streams: '../streams/streams.model.js#StreamsModel',
         },
       },
     },

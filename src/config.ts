@@ -72,6 +72,23 @@ const environmentSchema = z.object({
   PREFERRED_DEVICE_FACT_KEY: z.string().min(1).default('preferred_device'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
+  // Streams (src/streams/): off unless KAFKA_BROKERS is set.
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('idgraph'),
+  KAFKA_CHANGES_TOPIC: z.string().min(1).default('idgraph.changes'),
+  KAFKA_CHANGES_PII: z.enum(['true', 'false']).default('false'),
+  KAFKA_CHANGES_FROM: z.enum(['oldest', 'latest']).default('oldest'),
+  KAFKA_EVENTS_TOPIC: z.string().optional(),
+  KAFKA_EVENTS_GROUP: z.string().min(1).default('idgraph-ingest'),
+  KAFKA_DEAD_LETTER_TOPIC: z.string().min(1).default('idgraph.events.rejected'),
+  KAFKA_PUBLISH_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  KAFKA_EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  KAFKA_LEASE_MS: z.coerce.number().int().positive().default(30_000),
+  KAFKA_TLS: z.enum(['true', 'false']).default('false'),
+  KAFKA_TLS_CA_FILE: z.string().optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
 });
 
 export interface ApiKeyGrant {
@@ -148,6 +165,30 @@ export interface AppConfig {
     /** Random pairs of personas that estimate u. */
     samplePairs: number;
   };
+  /** Null unless KAFKA_BROKERS is set. */
+  kafka: KafkaSettings | null;
+}
+
+/** Publishing changes to Kafka and consuming events from it (see src/streams/). */
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** TLS to the brokers; `caFile` adds a certificate authority to Node's own. */
+  tls: { caFile?: string } | null;
+  sasl: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } | null;
+  changes: {
+    topic: string;
+    /** Identifier values unmasked in published changes. */
+    pii: boolean;
+    /** Where a topic never published to starts: every change the feed holds, or from now on. */
+    from: 'oldest' | 'latest';
+    /** Changes per produce request. */
+    batchSize: number;
+    /** How long an instance publishes without renewing: another takes over after a crash. */
+    leaseMs: number;
+  };
+  /** Null unless KAFKA_EVENTS_TOPIC is set. */
+  events: { topic: string; group: string; deadLetterTopic: string; batchSize: number } | null;
 }
 
 export interface JwtSettings {
@@ -240,6 +281,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
     webhooks: webhookSettings(e),
     matching: { maxBlockPairs: e.MATCHING_MAX_BLOCK_PAIRS, samplePairs: e.MATCHING_U_SAMPLE_PAIRS },
+    kafka: kafkaSettings(e),
     privacy: {
       // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.
       showStackTraces:
@@ -252,6 +294,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
 }
 
 type Environment = z.output<typeof environmentSchema>;
+
+/** The configuration with Kafka at `brokers` and the other KAFKA_* settings as set (`serve --kafka`). */
+export function withKafkaBrokers(config: AppConfig, brokers: string, environment = process.env): AppConfig {
+  return { ...config, kafka: kafkaSettings(parseEnvironment({ ...environment, KAFKA_BROKERS: brokers })) };
+}
 
 /** The variables, each checked on its own: every problem is reported at once. */
 function parseEnvironment(environment: NodeJS.ProcessEnv): Environment {
@@ -271,6 +318,9 @@ function inconsistencies(e: Environment): string[] {
   }
   if (e.WEBHOOK_CHECKPOINT_MS * 3 > e.WEBHOOK_LEASE_MS) {
     problems.push('WEBHOOK_CHECKPOINT_MS must be at most a third of WEBHOOK_LEASE_MS');
+  }
+  if (e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || e.KAFKA_SASL_PASSWORD === undefined)) {
+    problems.push('KAFKA_SASL_MECHANISM: set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD too');
   }
   if (jwtKeySources(e) > 1) problems.push('JWT: set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
   // Erased identifiers' hashes must not be computable by anyone who read this repository.
@@ -338,4 +388,39 @@ function webhookSettings(e: Environment): WebhookSettings {
 /** This process's environment with some variables set: for a child process (the offline importer). */
 export function childEnvironment(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...vars };
+}
+
+function kafkaSettings(e: Environment): KafkaSettings | null {
+  const brokers = (e.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) return null;
+  return {
+    brokers,
+    clientId: e.KAFKA_CLIENT_ID,
+    tls: e.KAFKA_TLS === 'true' || e.KAFKA_TLS_CA_FILE ? { caFile: e.KAFKA_TLS_CA_FILE } : null,
+    sasl: e.KAFKA_SASL_MECHANISM
+      ? {
+          mechanism: e.KAFKA_SASL_MECHANISM,
+          username: e.KAFKA_SASL_USERNAME ?? '',
+          password: e.KAFKA_SASL_PASSWORD ?? '',
+        }
+      : null,
+    changes: {
+      topic: e.KAFKA_CHANGES_TOPIC,
+      pii: e.KAFKA_CHANGES_PII === 'true',
+      from: e.KAFKA_CHANGES_FROM,
+      batchSize: e.KAFKA_PUBLISH_BATCH_SIZE,
+      leaseMs: e.KAFKA_LEASE_MS,
+    },
+    events: e.KAFKA_EVENTS_TOPIC
+      ? {
+          topic: e.KAFKA_EVENTS_TOPIC,
+          group: e.KAFKA_EVENTS_GROUP,
+          deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
+          batchSize: e.KAFKA_EVENTS_BATCH_SIZE,
+        }
+      : null,
+  };
 }

@@ -11,6 +11,7 @@ import { profileResolvers } from './profile/profile.resolvers.js';
 import { searchResolvers } from './identity/search.resolvers.js';
 import { engagementResolvers } from './engagement/engagement.resolvers.js';
 import { matchingResolvers } from './matching/matching.resolvers.js';
+import { streamsResolvers } from './streams/streams.resolvers.js';
 
 export const resolvers: Resolvers[] = [
   { DateTime: DateTimeResolver, JSON: JSONResolver },
@@ -24,4 +25,5 @@ export const resolvers: Resolvers[] = [
   searchResolvers,
   engagementResolvers,
   matchingResolvers,
+  streamsResolvers,
 ];

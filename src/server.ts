@@ -7,10 +7,12 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type GraphQLInputType } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ChangeFeed } from './changes/changes.feed.js';
+import { ChangesRepository } from './changes/changes.repository.js';
+import { ChangesService } from './changes/changes.service.js';
 import { WebhookDeliverer } from './changes/webhooks.deliverer.js';
 import { DefinitionCache } from './changes/definitions.cache.js';
 import { projectRoot, type AppConfig } from './config.js';
@@ -21,6 +23,10 @@ import { mountGraphiQL } from './graphiql.js';
 import { graphqlHttpHandler, isGraphQLPath } from './graphql-http.js';
 import { HealthService } from './graph/graph.service.js';
 import { IdentityService } from './identity/identity.service.js';
+import { IngestService } from './identity/ingest.service.js';
+import { ProfileIngest } from './profile/profile.ingest.js';
+import { ChangePublisher } from './streams/changes.publisher.js';
+import { EventConsumer } from './streams/events.consumer.js';
 import { StaleRegrouper } from './identity/stale-regrouper.js';
 import { acceptsConnection } from './ws-auth.js';
 import { costLimit, depthLimit, tokenLimit } from './limits.js';
@@ -47,7 +53,7 @@ const maxBodyMiB = 5;
 export async function startServer({ config, graph }: ServerDeps): Promise<RunningServer> {
   const httpServer = createHttpServer();
   const guards = createGuards(config);
-  const background = await startBackground(config, graph);
+  const background = await startBackground(config, graph, guards.schema);
   const wsCleanup = serveWebSocket(httpServer, { config, graph, guards, background });
   const apollo = await startApollo(httpServer, guards, background, wsCleanup);
   const app = createApp(config, graph);
@@ -74,6 +80,8 @@ interface Background {
   definitions: DefinitionCache;
   webhookDeliverer: WebhookDeliverer;
   staleRegrouper: StaleRegrouper;
+  /** With KAFKA_BROKERS: the change publisher and, with KAFKA_EVENTS_TOPIC, the event consumer. */
+  streams: { stop(): Promise<void> }[];
 }
 
 interface Wiring {
@@ -108,7 +116,11 @@ function createGuards(config: AppConfig): Guards {
   };
 }
 
-async function startBackground(config: AppConfig, graph: Graph): Promise<Background> {
+async function startBackground(
+  config: AppConfig,
+  graph: Graph,
+  schema: Guards['schema'],
+): Promise<Background> {
   // This instance's change feed: numbers committed changes, tails the outbox and wakes this
   // instance's subscribers (src/changes/changes.feed.ts). Stopped after the last subscriber left.
   const changeFeed = ChangeFeed.fromConfig(graph, config.changes);
@@ -124,10 +136,36 @@ async function startBackground(config: AppConfig, graph: Graph): Promise<Backgro
   const staleness = new IdentityService(graph, config, 'staleness', definitions);
   const staleRegrouper = new StaleRegrouper(() => staleness.regroupStale(), config.staleRegroupMs);
   staleRegrouper.start();
-  return { changeFeed, definitions, webhookDeliverer, staleRegrouper };
+  const streams = startStreams(config, graph, changeFeed, schema);
+  return { changeFeed, definitions, webhookDeliverer, staleRegrouper, streams };
 }
 
-async function stopBackground({ staleRegrouper, webhookDeliverer, changeFeed }: Background): Promise<void> {
+/** Kafka out (every change, src/streams/changes.publisher.ts) and in (events, src/streams/events.consumer.ts). */
+function startStreams(config: AppConfig, graph: Graph, changeFeed: ChangeFeed, schema: Guards['schema']) {
+  const kafka = config.kafka;
+  if (!kafka) return [];
+  const publisher = new ChangePublisher(
+    graph,
+    new ChangesService(new ChangesRepository(graph), changeFeed),
+    kafka,
+  );
+  publisher.start();
+  if (!kafka.events) return [publisher];
+  const ingest = new IngestService(graph, config, new ProfileIngest(graph));
+  const eventType = schema.getType('EventInput') as GraphQLInputType;
+  const consumer = new EventConsumer(graph, ingest, eventType, kafka, config.limits.maxBatchSize);
+  consumer.start();
+  return [consumer, publisher];
+}
+
+async function stopBackground({
+  staleRegrouper,
+  webhookDeliverer,
+  changeFeed,
+  streams,
+}: Background): Promise<void> {
+  // The consumer first: no batch is ingested once the database side begins to stop.
+  for (const stream of streams) await stream.stop();
   await staleRegrouper.stop();
   await webhookDeliverer.stop();
   await changeFeed.stop();

@@ -27,6 +27,7 @@ import { EngagementRepository } from './engagement/engagement.repository.js';
 import { EngagementService } from './engagement/engagement.service.js';
 import { SegmentsService } from './engagement/segments.js';
 import { MatchingService } from './matching/matching.service.js';
+import { StreamsService } from './streams/streams.service.js';
 
 /** Caches a factory's product on first call. */
 function once<T>(make: () => T): () => T {
@@ -77,6 +78,7 @@ export function createServices(
   const segments = once(
     () => new SegmentsService(graph, resolution(), (id) => identityLoaders().identifiersOfPersona.load(id)),
   );
+  const streams = once(() => new StreamsService(graph, config, changes()));
   const engagementLoaders = once(() => createEngagementLoaders(new EngagementRepository(graph)));
   return {
     services: builtOnRead({
@@ -92,6 +94,7 @@ export function createServices(
       engagement,
       segments,
       matching,
+      streams,
     }),
     loaders: builtOnRead({
       identity: identityLoaders,

@@ -103,6 +103,40 @@ export class ChangesService {
   }
 
   /**
+   * Up to `limit` changes after `position` in feed order, from memory when the feed still holds them,
+   * else from the database; `pruned` when changes right after `position` were pruned (reading then
+   * goes on after them). For publishers that keep their own position (src/streams/).
+   */
+  async batchAfter(
+    position: number,
+    limit: number,
+  ): Promise<{ changes: ChangeModel[]; pruned: number | null }> {
+    const feed = this.requireFeed();
+    const upTo = feed.position;
+    if (upTo <= position) return { changes: [], pruned: null };
+    const buffered = feed.readBuffered(position, upTo);
+    if (buffered) return { changes: buffered.slice(0, limit), pruned: null };
+    const page = await this.repository.page({ after: position, upTo, limit, filter: {} });
+    if (page.prunedThrough > position) {
+      const rest = await this.batchAfter(page.prunedThrough, limit);
+      return { changes: rest.changes, pruned: page.prunedThrough };
+    }
+    return { changes: page.changes, pruned: null };
+  }
+
+  /** The place of the last change committed before the call. */
+  async head(): Promise<number> {
+    const feed = this.requireFeed();
+    await feed.sync();
+    return feed.position;
+  }
+
+  /** Resolves when this instance's feed moves past `after` (or the signal aborts). */
+  waitBeyond(after: number, signal: AbortSignal): Promise<void> {
+    return this.requireFeed().waitBeyond(after, signal);
+  }
+
+  /**
    * Every change after `after` matching the filter (no cursor: from now), in feed order, then live.
    * Validates before it returns, so a bad cursor is an error of the subscription, not of its stream.
    */

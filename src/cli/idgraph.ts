@@ -10,14 +10,17 @@ import { HealthService } from '../graph/graph.service.js';
 import { migrate } from '../graph/migrations.js';
 import { cypherCommand, cypherUsage } from './cypher-command.js';
 import { importCommand, importUsage } from './import-command.js';
+import { kafkaCommand, kafkaUsage, startDemoKafka } from './kafka-command.js';
 // The server, the schema and the ingest rules are imported by the commands that need them, so
 // `idgraph cypher` starts in a fraction of a second.
 
 const usage = `Usage: idgraph <command> [options]
 
 Commands:
-  serve [--demo] [--reset]  run the GraphQL API (with --demo: load the demo data first; with --reset:
-                            empty the embedded store first, e.g. to bring the demo back to its README state)
+  serve [--demo] [--reset] [--kafka]
+                            run the GraphQL API (with --demo: load the demo data first; with --reset:
+                            empty the embedded store first, e.g. to bring the demo back to its README state;
+                            with --kafka: start a Kafka beside it, publish the changes there and log them)
   migrate                   apply the Cypher migrations in cypher/schema/ and exit
   ${importUsage}
   ${cypherUsage}
@@ -34,6 +37,7 @@ Commands:
   prune-changes [--older-than-days N]
                             delete the change feed's changes sequenced more than N days ago
                             (default CHANGE_RETENTION_DAYS) and report how many
+  ${kafkaUsage}
 
 Without NEO4J_URI every command but serve and migrate uses the embedded Neo4j a running service
 started in NEO4J_HOME (it publishes its Bolt address in the store), or starts (and stops) its own there.`;
@@ -90,17 +94,26 @@ async function resetStore(config: AppConfig): Promise<void> {
   log(`--reset: emptied the store ${config.neo4j.home}`);
 }
 
-async function serve(config: AppConfig, options: { demo: boolean; reset: boolean }): Promise<void> {
-  const portTaken = await portProblem(config.http.port, config.http.host);
-  if (portTaken) throw portTaken;
-  if (options.reset) await resetStore(config);
-  const loadDemo = options.demo;
-  const { startServer } = await import('../server.js');
+function warnAboutDevelopmentSettings(config: AppConfig): void {
   if (config.privacy.developmentErasureSecret) {
     log(
       'warning: ERASURE_SECRET is unset: erased identifiers are hashed with the published local key (set it in production)',
     );
   }
+}
+
+async function serve(
+  given: AppConfig,
+  options: { demo: boolean; reset: boolean; kafka: boolean },
+): Promise<void> {
+  const portTaken = await portProblem(given.http.port, given.http.host);
+  if (portTaken) throw portTaken;
+  if (options.reset) await resetStore(given);
+  const demoKafka = options.kafka ? await startDemoKafka(given, log) : undefined;
+  const config = demoKafka?.config ?? given;
+  const loadDemo = options.demo;
+  const { startServer } = await import('../server.js');
+  warnAboutDevelopmentSettings(config);
   const db = await openDatabase(config, log);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -111,6 +124,7 @@ async function serve(config: AppConfig, options: { demo: boolean; reset: boolean
       await server?.stop();
     } finally {
       await db.close();
+      await demoKafka?.stop();
       process.exit(0);
     }
   };
@@ -142,11 +156,13 @@ async function serve(config: AppConfig, options: { demo: boolean; reset: boolean
     server = await startServer({ config, graph: db.graph });
   } catch (error) {
     await db.close();
+    await demoKafka?.stop();
     throw error;
   }
   const health = await new HealthService(db.graph).health();
   log(`Neo4j ${health.version} ${health.edition} at ${db.uri}${db.embedded ? ' (embedded)' : ''}`);
   log(`GraphQL ready at ${server.url} (subscriptions: ${server.wsUrl})`);
+  await demoKafka?.watch();
 }
 
 type Command = (rest: string[], config: AppConfig) => Promise<void>;
@@ -158,9 +174,17 @@ const commands: Record<string, Command> = {
   async serve(rest, config) {
     const { values } = parseArgs({
       args: rest,
-      options: { demo: { type: 'boolean', default: false }, reset: { type: 'boolean', default: false } },
+      options: {
+        demo: { type: 'boolean', default: false },
+        reset: { type: 'boolean', default: false },
+        kafka: { type: 'boolean', default: false },
+      },
     });
-    await serve(config, { demo: values.demo ?? false, reset: values.reset ?? false });
+    await serve(config, {
+      demo: values.demo ?? false,
+      reset: values.reset ?? false,
+      kafka: values.kafka ?? false,
+    });
   },
 
   async migrate(_rest, config) {
@@ -227,6 +251,10 @@ const commands: Record<string, Command> = {
       attached,
     );
     console.log(JSON.stringify(result));
+  },
+
+  async kafka(rest) {
+    await kafkaCommand(rest, log);
   },
 
   async 'prune-changes'(rest, config) {

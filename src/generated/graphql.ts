@@ -9,6 +9,7 @@ import type { WebhookModel } from '../changes/webhooks.model.js';
 import type { EngagementModel, ScoringRunModel } from '../engagement/engagement.model.js';
 import type { SegmentModel, SegmentContactModel } from '../engagement/segments.js';
 import type { SuggestionModel } from '../matching/matching.model.js';
+import type { StreamsModel } from '../streams/streams.model.js';
 import type { GraphContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -194,6 +195,22 @@ export type ChangePageInfo = {
    * subscribe for more).
    */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Publishing the change feed to a Kafka topic. */
+export type ChangeStream = {
+  __typename?: 'ChangeStream';
+  /**
+   * How far publishing has reached (an idgraph-cursor header): every change up to it is on the topic, or
+   * came before the topic began (KAFKA_CHANGES_FROM=latest); null before the first.
+   */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** How long the oldest change not yet published has waited, in seconds; 0 when none waits. */
+  lagSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Changes published to the topic so far (a batch sent again after a failure counts again). */
+  published: Scalars['Int']['output'];
+  /** The topic changes are published to. */
+  topic: Scalars['String']['output'];
 };
 
 /**
@@ -578,6 +595,21 @@ export type EventInput = {
   terms?: InputMaybe<Array<TermInput>>;
   /** signup, login, booking, purchase, page_view, email_open, email_click, message_sent, call, … */
   type: Scalars['String']['input'];
+};
+
+/** Consuming events from a Kafka topic into the graph. */
+export type EventStream = {
+  __typename?: 'EventStream';
+  /** Messages consumed and committed so far (stored, duplicates and rejected alike). */
+  consumed: Scalars['Int']['output'];
+  /** The consumer group. */
+  group: Scalars['String']['output'];
+  /** Messages in the topic after the group's committed offsets, as last measured; null: not yet. */
+  lag?: Maybe<Scalars['Int']['output']>;
+  /** Messages rejected to the dead-letter topic so far. */
+  rejected: Scalars['Int']['output'];
+  /** The topic events are consumed from. */
+  topic: Scalars['String']['output'];
 };
 
 /** One step of a resolution: the rule applied and the evidence behind it. */
@@ -1395,6 +1427,8 @@ export type Query = {
   search: Array<SearchHit>;
   /** A segment by name, with its members counted now; null when none has that name. */
   segment?: Maybe<Segment>;
+  /** Kafka publishing and consuming on this deployment: each part null where it is off (role: admin). */
+  streams: Streams;
   /** Link suggestions, highest probability first, in Relay-style pages (admin). */
   suggestions: SuggestionConnection;
   /** The terms of a vocabulary (topic, call-reason, sentiment, outcome, lifecycle-stage, …), mapped ones only, by key. */
@@ -1884,6 +1918,15 @@ export type SegmentInput = {
   name: Scalars['String']['input'];
 };
 
+/** The Kafka streams: changes published to a topic, events consumed from one. */
+export type Streams = {
+  __typename?: 'Streams';
+  /** Every change, in feed order, to KAFKA_CHANGES_TOPIC; null unless KAFKA_BROKERS is set. */
+  changes?: Maybe<ChangeStream>;
+  /** EventInput JSON consumed from KAFKA_EVENTS_TOPIC; null unless KAFKA_EVENTS_TOPIC is set. */
+  events?: Maybe<EventStream>;
+};
+
 /**
  * Live profile changes over graphql-ws (the same /graphql path; role: subscribe, with the API key in
  * the connection params' or the upgrade request's `authorization`). Each subscription replays from its
@@ -2303,6 +2346,7 @@ export type ResolversTypes = ResolversObject<{
   ChangeConnection: ResolverTypeWrapper<ChangePage>;
   ChangeEdge: ResolverTypeWrapper<Omit<ChangeEdge, 'node'> & { node: ResolversTypes['Change'] }>;
   ChangePageInfo: ResolverTypeWrapper<ChangePageInfo>;
+  ChangeStream: ResolverTypeWrapper<ChangeStream>;
   ChangeType: ChangeType;
   Channel: Channel;
   CollectionMethod: CollectionMethod;
@@ -2324,6 +2368,7 @@ export type ResolversTypes = ResolversObject<{
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventInput: EventInput;
+  EventStream: ResolverTypeWrapper<EventStream>;
   ExplanationStep: ResolverTypeWrapper<ExplanationStep>;
   Fact: ResolverTypeWrapper<FactModel>;
   FactConditionInput: FactConditionInput;
@@ -2389,6 +2434,7 @@ export type ResolversTypes = ResolversObject<{
   SegmentContact: ResolverTypeWrapper<SegmentContactModel>;
   SegmentContacts: ResolverTypeWrapper<Omit<SegmentContacts, 'contacts'> & { contacts: Array<ResolversTypes['SegmentContact']> }>;
   SegmentInput: SegmentInput;
+  Streams: ResolverTypeWrapper<StreamsModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   SuggestLinksInput: SuggestLinksInput;
@@ -2428,6 +2474,7 @@ export type ResolversParentTypes = ResolversObject<{
   ChangeConnection: ChangePage;
   ChangeEdge: Omit<ChangeEdge, 'node'> & { node: ResolversParentTypes['Change'] };
   ChangePageInfo: ChangePageInfo;
+  ChangeStream: ChangeStream;
   Completeness: Completeness;
   Consent: ConsentModel;
   ConsentConditionInput: ConsentConditionInput;
@@ -2443,6 +2490,7 @@ export type ResolversParentTypes = ResolversObject<{
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
+  EventStream: EventStream;
   ExplanationStep: ExplanationStep;
   Fact: FactModel;
   FactConditionInput: FactConditionInput;
@@ -2502,6 +2550,7 @@ export type ResolversParentTypes = ResolversObject<{
   SegmentContact: SegmentContactModel;
   SegmentContacts: Omit<SegmentContacts, 'contacts'> & { contacts: Array<ResolversParentTypes['SegmentContact']> };
   SegmentInput: SegmentInput;
+  Streams: StreamsModel;
   String: Scalars['String']['output'];
   Subscription: {};
   SuggestLinksInput: SuggestLinksInput;
@@ -2590,6 +2639,14 @@ export type ChangeEdgeResolvers<ContextType = GraphContext, ParentType extends R
 export type ChangePageInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ChangePageInfo'] = ResolversParentTypes['ChangePageInfo']> = ResolversObject<{
   endCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChangeStreamResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['ChangeStream'] = ResolversParentTypes['ChangeStream']> = ResolversObject<{
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  published?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2682,6 +2739,15 @@ export type EventConnectionResolvers<ContextType = GraphContext, ParentType exte
 export type EventEdgeResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EventStreamResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['EventStream'] = ResolversParentTypes['EventStream']> = ResolversObject<{
+  consumed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lag?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2930,6 +2996,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   resolveMany?: Resolver<Array<ResolversTypes['Resolution']>, ParentType, ContextType, RequireFields<QueryResolveManyArgs, 'identifiers' | 'useCase'>>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'name'>>;
+  streams?: Resolver<ResolversTypes['Streams'], ParentType, ContextType>;
   suggestions?: Resolver<ResolversTypes['SuggestionConnection'], ParentType, ContextType, RequireFields<QuerySuggestionsArgs, 'first' | 'status'>>;
   terms?: Resolver<Array<ResolversTypes['Term']>, ParentType, ContextType, RequireFields<QueryTermsArgs, 'vocabulary'>>;
   unmapped?: Resolver<Array<ResolversTypes['UnmappedReport']>, ParentType, ContextType, RequireFields<QueryUnmappedArgs, 'first'>>;
@@ -3057,6 +3124,12 @@ export type SegmentContactsResolvers<ContextType = GraphContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type StreamsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Streams'] = ResolversParentTypes['Streams']> = ResolversObject<{
+  changes?: Resolver<Maybe<ResolversTypes['ChangeStream']>, ParentType, ContextType>;
+  events?: Resolver<Maybe<ResolversTypes['EventStream']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SubscriptionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   changes?: SubscriptionResolver<ResolversTypes['Change'], "changes", ParentType, ContextType, Partial<SubscriptionChangesArgs>>;
   profileChanged?: SubscriptionResolver<ResolversTypes['Change'], "profileChanged", ParentType, ContextType, Partial<SubscriptionProfileChangedArgs>>;
@@ -3166,6 +3239,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   ChangeConnection?: ChangeConnectionResolvers<ContextType>;
   ChangeEdge?: ChangeEdgeResolvers<ContextType>;
   ChangePageInfo?: ChangePageInfoResolvers<ContextType>;
+  ChangeStream?: ChangeStreamResolvers<ContextType>;
   Completeness?: CompletenessResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   Coverage?: CoverageResolvers<ContextType>;
@@ -3177,6 +3251,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  EventStream?: EventStreamResolvers<ContextType>;
   ExplanationStep?: ExplanationStepResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
   FactKey?: FactKeyResolvers<ContextType>;
@@ -3216,6 +3291,7 @@ export type Resolvers<ContextType = GraphContext> = ResolversObject<{
   Segment?: SegmentResolvers<ContextType>;
   SegmentContact?: SegmentContactResolvers<ContextType>;
   SegmentContacts?: SegmentContactsResolvers<ContextType>;
+  Streams?: StreamsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Suggestion?: SuggestionResolvers<ContextType>;
   SuggestionConnection?: SuggestionConnectionResolvers<ContextType>;

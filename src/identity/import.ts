@@ -30,7 +30,7 @@ export interface ImportOptions {
 }
 
 /** Parses one line as the API would parse an EventInput (scalars, enums, required fields). */
-function parseLine(text: string, eventType: GraphQLInputType): EventInput {
+export function parseEventLine(text: string, eventType: GraphQLInputType): EventInput {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -91,7 +91,7 @@ export async function importEvents(
     progress.lines++;
     if (text.trim() === '') continue;
     try {
-      batch.push({ line: progress.lines, event: parseLine(text, eventType) });
+      batch.push({ line: progress.lines, event: parseEventLine(text, eventType) });
     } catch (error) {
       const id = /"id"\s*:\s*"([^"]*)"/.exec(text)?.[1] ?? null;
       reject({ line: progress.lines, id, code: 'BAD_USER_INPUT', message: (error as Error).message });
