@@ -45,6 +45,24 @@ const table: Record<string, { needs: Exclude<Caller, 'none'> | 'public'; documen
   'Query.latestChangeCursor': { needs: 'subscribe', document: '{ latestChangeCursor }' },
   'Query.exportPerson': { needs: 'pii', document: `{ exportPerson(id: "${tag}") }` },
   'Query.exportPersona': { needs: 'pii', document: `{ exportPersona(id: "${tag}") }` },
+  'Query.resolveMany': {
+    needs: 'read',
+    document: `{ resolveMany(identifiers: [{type: "email", value: "a@b.example"}], useCase: "${tag}") { scope } }`,
+  },
+  'Query.suggestions': { needs: 'admin', document: '{ suggestions(first: 1) { pageInfo { hasNextPage } } }' },
+  'Query.streams': { needs: 'admin', document: '{ streams { changes { topic } } }' },
+  'Mutation.defineMatching': {
+    needs: 'admin',
+    document: `mutation { defineMatching(input: {fields: [{name: "n", fact: "n", comparator: EXACT}], blocking: [["missing"]]}) { threshold } }`,
+  },
+  'Mutation.suggestLinks': {
+    needs: 'admin',
+    document: `mutation { suggestLinks(input: {personas: ["${tag}-none"]}) { suggested } }`,
+  },
+  'Mutation.reviewSuggestion': {
+    needs: 'admin',
+    document: `mutation { reviewSuggestion(id: "${tag}", verdict: DIFFERENT, reason: "test") { id } }`,
+  },
   'Query.auditLog': { needs: 'admin', document: '{ auditLog(first: 1) { pageInfo { hasNextPage } } }' },
   'Query.segment': { needs: 'read', document: `{ segment(name: "${tag}") { name } }` },
   'Query.pressure': {
