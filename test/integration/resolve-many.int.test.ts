@@ -181,13 +181,22 @@ describe('resolveMany answers', () => {
     await api.close();
   });
 
-  const many = async (identifiers: Identifier[], name = useCase) => {
-    const body = await api.gql<{ resolveMany: Resolution[] }>(RESOLVE_MANY, { identifiers, useCase: name });
+  const many = async (identifiers: Identifier[], name = useCase) =>
+    api.gql<{ resolveMany: Resolution[] }>(RESOLVE_MANY, { identifiers, useCase: name });
+  /**
+   * The same batch and its reads. The identifier types and the policy are cached per instance, and
+   * another file defining a type or a use case meanwhile drops the cache (through the change feed),
+   * which costs one read more: ask again then, at most three times.
+   */
+  const manyCached = async (identifiers: Identifier[]) => {
+    let body = await many(identifiers);
+    for (let again = 0; again < 2 && body.extensions?.dbRoundTrips !== 1; again++)
+      body = await many(identifiers);
     return body;
   };
 
   it('in the order asked, a duplicate answered again, in one database read', async () => {
-    const body = await many([
+    const body = await manyCached([
       { type: 'email', value: email('bob') },
       { type: 'email', value: `  ${email('ADA').toUpperCase()} ` },
       { type: 'email', value: email('bob') },
@@ -223,7 +232,7 @@ describe('resolveMany answers', () => {
       type: 'email',
       value: n % 2 ? email('ada') : email(`absent-${n}`),
     }));
-    const body = await many(thousand);
+    const body = await manyCached(thousand);
     const answers = dataOf(body).resolveMany;
     expect(answers).toHaveLength(1_000);
     expect(answers.filter((r) => r.contact?.value === email('ada'))).toHaveLength(500);
