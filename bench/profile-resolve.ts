@@ -220,6 +220,19 @@ async function main() {
           ...gatherParams(useCaseModels.get(useCase)!, registry, null),
         });
       },
+      // The same statement in a managed read transaction (driver.executeQuery, as Graph.single runs
+      // it): BEGIN with the statement, then a COMMIT of its own.
+      'gather-tx': (n) => {
+        const { identifier, useCase } = callOf(n);
+        return db.driver.executeQuery(
+          gatherText,
+          toNeo4j({
+            anchors: [identifier],
+            ...gatherParams(useCaseModels.get(useCase)!, registry, null),
+          }) as Record<string, unknown>,
+          { routing: 'READ', bookmarkManager: null },
+        );
+      },
       service: (n) => {
         const { identifier, useCase } = callOf(n);
         return service().resolve(identifier, useCase);
