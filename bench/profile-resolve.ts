@@ -255,6 +255,14 @@ async function main() {
           [`${k} (system)`, pid > 0 ? cpuMs(pid, 'system') : 0],
         ]),
       );
+    // What the API's background work (change feed, leases, queues) costs Neo4j while nobody asks.
+    for (let window = 0; window < 3; window++) {
+      const before = cpuNow();
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const after = cpuNow();
+      const perSecond = (k: string) => ((after[k]! - before[k]!) / 5).toFixed(1);
+      console.log(`at rest, CPU ms per second: api ${perSecond('api')}, neo4j ${perSecond('neo4j')}`);
+    }
     // Round 0 warms up. Every other round runs the contenders in reverse order, so a machine that
     // slows down or speeds up mid-run does not favour whoever runs first.
     const names = Object.keys(contenders).filter(
@@ -290,6 +298,8 @@ async function main() {
       );
       before = name;
     }
+    if (roundTrips.size)
+      console.log(`HTTP calls by database round trips: ${JSON.stringify(Object.fromEntries(roundTrips))}`);
   } finally {
     await stopApi.current?.();
     await db.close();
