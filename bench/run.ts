@@ -40,6 +40,7 @@ import {
   resolveContenders,
   benchOptions,
 } from './harness.js';
+import { benchNestedShapes, nestedShapesMarkdown, type ShapeFigures } from './nested-shapes.js';
 import { startPeer } from './peer.js';
 import { benchResolveMany, resolveManyMarkdown, resolveManyResult } from './resolve-many.js';
 
@@ -263,6 +264,9 @@ async function main() {
       ours: async () => void (await gql('{ __typename }')),
       peer: async () => void (await peerGql('{ __typename }')),
     });
+    // 5a. Shapes the main nested read does not ask, 20 personas a request (bench/nested-shapes.ts).
+    const shapeKeys = (n: number) => keysFor(n).slice(0, 20);
+    const nestedShapes = await benchNestedShapes(gql, peer, shapeKeys, nestedCalls);
     await peer.stop();
     peer = undefined;
     loadAvg.push(os.loadavg());
@@ -388,6 +392,7 @@ async function main() {
         },
         typenameOnly: trivial,
       },
+      nestedShapes,
       growth,
       scoring,
       supernode: {
@@ -455,6 +460,7 @@ function markdown(r: object): string {
       c8: Record<'ours' | 'peer' | 'floor', Latency>;
       typenameOnly: Record<'ours' | 'peer', Latency>;
     };
+    nestedShapes: Record<string, ShapeFigures>;
     growth: Record<string, Latency>;
     scoring: {
       personas: number;
@@ -519,6 +525,7 @@ function markdown(r: object): string {
     '',
     `Database round trips per nested request: ours ${f(x.nested.roundTrips.ours)}, peer ${x.nested.roundTrips.peer}, floor ${x.nested.roundTrips.floor}.`,
     '',
+    ...nestedShapesMarkdown(x.nestedShapes, 20),
     '## Scoring run (computeScores over everything loaded)',
     '',
     `${x.scoring.personas} personas scored in ${x.scoring.seconds} s (${x.scoring.personasPerSecond}/s), ${x.scoring.changed} changed; Neo4j peak RSS ${f(x.scoring.neo4jPeakRssMiB)} MiB. Resolves served one at a time meanwhile: ${x.scoring.readsDuring.calls}, median ${x.scoring.readsDuring.medianMs} ms and p99 ${x.scoring.readsDuring.p99Ms} ms during against ${x.scoring.readsBefore.medianMs} / ${x.scoring.readsBefore.p99Ms} ms before (p99 ${x.scoring.p99RatioDuring}×).`,
