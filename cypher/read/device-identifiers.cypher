@@ -2,6 +2,6 @@
 // No parameters.
 COLLECT {
   MATCH (@parent)-[:OBSERVED]->(@self:Identifier)
-  RETURN @self {.type, .value, .shared @fields}
+  RETURN @self {@properties(.type, .value, .shared) @fields}
   ORDER BY @self.type, @self.value
 }

@@ -2,6 +2,6 @@
 // No parameters.
 COLLECT {
   MATCH (@parent)<-[:OBSERVED]-(@self:Device)
-  RETURN @self {.id, .kind @fields}
+  RETURN @self {@properties(.id, .kind) @fields}
   ORDER BY @self.id
 }

@@ -3,7 +3,7 @@
 // No parameters.
 COLLECT {
   MATCH (@parent)<-[@self_m:HAS_IDENTIFIER|HELD|DETACHED]-(@self:Persona)
-  RETURN {persona: @self {.id, .key, .context, .label @fields},
+  RETURN {persona: @self {@properties(.id, .key, .context, .label) @fields},
           from: coalesce(@self_m.since, @self_m.at),
           lastSeen: coalesce(@self_m.lastAt, @self_m.since, @self_m.at),
           strength: coalesce(@self_m.strength, 'WEAK'),

@@ -2,6 +2,6 @@
 // No parameters.
 COLLECT {
   MATCH (@parent)<-[:HAS_IDENTIFIER]-(@self:Persona)
-  RETURN @self {.id, .key, .context, .label @fields}
+  RETURN @self {@properties(.id, .key, .context, .label) @fields}
   ORDER BY @self.key
 }

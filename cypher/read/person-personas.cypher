@@ -1,6 +1,6 @@
 // Fragment: the personas of a person `@parent` (as identity/personas-of-persons). No parameters.
 COLLECT {
   MATCH (@parent)-[:HAS_PERSONA]->(@self:Persona)
-  RETURN @self {.id, .key, .context, .label @fields}
+  RETURN @self {@properties(.id, .key, .context, .label) @fields}
   ORDER BY @self.key
 }

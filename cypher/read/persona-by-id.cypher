@@ -2,5 +2,5 @@
 // $@root_id: String persona id (e.g. $r0_id for the first root)
 head(COLLECT {
   MATCH (@self:Persona {id: $@root_id})
-  RETURN @self {.id, .key, .context, .label @fields}
+  RETURN @self {@properties(.id, .key, .context, .label) @fields}
 })

@@ -2,5 +2,5 @@
 // $@root_key: String persona key (e.g. $r0_key for the first root)
 head(COLLECT {
   MATCH (@self:Persona {key: $@root_key})
-  RETURN @self {.id, .key, .context, .label @fields}
+  RETURN @self {@properties(.id, .key, .context, .label) @fields}
 })

@@ -2,6 +2,6 @@
 // identity/identifiers-of-personas). No parameters.
 COLLECT {
   MATCH (@parent)-[@self_h:HAS_IDENTIFIER]->(@self:Identifier)
-  RETURN @self {.type, .value, .shared @fields}
+  RETURN @self {@properties(.type, .value, .shared) @fields}
   ORDER BY @self_h.lastAt DESC, @self.type, @self.value
 }

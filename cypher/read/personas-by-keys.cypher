@@ -3,5 +3,5 @@
 // $@root_keys: [String] persona keys (e.g. $r0_keys for the first root)
 COLLECT {
   MATCH (@self:Persona) WHERE @self.key IN $@root_keys
-  RETURN @self {.id, .key, .context, .label @fields}
+  RETURN @self {@properties(.id, .key, .context, .label) @fields}
 }

@@ -89,6 +89,8 @@ function composingCatalog(files: CypherCatalog, sources: Readonly<Record<string,
 
 interface Recipe {
   fragment: string;
+  /** `[a,b]` in the recipe: the properties this level reads, of those its fragment lists; else all. */
+  properties?: string[];
   children: Recipe[];
 }
 
@@ -101,13 +103,20 @@ function parseRecipes(text: string): Recipe[] {
       const name = /^[a-z0-9-]+/.exec(text.slice(at))?.[0];
       if (!name) throw new Error(`No fragment name at ${at} in the recipe '${text}'`);
       at += name.length;
+      let properties: string[] | undefined;
+      if (text[at] === '[') {
+        const list = /^\[([a-zA-Z]+(?:,[a-zA-Z]+)*)\]/.exec(text.slice(at));
+        if (!list) throw new Error(`Malformed properties at ${at} in the recipe '${text}'`);
+        properties = list[1]!.split(',');
+        at += list[0].length;
+      }
       let children: Recipe[] = [];
       if (text[at] === '(') {
         at++;
         children = list();
         if (text[at++] !== ')') throw new Error(`Unclosed '(' in the recipe '${text}'`);
       }
-      recipes.push({ fragment: name, children });
+      recipes.push({ fragment: name, ...(properties && { properties }), children });
     } while (text[at] === ',' && ++at);
     return recipes;
   };
@@ -116,11 +125,23 @@ function parseRecipes(text: string): Recipe[] {
   return recipes;
 }
 
+/** `@properties(.id, .key, …)` in a fragment: the properties it may read, all unless a recipe narrows them. */
+const propertiesPlaceholder = /@properties\(([^)]*)\)/;
+
+function chosenProperties(r: Recipe, listed: string): string {
+  const all = listed.split(',').map((p) => p.trim());
+  if (!r.properties) return all.join(', ');
+  for (const p of r.properties)
+    if (!all.includes(`.${p}`)) throw new Error(`The fragment '${r.fragment}' does not read '${p}'`);
+  return all.filter((p) => r.properties!.includes(p.slice(1))).join(', ');
+}
+
 /**
  * The statement a recipe names: `statement` with each root as a column `r<n>`; in each fragment
  * `@self` becomes this level's variable (v0, v1, … in the order met, so no two levels share one),
- * `@parent` the level above's, `@root` the root's column (its parameters: $r0_keys) and `@fields` the
- * fragments below as map entries `, f<n>: …` in the recipe's order. Only fragment files and these
+ * `@parent` the level above's, `@root` the root's column (its parameters: $r0_keys), `@fields` the
+ * fragments below as map entries `, f<n>: …` in the recipe's order, and `@properties(…)` the ones a
+ * recipe's `[a,b]` names (`personas-by-keys[key](persona-devices[id])`), or all it lists. Only fragment files and these
  * generated names enter the text: values are always parameters.
  */
 export function composeRead(
@@ -136,6 +157,7 @@ export function composeRead(
     const self = `v${variables++}`;
     const fields = r.children.map((c, n) => `, f${n}: ${render(c, self, root)}`).join('');
     return text
+      .replace(propertiesPlaceholder, (_, listed: string) => chosenProperties(r, listed))
       .replaceAll('@fields', fields)
       .replaceAll('@parent', parent)
       .replaceAll('@root', root)

@@ -57,6 +57,20 @@ export const nestedRelations: Partial<
   Consent: { identifier: { target: 'Identifier', single: true } },
 };
 
+/**
+ * The properties of a type whose fields are the properties themselves (default resolvers), in the
+ * order the fragments list them. `always` are read whatever is asked: Query.personas orders by key,
+ * masking reads an identifier's type and value. Any other property is read only when its field is
+ * asked, or when a resolver that may need it is (planLevel), so an object read ahead may lack one.
+ */
+export const plainProperties: Partial<
+  Record<NestedType, { all: readonly string[]; always: readonly string[] }>
+> = {
+  Persona: { all: ['id', 'key', 'context', 'label'], always: ['key'] },
+  Identifier: { all: ['type', 'value', 'shared'], always: ['type', 'value'] },
+  Device: { all: ['id', 'kind'], always: ['id'] },
+};
+
 /** One relation read ahead: below which type, which field, under which key, and what below it. */
 export interface PlanField {
   type: NestedType;
@@ -65,12 +79,16 @@ export interface PlanField {
   key: string;
   target: NestedType;
   single: boolean;
+  /** The target's properties to read (for a membership, its persona's); undefined: all of them. */
+  properties?: readonly string[];
   /** For a membership: the relations below its persona. */
   below: PlanField[];
 }
 
 export interface NestedPlan {
   root: NestedRoot;
+  /** The root object's properties to read; undefined: all of them. */
+  properties?: readonly string[];
   below: PlanField[];
 }
 
@@ -122,48 +140,70 @@ function collectFields(
 const setsOf = (nodes: readonly FieldNode[]) =>
   nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
 
-/** The relations asked below objects of `type` selected by `nodes`, at `depth` levels below the root. */
-function planBelow(
+/** What objects of `type` selected by `nodes` read, `depth` levels below the root: properties, relations. */
+interface Level {
+  properties?: readonly string[];
+  below: PlanField[];
+}
+
+/**
+ * The relations asked below objects of `type` selected by `nodes`, and the properties to read: those
+ * asked, and the ones always read; every property when a field is asked that another resolver answers
+ * from the object (one not read ahead here, e.g. a relation deeper than maxDepth), as it may need any.
+ */
+function planLevel(
   info: GraphQLResolveInfo,
   type: NestedType,
   nodes: readonly FieldNode[],
   depth: number,
   maxDepth: number,
-): PlanField[] {
-  if (depth >= maxDepth) return [];
+): Level {
   const relations = nestedRelations[type] ?? {};
-  const plan: PlanField[] = [];
+  const plain = plainProperties[type];
+  const asked = new Set(plain?.always);
+  let every = !plain;
+  const below: PlanField[] = [];
   for (const [responseKey, fields] of collectFields(info, type, setsOf(nodes))) {
     const field = fields[0]!.name.value;
+    if (field === '__typename') continue;
+    if (plain?.all.includes(field)) {
+      asked.add(field);
+      continue;
+    }
     const relation = Object.hasOwn(relations, field) ? relations[field] : undefined;
     // A relation with arguments would need them compiled: none has any today, so it stays a loader's.
-    if (!relation || fields.some((f) => f.arguments?.length)) continue;
-    plan.push({
+    if (depth >= maxDepth || !relation || fields.some((f) => f.arguments?.length)) {
+      every = true;
+      continue;
+    }
+    const level =
+      relation.target === 'Membership'
+        ? membershipLevel(info, fields, depth + 1, maxDepth)
+        : planLevel(info, relation.target, fields, depth + 1, maxDepth);
+    below.push({
       type,
       field,
       key: prefetchKey(field, responseKey),
       target: relation.target,
       single: relation.single ?? false,
-      below:
-        relation.target === 'Membership'
-          ? membershipBelow(info, fields, depth + 1, maxDepth)
-          : planBelow(info, relation.target, fields, depth + 1, maxDepth),
+      ...(level.properties && { properties: level.properties }),
+      below: level.below,
     });
   }
-  return plan;
+  return { ...(!every && { properties: plain!.all.filter((p) => asked.has(p)) }), below };
 }
 
-/** Below memberships, the relations of their persona (every `persona` field asked, merged). */
-function membershipBelow(
+/** Below memberships, their persona's properties and relations (every `persona` field asked, merged). */
+function membershipLevel(
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
   depth: number,
   maxDepth: number,
-): PlanField[] {
+): Level {
   const personas = [...collectFields(info, 'Membership', setsOf(nodes)).values()]
     .flat()
     .filter((f) => f.name.value === 'persona');
-  return personas.length ? planBelow(info, 'Persona', personas, depth + 1, maxDepth) : [];
+  return personas.length ? planLevel(info, 'Persona', personas, depth + 1, maxDepth) : { below: [] };
 }
 
 /**
@@ -176,7 +216,7 @@ export function planNestedRead(
   maxDepth: number,
 ): NestedPlan | null {
   if (maxDepth <= 0) return null;
-  return { root, below: planBelow(info, rootTypes[root].type, info.fieldNodes, 0, maxDepth) };
+  return { root, ...planLevel(info, rootTypes[root].type, info.fieldNodes, 0, maxDepth) };
 }
 
 /** Where a resolver finds what its parent read ahead for it, if anything. */

@@ -31,18 +31,23 @@ export interface NestedRequest {
   params: Record<string, unknown>;
 }
 
+/** `[a,b]`: the properties a level reads, when not all of them. */
+const propertiesOf = (properties: readonly string[] | undefined) =>
+  properties ? `[${properties.join(',')}]` : '';
+
 function recipeBelow(below: readonly PlanField[]): string {
   if (below.length === 0) return '';
   const parts = below.map((f) => {
     const fragment = relationFragments[`${f.type}.${f.field}`];
     if (!fragment) throw new Error(`No fragment reads ${f.type}.${f.field}`);
-    return fragment + recipeBelow(f.below);
+    return fragment + propertiesOf(f.properties) + recipeBelow(f.below);
   });
   return `(${parts.join(',')})`;
 }
 
 /** The recipe of one root: its fragment and those below it, in the plan's order (f0, f1, …). */
-export const recipeOf = (plan: NestedPlan): string => plan.root + recipeBelow(plan.below);
+export const recipeOf = (plan: NestedPlan): string =>
+  plan.root + propertiesOf(plan.properties) + recipeBelow(plan.below);
 
 const { identifierKey, identifier, persona, device, channel, collectionMethod } = shapes;
 const bases: Record<Exclude<NestedType, 'Membership'>, z.ZodObject> = {
@@ -72,11 +77,15 @@ const bases: Record<Exclude<NestedType, 'Membership'>, z.ZodObject> = {
   }),
 };
 
-/** An object of `type` with what was read ahead below it, each under its field's key (f0, f1, …). */
-function objectShape(type: NestedType, below: readonly PlanField[]): z.ZodType {
+/** An object of `type` (its `properties`, or all) with what was read ahead below it, under f0, f1, …. */
+function objectShape(
+  type: NestedType,
+  below: readonly PlanField[],
+  properties?: readonly string[],
+): z.ZodType {
   if (type === 'Membership') {
     return z.object({
-      persona: objectShape('Persona', below),
+      persona: objectShape('Persona', below, properties),
       from: z.string(),
       lastSeen: z.string(),
       strength: z.enum(['STRONG', 'WEAK']),
@@ -84,19 +93,21 @@ function objectShape(type: NestedType, below: readonly PlanField[]): z.ZodType {
       endedBy: z.string().nullable(),
     });
   }
-  if (below.length === 0) return bases[type];
+  const all = bases[type].shape;
+  const base = properties ? z.object(Object.fromEntries(properties.map((p) => [p, all[p]!]))) : bases[type];
+  if (below.length === 0) return base;
   const children = Object.fromEntries(
     below.map((f, n) => {
-      const shape = objectShape(f.target, f.below);
+      const shape = objectShape(f.target, f.below, f.properties);
       return [`f${n}`, f.single ? shape.nullable() : z.array(shape)];
     }),
   );
   return z
-    .looseObject(bases[type].shape)
+    .looseObject(base.shape)
     .extend(children)
     .transform((row) => {
       const object: Record<string, unknown> = {};
-      for (const name of Object.keys(bases[type].shape)) object[name] = row[name];
+      for (const name of Object.keys(base.shape)) object[name] = row[name];
       object.prefetched = new Map(below.map((f, n) => [f.key, row[`f${n}`]]));
       return object;
     });
@@ -105,7 +116,7 @@ function objectShape(type: NestedType, below: readonly PlanField[]): z.ZodType {
 /** A root's column: one object or null, or a list. */
 function rootShape(plan: NestedPlan): z.ZodType {
   const { type, list } = rootTypes[plan.root];
-  const shape = objectShape(type, plan.below);
+  const shape = objectShape(type, plan.below, plan.properties);
   return list ? z.array(shape) : shape.nullable();
 }
 

@@ -219,6 +219,26 @@ describe('a nested read', () => {
     });
   });
 
+  it('reads every property of a level where another resolver answers a field from the object', async () => {
+    // Persona.events reads by the persona's id, which the selection never asks for.
+    const query = `query ($keys: [String!]!) {
+      personas(keys: $keys) {
+        key
+        identifiers { type personas { key events(first: 2) { edges { node { type } } } } }
+      }
+    }`;
+    const body: Body = await compiled.gql(query, { keys: [key(0)] }, { key: keys.admin });
+    const loaders: Body = await levelByLevel.gql(query, { keys: [key(0)] }, { key: keys.admin });
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual(loaders.data);
+    type Answer = { personas: { identifiers: { personas: { events: { edges: unknown[] } }[] }[] }[] };
+    const events = (body.data as Answer).personas[0]!.identifiers.flatMap((i) =>
+      i.personas.map((p) => p.events.edges.length),
+    );
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((n) => n > 0)).toBe(true);
+  });
+
   it('reads an ended membership as the loaders do', async () => {
     const query = shapes['memberships, ended ones included, with their personas’ devices']!;
     const { compiled: body } = await ask(query.query, query.variables());

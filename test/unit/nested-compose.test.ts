@@ -18,6 +18,18 @@ describe('a composed nested read', () => {
     expect(text).not.toContain('@');
   });
 
+  it('reads the properties a recipe names, in the order the fragment lists them, or all of them', () => {
+    const text = composeRead(
+      fragments,
+      'personas-by-keys[label,key](persona-identifiers[type,value],persona-devices)',
+    );
+    expect(text).toContain('RETURN v0 {.key, .label , f0: COLLECT');
+    expect(text).toContain('RETURN v1 {.type, .value }');
+    expect(text).toContain('RETURN v2 {.id, .kind }');
+    expect(() => composeRead(fragments, 'personas-by-keys[password]')).toThrow(/does not read 'password'/);
+    expect(() => composeRead(fragments, 'personas-by-keys[key}) RETURN 1 //]')).toThrow(/Malformed/);
+  });
+
   it('refuses a recipe naming no fragment, or malformed', () => {
     expect(() => composeRead(fragments, 'persona-by-key(no-such-fragment)')).toThrow(/no-such-fragment/);
     expect(() => composeRead(fragments, 'statement')).toThrow(/statement/);
