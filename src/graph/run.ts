@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import neo4j, {
   type Driver,
-  isRetriableError,
+  isRetryableError,
   type ManagedTransaction,
   Neo4jError,
   type Record as Neo4jRecord,
@@ -187,7 +187,7 @@ export class Graph {
         try {
           return (await this.availability.guard(this.autoCommitRead(text, values, metadata))).map(toRow);
         } catch (error) {
-          if (!isRetriableError(error) || this.availability.isDown) throw error;
+          if (!isRetryableError(error) || this.availability.isDown) throw error;
         }
       }
       const result = await this.availability.guard(
