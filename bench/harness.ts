@@ -435,6 +435,10 @@ export function resolveContenders(
   };
 }
 
+/** A use case's own floor statement, bench/floor/resolve/<name>.cypher. */
+export const useCaseFloor = (name: string) =>
+  fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${name}.cypher`), 'utf8');
+
 /**
  * The resolve floor: for each use case, its own hand-written statement (bench/floor/resolve/<name>.cypher)
  * reading what that use case's answer needs — holders, person, contact points, consents, facts,
@@ -442,12 +446,7 @@ export function resolveContenders(
  * policy, explanation or HTTP.
  */
 export function resolveFloor(driver: Driver) {
-  const texts = new Map(
-    useCases.map((u) => [
-      u.input.name as string,
-      fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${u.input.name}.cypher`), 'utf8'),
-    ]),
-  );
+  const texts = new Map(useCases.map((u) => [u.input.name as string, useCaseFloor(u.input.name as string)]));
   return (call: { identifier: { value: string }; useCase: string }) =>
     floorRead(driver, texts.get(call.useCase)!, {
       value: call.identifier.value,
@@ -455,26 +454,31 @@ export function resolveFloor(driver: Driver) {
     });
 }
 
+/** What the bench asks of each answer, of resolve and resolveMany alike. */
+export const resolutionFields = /* GraphQL */ `
+  personas {
+    key
+  }
+  contact {
+    value
+  }
+  suppressions {
+    code
+  }
+  facts {
+    key
+  }
+  confidence
+  explanation {
+    rule
+    detail
+  }
+`;
+
 export const resolveQuery = /* GraphQL */ `
   query ($identifier: IdentifierInput!, $useCase: String!) {
     resolve(identifier: $identifier, useCase: $useCase) {
-      personas {
-        key
-      }
-      contact {
-        value
-      }
-      suppressions {
-        code
-      }
-      facts {
-        key
-      }
-      confidence
-      explanation {
-        rule
-        detail
-      }
+      ${resolutionFields}
     }
   }
 `;
