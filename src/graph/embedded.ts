@@ -1,6 +1,5 @@
 // Resolves Neo4j Community from Maven Central (through neo4j/pom.xml) and runs it as a child process
 // with a Bolt connector on loopback: a real database on any machine with Java and Maven, no Docker.
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config.js';
@@ -8,10 +7,7 @@ import {
   freePort,
   launcherClasspath,
   prepareLauncher,
-  spawnJava,
-  stderrTail,
-  waitForReady,
-  watchRunning,
+  startJava,
   type JavaLauncher,
 } from '../launcher/java-launcher.js';
 
@@ -98,23 +94,24 @@ export async function startEmbeddedNeo4j(options: EmbeddedOptions): Promise<Embe
   prepareEmbeddedNeo4j(log);
   fs.mkdirSync(options.home, { recursive: true });
   const port = options.boltPort || (await freePort());
-  const child = spawnNeo4j(options, port);
-  const tail = stderrTail(child);
-  const uri = await readyUri(child, tail, options.home);
-  child.removeAllListeners('exit');
-  publishBoltAddress(options.home, { uri, pid: child.pid ?? -1, ownerPid: process.pid });
-  const running = watchRunning(launcher, child, tail, {
+  // The launcher prints the Bolt URI once the database answers.
+  const { ready, ...running } = await startJava(launcher, neo4jArgs(options, port), {
+    pattern: /READY (bolt:\/\/\S+)/,
+    timeoutMs: 180_000,
+    exitMessage: (_code, _signal, tail) => storeLockMessage(tail, options.home),
     stopTimeoutMs: 60_000,
-    beforeStop: () => withdrawBoltAddress(options.home, uri),
+    beforeStop: ([, uri]) => withdrawBoltAddress(options.home, uri!),
   });
+  const uri = ready[1]!;
+  publishBoltAddress(options.home, { uri, pid: running.pid, ownerPid: process.pid });
   return { uri, ...running };
 }
 
 /** The launcher and every Neo4j jar Maven resolved (neo4j/pom.xml), as a Java class path. */
 export const neo4jClasspath = () => launcherClasspath(launcher);
 
-function spawnNeo4j(options: EmbeddedOptions, port: number): ChildProcess {
-  return spawnJava([
+function neo4jArgs(options: EmbeddedOptions, port: number): string[] {
+  return [
     `-Xmx${options.heap}`,
     '-XX:+UseG1GC',
     '-cp',
@@ -123,21 +120,16 @@ function spawnNeo4j(options: EmbeddedOptions, port: number): ChildProcess {
     options.home,
     String(port),
     String(options.pageCacheMb),
-  ]);
+  ];
 }
 
-/** The Bolt URI the launcher prints once the database answers; why not, if it exits or takes too long. */
-async function readyUri(child: ChildProcess, tail: string[], home: string): Promise<string> {
-  const ready = await waitForReady(launcher, child, tail, {
-    pattern: /READY (bolt:\/\/\S+)/,
-    timeoutMs: 180_000,
-    exitMessage: () => {
-      const lockHeld = tail.find((l) => l.includes('FileLockException'));
-      // A held store lock is the one failure with a known remedy: say it plainly, without the stack.
-      return lockHeld
-        ? `Another Neo4j is already using the store ${home} (${lockHeld.replace(/^.*FileLockException: /, '').split('.')[0]}). Stop it, or set NEO4J_HOME to another folder.`
-        : undefined;
-    },
-  });
-  return ready[1]!;
+/**
+ * A held store lock is the one failure during start with a known remedy: said plainly, without the
+ * stack. Undefined for any other.
+ */
+function storeLockMessage(tail: string[], home: string): string | undefined {
+  const lockHeld = tail.find((l) => l.includes('FileLockException'));
+  return lockHeld
+    ? `Another Neo4j is already using the store ${home} (${lockHeld.replace(/^.*FileLockException: /, '').split('.')[0]}). Stop it, or set NEO4J_HOME to another folder.`
+    : undefined;
 }

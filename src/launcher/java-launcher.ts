@@ -95,7 +95,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `java` with these arguments (JVM options, class path, main class and its own). */
-export function spawnJava(args: string[]): ChildProcess {
+function spawnJava(args: string[]): ChildProcess {
   // stdin stays open as a lifeline: when this process dies, Java sees end of input and stops.
   // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the child
   // must be stopped by this process (stop()), not die under it as if it had crashed.
@@ -106,7 +106,7 @@ export function spawnJava(args: string[]): ChildProcess {
  * The last 30 lines Java wrote to stderr, kept to explain a failure. `keep` drops noise lines;
  * `onLine` sees each line kept.
  */
-export function stderrTail(
+function stderrTail(
   child: ChildProcess,
   keep: (line: string) => boolean = () => true,
   onLine?: (line: string) => void,
@@ -125,15 +125,15 @@ export interface ReadyWait {
   /** What the launcher prints on stdout once it serves. */
   pattern: RegExp;
   timeoutMs: number;
-  /** Why it exited during start; the default names the exit code and the stderr tail. */
-  exitMessage?: (code: number | null, signal: NodeJS.Signals | null) => string | undefined;
+  /** Why it exited during start, from its last stderr lines; the default names the exit code and them. */
+  exitMessage?: (code: number | null, signal: NodeJS.Signals | null, tail: string[]) => string | undefined;
 }
 
 /**
  * Resolves with the match of `pattern` on the launcher's stdout; rejects with why not, if it exits,
  * cannot start or takes too long (then it is killed). Leaves its exit listener: remove it once ready.
  */
-export function waitForReady(
+function waitForReady(
   launcher: JavaLauncher,
   child: ChildProcess,
   tail: string[],
@@ -160,7 +160,7 @@ export function waitForReady(
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const message =
-        wait.exitMessage?.(code, signal) ??
+        wait.exitMessage?.(code, signal, tail) ??
         `${launcher.name} exited during start (code ${code ?? signal}):\n${tail.join('\n')}`;
       reject(new launcher.error(message));
     });
@@ -194,7 +194,7 @@ export interface RunningJava {
  * Watches a started launcher for the rest of its life: one that dies must be noticed, not waited for.
  * `beforeStop` runs once, first thing in stop().
  */
-export function watchRunning(
+function watchRunning(
   launcher: JavaLauncher,
   child: ChildProcess,
   tail: string[],
@@ -226,4 +226,35 @@ export function watchRunning(
       return stopping;
     },
   };
+}
+
+export interface StartOptions extends ReadyWait {
+  /** Which stderr lines to keep (the rest is noise); all by default. */
+  keep?: (line: string) => boolean;
+  /** Sees each stderr line kept. */
+  onLine?: (line: string) => void;
+  stopTimeoutMs: number;
+  /** Runs first thing in stop(), given what the launcher printed when ready. */
+  beforeStop?: (ready: RegExpExecArray) => void;
+}
+
+/**
+ * Starts the launcher (after prepareLauncher) and resolves once it printed `pattern`, with the match;
+ * from then on it is watched, and stop() ends it.
+ */
+export async function startJava(
+  launcher: JavaLauncher,
+  args: string[],
+  options: StartOptions,
+): Promise<RunningJava & { ready: RegExpExecArray }> {
+  const child = spawnJava(args);
+  const tail = stderrTail(child, options.keep, options.onLine);
+  const ready = await waitForReady(launcher, child, tail, options);
+  child.removeAllListeners('exit');
+  const { beforeStop } = options;
+  const running = watchRunning(launcher, child, tail, {
+    stopTimeoutMs: options.stopTimeoutMs,
+    beforeStop: beforeStop && (() => beforeStop(ready)),
+  });
+  return { ready, ...running };
 }

@@ -10,10 +10,7 @@ import {
   freePort,
   launcherClasspath,
   prepareLauncher,
-  spawnJava,
-  stderrTail,
-  waitForReady,
-  watchRunning,
+  startJava,
   type JavaLauncher,
 } from '../launcher/java-launcher.js';
 
@@ -127,7 +124,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
   fs.writeFileSync(config, serverProperties(dir, port, controllerPort));
   formatStorage(dir, config, heap);
   const bootstrap = `127.0.0.1:${port}`;
-  const child = spawnJava([
+  const args = [
     `-Xmx${heap}`,
     `-Xms${heap}`,
     '-XX:+UseG1GC',
@@ -136,14 +133,14 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
     'dev.identitygraph.kafka.EmbeddedKafka',
     config,
     bootstrap,
-  ]);
-  // Each line also goes to the log; slf4j's note on loggers used while it starts is noise on every start.
-  const tail = stderrTail(
-    child,
-    (line) => !line.startsWith('SLF4J:'),
-    (line) => log(`kafka: ${line}`),
-  );
-  await waitForReady(launcher, child, tail, { pattern: /READY /, timeoutMs: 120_000 });
-  child.removeAllListeners('exit');
-  return { bootstrap, ...watchRunning(launcher, child, tail, { stopTimeoutMs: 30_000 }) };
+  ];
+  const { ready: _ready, ...running } = await startJava(launcher, args, {
+    pattern: /READY /,
+    timeoutMs: 120_000,
+    // Each line also goes to the log; slf4j's note on loggers used while it starts is noise on every start.
+    keep: (line) => !line.startsWith('SLF4J:'),
+    onLine: (line) => log(`kafka: ${line}`),
+    stopTimeoutMs: 30_000,
+  });
+  return { bootstrap, ...running };
 }
