@@ -55,8 +55,8 @@ export function parseSize(text: string): number {
   return count;
 }
 
-/** mulberry32: small, fast and the same on every platform. */
-function random(seed: number) {
+/** mulberry32: small, fast and the same on every platform (bench/linkage/generate.ts draws from it too). */
+export function random(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

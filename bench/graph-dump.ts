@@ -7,6 +7,8 @@
 // HAS_PERSONA's since, a change's at, a migration's appliedAt, the grouping lock), a person's id in a
 // change (which of two equal persons keeps its id is random), and the order of ids within a change (a set, listed in the order
 // Neo4j walked relationships; sorted here) and of changes of one kind caused by one event.
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/graph/database.js';
 import type { Graph } from '../src/graph/run.js';
 
 const volatile = new Set([
@@ -117,4 +119,15 @@ async function changeLines(graph: Graph, ids: (text: string) => string): Promise
     else runs.push({ cause, lines: [line] });
   }
   return runs.flatMap((r) => r.lines.sort());
+}
+
+/** dumpGraph of the embedded store in `home`, started for the dump and stopped (never NEO4J_URI's). */
+export async function dumpStore(home: string): Promise<string> {
+  const { NEO4J_URI: _external, ...inherited } = process.env;
+  const db = await openDatabase(loadConfig({ ...inherited, NEO4J_HOME: home }), () => {});
+  try {
+    return await dumpGraph(db.graph);
+  } finally {
+    await db.close();
+  }
 }

@@ -10,9 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/graph/database.js';
-import { migrate } from '../src/graph/migrations.js';
+import { projectRoot } from '../src/config.js';
 import { generateEvents } from './generate.js';
 import {
   client,
@@ -30,6 +28,7 @@ import {
   loadSupernode,
   resolveContenders,
   benchOptions,
+  openBenchDatabase,
 } from './harness.js';
 
 const { sizeName, size, supernodeHolders, supernodeBudgetSeconds, callsPerLevel } = benchOptions({
@@ -49,12 +48,9 @@ interface Stage {
 async function main() {
   const started = new Date();
   const commit = gitCommit();
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-growth-'));
-  const config = loadConfig({ ...process.env, NEO4J_URI: '', NEO4J_HOME: store, NODE_ENV: 'production' });
-  const db = await openDatabase(config, log);
+  const { store, config, db, close } = await openBenchDatabase('idgraph-bench-growth-');
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
-    await migrate(db.graph, () => {});
     api = await startApi(db.uri);
     const gql = client(api.url);
     await defineUseCases(gql);
@@ -158,8 +154,7 @@ async function main() {
     console.log(markdown(result));
   } finally {
     await api?.stop();
-    await db.close();
-    fs.rmSync(store, { recursive: true, force: true });
+    await close();
   }
 }
 

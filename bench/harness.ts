@@ -4,10 +4,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { operatorServices } from '../src/cli/operator.js';
-import { projectRoot, type AppConfig } from '../src/config.js';
+import { loadConfig, projectRoot, type AppConfig } from '../src/config.js';
+import { openDatabase } from '../src/graph/database.js';
+import { migrate } from '../src/graph/migrations.js';
 import type { Graph } from '../src/graph/run.js';
 import { randomBytes } from 'node:crypto';
 import { parseSize, type GeneratedEvent } from './generate.js';
@@ -40,6 +43,37 @@ export function benchOptions(defaults: { size: string; supernodeSeconds: number 
 
 export const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+/**
+ * A new empty embedded Neo4j of the bench's own, in a temporary store (never NEO4J_URI's database),
+ * migrated; close() stops it and removes the store.
+ */
+export async function openBenchDatabase(prefix: string, onLine: (line: string) => void = log) {
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const config = loadConfig({
+    ...process.env,
+    NEO4J_URI: '',
+    NEO4J_HOME: store,
+    PORT: '0',
+    NODE_ENV: 'production',
+  });
+  const db = await openDatabase(config, onLine);
+  const close = async () => {
+    await db.close();
+    fs.rmSync(store, { recursive: true, force: true });
+  };
+  try {
+    await migrate(db.graph, () => {});
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { store, config, db, close };
+}
+
+/** A hand-written floor statement, bench/floor/<name>.cypher. */
+export const floorText = (name: string) =>
+  fs.readFileSync(path.join(projectRoot, 'bench/floor', `${name}.cypher`), 'utf8');
 
 export const percentile = (sorted: number[], q: number) =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
@@ -435,6 +469,9 @@ export function resolveContenders(
   };
 }
 
+/** A use case's own floor statement, bench/floor/resolve/<name>.cypher. */
+export const useCaseFloor = (name: string) => floorText(`resolve/${name}`);
+
 /**
  * The resolve floor: for each use case, its own hand-written statement (bench/floor/resolve/<name>.cypher)
  * reading what that use case's answer needs — holders, person, contact points, consents, facts,
@@ -442,12 +479,7 @@ export function resolveContenders(
  * policy, explanation or HTTP.
  */
 export function resolveFloor(driver: Driver) {
-  const texts = new Map(
-    useCases.map((u) => [
-      u.input.name as string,
-      fs.readFileSync(path.join(projectRoot, `bench/floor/resolve/${u.input.name}.cypher`), 'utf8'),
-    ]),
-  );
+  const texts = new Map(useCases.map((u) => [u.input.name as string, useCaseFloor(u.input.name as string)]));
   return (call: { identifier: { value: string }; useCase: string }) =>
     floorRead(driver, texts.get(call.useCase)!, {
       value: call.identifier.value,
@@ -455,26 +487,31 @@ export function resolveFloor(driver: Driver) {
     });
 }
 
+/** What the bench asks of each answer, of resolve and resolveMany alike. */
+export const resolutionFields = /* GraphQL */ `
+  personas {
+    key
+  }
+  contact {
+    value
+  }
+  suppressions {
+    code
+  }
+  facts {
+    key
+  }
+  confidence
+  explanation {
+    rule
+    detail
+  }
+`;
+
 export const resolveQuery = /* GraphQL */ `
   query ($identifier: IdentifierInput!, $useCase: String!) {
     resolve(identifier: $identifier, useCase: $useCase) {
-      personas {
-        key
-      }
-      contact {
-        value
-      }
-      suppressions {
-        code
-      }
-      facts {
-        key
-      }
-      confidence
-      explanation {
-        rule
-        detail
-      }
+      ${resolutionFields}
     }
   }
 `;

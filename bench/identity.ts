@@ -5,10 +5,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/graph/database.js';
-import { migrate } from '../src/graph/migrations.js';
+import { projectRoot } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { floorText, openBenchDatabase } from './harness.js';
 
 // The API runs with NODE_ENV=production here, which requires an erasure key of its own.
 process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
@@ -21,8 +20,6 @@ const resolveCount = 500;
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 const round = (n: number) => Math.round(n * 10) / 10;
-const floorText = (name: string) =>
-  fs.readFileSync(path.join(projectRoot, 'bench/floor', `${name}.cypher`), 'utf8');
 
 /** Personas in pairs that share a phone (so persons form), each with its own email and account. */
 function events(prefix: string) {
@@ -52,16 +49,7 @@ function events(prefix: string) {
 }
 
 async function main() {
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    NEO4J_URI: '',
-    NEO4J_HOME: store,
-    PORT: '0',
-    NODE_ENV: 'production',
-  });
-  const db = await openDatabase(config, () => {});
-  await migrate(db.graph);
+  const { config, db, close } = await openBenchDatabase('idgraph-bench-', () => {});
   const server = await startServer({ config, graph: db.graph });
   const gql = async (query: string, variables: Record<string, unknown>) => {
     const response = await fetch(server.url, {
@@ -163,8 +151,7 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await server.stop();
-    await db.close();
-    fs.rmSync(store, { recursive: true, force: true });
+    await close();
   }
 }
 

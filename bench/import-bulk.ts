@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/graph/database.js';
+import { projectRoot } from '../src/config.js';
 import { writeDataset } from './generate.js';
-import { dumpGraph } from './graph-dump.js';
+import { dumpStore } from './graph-dump.js';
 import { argument, benchOptions, gitCommit, log, round } from './harness.js';
 
 const { sizeName, size } = benchOptions({ size: '10k', supernodeSeconds: 0 });
@@ -40,16 +39,6 @@ function importInto(home: string, file: string, bulk: boolean) {
   );
 }
 
-async function dumpOf(home: string): Promise<string> {
-  const { NEO4J_URI: _external, ...inherited } = process.env;
-  const db = await openDatabase(loadConfig({ ...inherited, NEO4J_HOME: home }), () => {});
-  try {
-    return await dumpGraph(db.graph);
-  } finally {
-    await db.close();
-  }
-}
-
 async function main() {
   const started = new Date();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-bulk-'));
@@ -62,8 +51,8 @@ async function main() {
     const bulk = await importInto(path.join(work, 'bulk'), file, true);
     log(`idgraph import --bulk: ${round(bulk.seconds)} s; comparing the graphs…`);
     const [expected, actual] = [
-      await dumpOf(path.join(work, 'transactional')),
-      await dumpOf(path.join(work, 'bulk')),
+      await dumpStore(path.join(work, 'transactional')),
+      await dumpStore(path.join(work, 'bulk')),
     ];
     const perSecond = (seconds: number) => Math.round(size / seconds);
     const result = {

@@ -4,11 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/graph/database.js';
-import { migrate } from '../src/graph/migrations.js';
+import { projectRoot } from '../src/config.js';
 import { generateEvents } from './generate.js';
-import { argument, batches, benchOptions, client, gitCommit, log, startApi } from './harness.js';
+import {
+  argument,
+  batches,
+  benchOptions,
+  client,
+  gitCommit,
+  log,
+  openBenchDatabase,
+  startApi,
+} from './harness.js';
 import { benchNestedShapes } from './nested-shapes.js';
 import { startPeer } from './peer.js';
 
@@ -17,19 +24,10 @@ const calls = Number(argument('calls', '200'));
 const keysPerRequest = 20;
 
 async function main() {
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-nested-'));
-  const config = loadConfig({
-    ...process.env,
-    NEO4J_URI: '',
-    NEO4J_HOME: store,
-    PORT: '0',
-    NODE_ENV: 'production',
-  });
-  const db = await openDatabase(config, log);
+  const { db, close } = await openBenchDatabase('idgraph-bench-nested-');
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
   try {
-    await migrate(db.graph, () => {});
     api = await startApi(db.uri);
     const gql = client(api.url);
     const events = [...generateEvents({ size, seed: 1 })];
@@ -59,8 +57,7 @@ async function main() {
   } finally {
     await peer?.stop();
     await api?.stop();
-    await db.close();
-    fs.rmSync(store, { recursive: true, force: true });
+    await close();
   }
 }
 

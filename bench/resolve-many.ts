@@ -2,15 +2,14 @@
 // UNWIND floor (each use case's own floor statement, bench/floor/resolve/<use case>.cypher, run for
 // every identifier of the batch in one statement over the driver), and beside single resolve calls and
 // their per-call floor at concurrency 8 (measured by bench/run.ts before).
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { projectRoot } from '../src/config.js';
 import {
   floorRead,
+  resolutionFields,
   round,
   run,
   summarize,
+  useCaseFloor,
   useCases,
   type client,
   type Latency,
@@ -20,23 +19,7 @@ import {
 export const resolveManyQuery = /* GraphQL */ `
   query ($identifiers: [IdentifierInput!]!, $useCase: String!) {
     resolveMany(identifiers: $identifiers, useCase: $useCase) {
-      personas {
-        key
-      }
-      contact {
-        value
-      }
-      suppressions {
-        code
-      }
-      facts {
-        key
-      }
-      confidence
-      explanation {
-        rule
-        detail
-      }
+      ${resolutionFields}
     }
   }
 `;
@@ -48,9 +31,7 @@ export const resolveManyQuery = /* GraphQL */ `
 function unwindFloors() {
   return new Map(
     useCases.map((u) => {
-      const body = fs
-        .readFileSync(path.join(projectRoot, `bench/floor/resolve/${u.input.name}.cypher`), 'utf8')
-        .replace(/\$value\b/g, 'value');
+      const body = useCaseFloor(u.input.name as string).replace(/\$value\b/g, 'value');
       return [u.input.name as string, `UNWIND $values AS value CALL (value) {\n${body}\n}\nRETURN *`];
     }),
   );

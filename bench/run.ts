@@ -11,9 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/graph/database.js';
-import { migrate } from '../src/graph/migrations.js';
+import { projectRoot } from '../src/config.js';
 import { generateEvents, writeDataset, type GeneratedEvent } from './generate.js';
 import {
   resolveSamples,
@@ -39,6 +37,8 @@ import {
   loadSupernode,
   resolveContenders,
   benchOptions,
+  floorText,
+  openBenchDatabase,
 } from './harness.js';
 import { benchNestedShapes, nestedShapesMarkdown, type ShapeFigures } from './nested-shapes.js';
 import { startPeer } from './peer.js';
@@ -49,9 +49,6 @@ const { sizeName, size, supernodeHolders, supernodeBudgetSeconds, callsPerLevel 
   supernodeSeconds: 240,
 });
 const batchSize = 1_000;
-
-const floorText = (name: string) =>
-  fs.readFileSync(path.join(projectRoot, 'bench/floor', `${name}.cypher`), 'utf8');
 
 /** The floor's rows: what the ingest floor writes for an event, values as given (no normalization). */
 function floorRow(e: GeneratedEvent) {
@@ -81,21 +78,12 @@ const nestedFields = 'key identifiers { type value devices { id personas { key }
 async function main() {
   const started = new Date();
   const commit = gitCommit();
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-'));
+  const { config, db, close } = await openBenchDatabase('idgraph-bench-');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-data-'));
-  const config = loadConfig({
-    ...process.env,
-    NEO4J_URI: '',
-    NEO4J_HOME: store,
-    PORT: '0',
-    NODE_ENV: 'production',
-  });
-  const db = await openDatabase(config, log);
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
   const loadAvg: number[][] = [os.loadavg()];
   try {
-    await migrate(db.graph, () => {});
     api = await startApi(db.uri);
     const gql = client(api.url);
     log(`API at ${api.url} (pid ${api.child.pid}), Neo4j at ${db.uri}, size ${size}`);
@@ -420,8 +408,7 @@ async function main() {
   } finally {
     await peer?.stop();
     await api?.stop();
-    await db.close();
-    fs.rmSync(store, { recursive: true, force: true });
+    await close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

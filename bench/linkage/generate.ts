@@ -10,6 +10,7 @@
 // CLI: node --import ./bench/register-ts.mjs bench/linkage/generate.ts --records 10000 [--seed 1] [--out file.csv]
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { random as mulberry32 } from '../generate.js';
 import {
   buildingNames,
   commonSurnames,
@@ -37,6 +38,8 @@ export const columns = [
   'soc_sec_id',
 ] as const;
 export type Column = (typeof columns)[number];
+/** Every column but the id: what a record says of its person. */
+const valueColumns = columns.filter((c): c is Exclude<Column, 'rec_id'> => c !== 'rec_id');
 /** One record as FEBRL writes it: every value a string, '' when missing. */
 export type LinkageRecord = Record<Column, string>;
 
@@ -47,25 +50,14 @@ export function entityOf(recId: string): string {
   return found[1]!;
 }
 
-/** mulberry32, as bench/generate.ts: small, fast and the same on every platform. */
+/** bench/generate.ts's mulberry32, with a weighted draw. */
 export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const base = mulberry32(seed);
   return {
-    next,
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    ...base,
     /** An index of `weights` drawn in proportion to them. */
     weighted: (weights: readonly number[], total = weights.reduce((s, w) => s + w, 0)) => {
-      let left = next() * total;
+      let left = base.next() * total;
       for (let i = 0; i < weights.length; i++) if ((left -= weights[i]!) < 0) return i;
       return weights.length - 1;
     },
@@ -182,21 +174,7 @@ const corruptions: {
   {
     name: 'missing value',
     weight: 8,
-    apply: (r, x) =>
-      void (x[
-        r.pick([
-          'given_name',
-          'surname',
-          'street_number',
-          'address_1',
-          'address_2',
-          'suburb',
-          'postcode',
-          'state',
-          'date_of_birth',
-          'soc_sec_id',
-        ] as const)
-      ] = ''),
+    apply: (r, x) => void (x[r.pick(valueColumns)] = ''),
   },
   {
     name: 'given name and surname swapped',

@@ -9,11 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadConfig, projectRoot } from '../../src/config.js';
-import { openDatabase } from '../../src/graph/database.js';
-import { migrate } from '../../src/graph/migrations.js';
+import { projectRoot } from '../../src/config.js';
 import type { Graph } from '../../src/graph/run.js';
-import { argument, batches, client, gitCommit, log, round, startApi } from '../harness.js';
+import { argument, batches, client, gitCommit, log, openBenchDatabase, round, startApi } from '../harness.js';
 import { entityOf, generateRecords, type LinkageRecord } from './generate.js';
 import { closeOver, pairwiseScore, type PairwiseScore } from './metrics.js';
 import { eventOf, idType, matchingModel, personaKey, readRecords } from './records.js';
@@ -175,12 +173,9 @@ async function main() {
   const truth = new Map(records.map((x) => [personaKey(x), entityOf(x.rec_id)]));
   const started = new Date();
   const commit = gitCommit();
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bench-linkage-'));
-  const config = loadConfig({ ...process.env, NEO4J_URI: '', NEO4J_HOME: store, NODE_ENV: 'production' });
-  const db = await openDatabase(config, log);
+  const { db, close } = await openBenchDatabase('idgraph-bench-linkage-');
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
-    await migrate(db.graph, () => {});
     api = await startApi(db.uri);
     const gql = client(api.url);
     await gql('mutation ($t: IdentifierTypeInput!) { defineIdentifierType(input: $t) { name } }', {
@@ -206,8 +201,7 @@ async function main() {
     write(result, started, sourceName);
   } finally {
     await api?.stop();
-    await db.close();
-    fs.rmSync(store, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -11,7 +11,6 @@ import type { ChangeInput } from '../outbox/outbox.model.js';
 import { changesToRecord } from './change-recording.js';
 import { planRegrouping, groupingChange, type Regrouping } from './grouping.js';
 import { BulkGraph, type BulkRegistry } from './bulk.graph.js';
-import { identifierKey } from './identity.model.js';
 import type { ClosureRow } from './identity.repository.js';
 import { ingestChanges } from './ingest.changes.js';
 import type { KnowledgeIngest } from './ingest.knowledge.js';
@@ -22,8 +21,14 @@ import {
   recordsParams,
   type PreparedEvent,
 } from './ingest.plan.js';
-import { prepareEvent } from './ingest.prepare.js';
-import { prepareBatch, unmappedOf } from './ingest.service.js';
+import {
+  eventPreparer,
+  holdersChanged,
+  ingestResult,
+  prepareBatch,
+  regroupSeeds,
+  unmappedOf,
+} from './ingest.service.js';
 
 /** An event the bulk path cannot take: the whole import stops before anything is written. */
 export class BulkUnsupported extends Error {}
@@ -50,32 +55,17 @@ export class BulkIngest {
 
   /** IngestService.ingest's contract, so importEvents drives it (batches, rejects, progress). */
   async ingest(events: EventInput[]): Promise<IngestResult> {
-    const { limits, defaultRegion } = this.config;
-    const { types } = this.registry;
-    const { prepared, rejected, ignored, duplicates } = prepareBatch(events, (event, index, ignored) => {
+    const prepare = eventPreparer(this.config, this.profile, this.registry.types, this.rules);
+    const batch = prepareBatch(events, (event, index, ignored) => {
       if (event.asked?.length || event.answers?.length)
         throw new BulkUnsupported(
           `event ${event.id} asks questions or answers them, which import --bulk does not take yet: use idgraph import`,
         );
-      return prepareEvent(event, index, {
-        limits,
-        defaultRegion,
-        types,
-        ignored,
-        profile: this.profile,
-        rules: this.rules,
-      });
+      return prepare(event, index, ignored);
     });
     // Nothing is erased in an empty store, so no identifier is dropped as erased (src/access/erased.ts).
-    if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
-    const outcome = this.store(prepared);
-    return {
-      accepted: outcome.created,
-      duplicates: duplicates + prepared.length - outcome.created,
-      rejected,
-      ignored,
-      unmapped: outcome.unmapped,
-    };
+    if (batch.prepared.length === 0) return ingestResult(batch, { created: 0, unmapped: [] });
+    return ingestResult(batch, this.store(batch.prepared));
   }
 
   /** IngestService.store, on the graph in memory; `now` stands for the transaction's datetime(). */
@@ -90,21 +80,9 @@ export class BulkIngest {
     const fresh = prepared.filter((p) => freshIds.has(p.row.id));
     if (fresh.length === 0) return { created: 0, unmapped: [] };
     const evidence = this.graph.storeEvidence(evidenceParams(params, freshIds));
-    const gained = new Map(
-      [...evidence.attached, ...evidence.ended].map((a) => [
-        identifierKey(a),
-        { type: a.type, value: a.value },
-      ]),
-    );
-    const records = this.graph.storeRecords(recordsParams(params, freshIds, [...gained.values()]), now);
+    const records = this.graph.storeRecords(recordsParams(params, freshIds, holdersChanged(evidence)), now);
     const result = { ...nodes, ...evidence, ...records };
-    const seeds = [
-      ...result.personas.filter((p) => p.created).map((p) => p.id),
-      ...result.attached.map((a) => a.personaId),
-      ...result.ended.map((a) => a.personaId),
-      ...result.shared.filter((r) => r.flipped).flatMap((r) => r.holderIds),
-    ];
-    const regrouping = this.regroup(seeds, now);
+    const regrouping = this.regroup(regroupSeeds(result), now);
     this.record(changesToRecord(ingestChanges(fresh, params, result, regrouping), 'import'), now);
     return { created: fresh.length, unmapped: unmappedOf(result, params, []) };
   }

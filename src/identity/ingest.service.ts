@@ -8,7 +8,7 @@ import { badUserInput } from '../errors.js';
 import type { EventInput, IngestResult } from '../generated/graphql.js';
 import type { Graph, Tx } from '../graph/run.js';
 import { personIdsOf, regroup } from './grouping.js';
-import { identifierKey, type IdentifierTypeModel } from './identity.model.js';
+import { identifierKey, type IdentifierKey, type IdentifierTypeModel } from './identity.model.js';
 import { IdentityRepository, type EvidenceResult } from './identity.repository.js';
 import { ingestChanges } from './ingest.changes.js';
 import { KnowledgeRejected, type KnowledgeIngest } from './ingest.knowledge.js';
@@ -77,6 +77,58 @@ export function unmappedOf(
   return [...unmapped.values()];
 }
 
+/** How ingest prepares each event of a batch (ingest.prepare.ts), with the registry and rules it read. */
+export function eventPreparer(
+  { limits, defaultRegion }: Pick<AppConfig, 'limits' | 'defaultRegion'>,
+  profile: KnowledgeIngest,
+  types: Map<string, IdentifierTypeModel>,
+  rules: unknown,
+): (event: EventInput, index: number, ignored: Ignored[]) => PreparedEvent {
+  return (event, index, ignored) =>
+    prepareEvent(event, index, { limits, defaultRegion, types, ignored, profile, rules });
+}
+
+/** The answer for a prepared batch of which `outcome.created` events were new (the rest: duplicates). */
+export function ingestResult(
+  batch: Pick<ReturnType<typeof prepareBatch>, 'prepared' | 'rejected' | 'ignored' | 'duplicates'>,
+  outcome: { created: number; unmapped: IngestResult['unmapped'] },
+): IngestResult {
+  const { prepared, rejected, ignored, duplicates } = batch;
+  return {
+    accepted: outcome.created,
+    duplicates: duplicates + prepared.length - outcome.created,
+    rejected,
+    ignored,
+    unmapped: outcome.unmapped,
+  };
+}
+
+/** Identifiers whose holders changed (attached or ended): their shared flag is recomputed. */
+export function holdersChanged(evidence: Pick<EvidenceResult, 'attached' | 'ended'>): IdentifierKey[] {
+  const changed = new Map(
+    [...evidence.attached, ...evidence.ended].map((a) => [
+      identifierKey(a),
+      { type: a.type, value: a.value },
+    ]),
+  );
+  return [...changed.values()];
+}
+
+/**
+ * The personas a stored batch may have regrouped: created ones, those that gained or lost an
+ * identifier, and the holders of an identifier whose shared flag flipped.
+ */
+export function regroupSeeds(
+  result: Pick<EvidenceResult, 'personas' | 'attached' | 'ended' | 'shared'>,
+): string[] {
+  return [
+    ...result.personas.filter((p) => p.created).map((p) => p.id),
+    ...result.attached.map((a) => a.personaId),
+    ...result.ended.map((a) => a.personaId),
+    ...result.shared.filter((r) => r.flipped).flatMap((r) => r.holderIds),
+  ];
+}
+
 export class IngestService {
   private readonly repo: IdentityRepository;
 
@@ -91,34 +143,14 @@ export class IngestService {
     this.repo = new IdentityRepository(graph);
   }
 
-  private prepare(
-    event: EventInput,
-    index: number,
-    types: Map<string, IdentifierTypeModel>,
-    ignored: Ignored[],
-    rules: unknown,
-  ): PreparedEvent {
-    const { limits, defaultRegion } = this.config;
-    return prepareEvent(event, index, {
-      limits,
-      defaultRegion,
-      types,
-      ignored,
-      profile: this.profile,
-      rules,
-    });
-  }
-
   async ingest(events: EventInput[]): Promise<IngestResult> {
     if (events.length > this.config.limits.maxBatchSize) {
       throw badUserInput(`A batch holds at most ${this.config.limits.maxBatchSize} events; split it.`);
     }
     const [typeList, rules] = await Promise.all([this.repo.identifierTypes(), this.profile.rules()]);
     const types = new Map(typeList.map((t) => [t.name, t]));
-    const { prepared, indexes, rejected, ignored, duplicates } = prepareBatch(
-      events,
-      (event, index, ignored) => this.prepare(event, index, types, ignored, rules),
-    );
+    const batch = prepareBatch(events, eventPreparer(this.config, this.profile, types, rules));
+    const { prepared, indexes, ignored } = batch;
     // Erased identifiers stay erased (src/access/erased.ts): one read for the batch.
     ignored.push(
       ...(await dropErasedIdentifiers(
@@ -133,17 +165,11 @@ export class IngestService {
         })),
       )),
     );
-    if (prepared.length === 0) return { accepted: 0, duplicates, rejected, ignored, unmapped: [] };
+    if (prepared.length === 0) return ingestResult(batch, { created: 0, unmapped: [] });
 
     const recycleAfterDays = (type: string) => types.get(type)?.recycleAfterDays ?? null;
     const outcome = await this.graph.writeTx('ingest', (tx) => this.store(tx, prepared, recycleAfterDays));
-    return {
-      accepted: outcome.created,
-      duplicates: duplicates + prepared.length - outcome.created,
-      rejected,
-      ignored,
-      unmapped: outcome.unmapped,
-    };
+    return ingestResult(batch, outcome);
   }
 
   /**
@@ -160,23 +186,13 @@ export class IngestService {
     const fresh = prepared.filter((p) => freshIds.has(p.row.id));
     if (fresh.length === 0) return { created: 0, unmapped: [] };
     const evidence = await this.repo.storeEvidence(tx, evidenceParams(params, freshIds));
-    // Identifiers whose holders changed: their shared flag is recomputed.
-    const gained = new Map(
-      [...evidence.attached, ...evidence.ended].map((a) => [
-        identifierKey(a),
-        { type: a.type, value: a.value },
-      ]),
+    const records = await this.repo.storeRecords(
+      tx,
+      recordsParams(params, freshIds, holdersChanged(evidence)),
     );
-    const records = await this.repo.storeRecords(tx, recordsParams(params, freshIds, [...gained.values()]));
     const result = { ...nodes, ...evidence, ...records };
 
-    const seeds = [
-      ...result.personas.filter((p) => p.created).map((p) => p.id),
-      ...result.attached.map((a) => a.personaId),
-      ...result.ended.map((a) => a.personaId),
-      ...result.shared.filter((r) => r.flipped).flatMap((r) => r.holderIds),
-    ];
-    const regrouping = await regroup(tx, this.repo, seeds);
+    const regrouping = await regroup(tx, this.repo, regroupSeeds(result));
     const learned = await this.profile.store(
       tx,
       fresh.map((p) => ({ eventId: p.row.id, ...p.knowledge })),

@@ -15,13 +15,13 @@
 // then see a change twice, always with the same idgraph-cursor header, never one missing.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Producer, stringSerializers } from '@platformatic/kafka';
+import type { Producer } from '@platformatic/kafka';
 import type { ChangesService } from '../changes/changes.service.js';
 import type { ChangeModel } from '../changes/changes.model.js';
 import type { KafkaSettings } from '../config.js';
 import type { Graph } from '../graph/run.js';
 import { changeMessage } from './change-messages.js';
-import { errorMessage, kafkaConnection } from './kafka-client.js';
+import { idempotentProducer, RetryLog } from './kafka-client.js';
 import { StreamsRepository, type Lease } from './streams.repository.js';
 
 type StringProducer = Producer<string, string, string, string>;
@@ -45,7 +45,7 @@ export class ChangePublisher {
   private unrecorded = { cursor: 0, count: 0 };
   /** The checkpoint being written while the next batch is sent. */
   private recording: Promise<void> | undefined;
-  private lastError = '';
+  private readonly retryLog: RetryLog;
   private progress = { count: 0, since: Date.now() };
 
   constructor(
@@ -60,6 +60,7 @@ export class ChangePublisher {
       owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: settings.changes.leaseMs,
     };
+    this.retryLog = new RetryLog(log, `publishing to ${this.topic}`);
   }
 
   private get renewMs(): number {
@@ -83,11 +84,13 @@ export class ChangePublisher {
     if (this.position === undefined) return;
     if (this.unrecorded.count > 0) {
       await this.checkpoint(this.unrecorded.cursor, this.unrecorded.count).catch((error: unknown) =>
-        this.report(error),
+        this.retryLog.failed(error),
       );
     }
     if (this.position === undefined) return;
-    await this.repository.release(this.topic, this.lease.owner).catch((error: unknown) => this.report(error));
+    await this.repository
+      .release(this.topic, this.lease.owner)
+      .catch((error: unknown) => this.retryLog.failed(error));
   }
 
   private async run(): Promise<void> {
@@ -96,7 +99,7 @@ export class ChangePublisher {
         await this.turn();
       } catch (error) {
         // The broker or the database is away: the batch is sent again from the stored cursor.
-        this.report(error);
+        this.retryLog.failed(error);
         await this.closeProducer();
         await this.idle(errorPauseMs);
       }
@@ -133,7 +136,7 @@ export class ChangePublisher {
     }
     if (changes.length === 0) return this.idle(this.renewMs - sinceRenewal, this.position);
     await this.send(changes);
-    this.reportRecovery();
+    this.retryLog.recovered();
     // The lease was lost while sending (a background checkpoint found it so): the holder resends.
     if (this.position === undefined) return;
     const cursor = changes[changes.length - 1]!.seq;
@@ -155,7 +158,7 @@ export class ChangePublisher {
     this.recording = this.checkpoint(cursor, count)
       .catch((error: unknown) => {
         this.unrecorded.count += count;
-        this.report(error);
+        this.retryLog.failed(error);
       })
       .finally(() => {
         this.recording = undefined;
@@ -165,13 +168,7 @@ export class ChangePublisher {
 
   private async send(changes: ChangeModel[]): Promise<void> {
     const pii = this.settings.changes.pii;
-    this.producer ??= new Producer({
-      ...kafkaConnection(this.settings, 'changes'),
-      serializers: stringSerializers,
-      idempotent: true,
-      acks: -1,
-      autocreateTopics: true,
-    });
+    this.producer ??= idempotentProducer(this.settings, 'changes');
     await this.producer.send({
       messages: changes.map((change) => ({ topic: this.topic, ...changeMessage(change, pii) })),
     });
@@ -222,17 +219,5 @@ export class ChangePublisher {
       `kafka: published ${this.progress.count} change(s) to ${this.topic}, up to cursor ${this.position}`,
     );
     this.progress = { count: 0, since: Date.now() };
-  }
-
-  private report(error: unknown): void {
-    const message = errorMessage(error);
-    if (message !== this.lastError)
-      this.log(`kafka: publishing to ${this.topic} paused (${message}); retrying`);
-    this.lastError = message;
-  }
-
-  private reportRecovery(): void {
-    if (this.lastError) this.log(`kafka: publishing to ${this.topic} resumed`);
-    this.lastError = '';
   }
 }

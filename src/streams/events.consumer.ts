@@ -8,11 +8,10 @@
 // (unreachable) is retried as it was, without committing.
 import {
   Consumer,
-  Producer,
   stringDeserializers,
-  stringSerializers,
   type Message,
   type MessagesStream,
+  type Producer,
 } from '@platformatic/kafka';
 import type { GraphQLInputType } from 'graphql';
 import type { KafkaSettings } from '../config.js';
@@ -20,7 +19,7 @@ import type { EventInput } from '../generated/graphql.js';
 import type { Graph } from '../graph/run.js';
 import { parseEventLine } from '../identity/import.js';
 import type { IngestService } from '../identity/ingest.service.js';
-import { errorMessage, kafkaConnection } from './kafka-client.js';
+import { idempotentProducer, kafkaConnection, pause, RetryLog } from './kafka-client.js';
 import { StreamsRepository } from './streams.repository.js';
 
 type StringMessage = Message<string, string, string, string>;
@@ -49,7 +48,7 @@ export class EventConsumer {
   private consumer: Consumer<string, string, string, string> | undefined;
   private producer: Producer<string, string, string, string> | undefined;
   private running: Promise<void> | undefined;
-  private lastError = '';
+  private readonly retryLog: RetryLog;
   private progress = { consumed: 0, rejected: 0, since: Date.now() };
 
   constructor(
@@ -63,6 +62,7 @@ export class EventConsumer {
   ) {
     this.repository = new StreamsRepository(graph);
     this.events = settings.events!;
+    this.retryLog = new RetryLog(log, `consuming ${this.events.topic}`);
   }
 
   private get isStopping(): boolean {
@@ -84,8 +84,8 @@ export class EventConsumer {
       try {
         await this.consume();
       } catch (error) {
-        this.report(error);
-        await this.sleep(errorPauseMs);
+        this.retryLog.failed(error);
+        await pause(errorPauseMs, this.stopping.signal);
       } finally {
         await this.close();
       }
@@ -169,13 +169,13 @@ export class EventConsumer {
         const deadLetters = await this.ingestBatch(batch);
         if (deadLetters.length > 0) await this.sendDeadLetters(deadLetters);
         await this.commit(batch);
-        this.reportRecovery();
+        this.retryLog.recovered();
         await this.recordProgress(batch.length, deadLetters.length);
         return;
       } catch (error) {
         // The database or the broker is away: nothing was committed; the same batch is tried again.
-        this.report(error);
-        await this.sleep(errorPauseMs);
+        this.retryLog.failed(error);
+        await pause(errorPauseMs, this.stopping.signal);
       }
     }
   }
@@ -201,13 +201,7 @@ export class EventConsumer {
   }
 
   private async sendDeadLetters(deadLetters: DeadLetter[]): Promise<void> {
-    this.producer ??= new Producer({
-      ...kafkaConnection(this.settings, 'dead-letters'),
-      serializers: stringSerializers,
-      idempotent: true,
-      acks: -1,
-      autocreateTopics: true,
-    });
+    this.producer ??= idempotentProducer(this.settings, 'dead-letters');
     await this.producer.send({
       messages: deadLetters.map((d) => ({
         topic: this.events.deadLetterTopic,
@@ -236,7 +230,7 @@ export class EventConsumer {
     const lag = isDue ? await this.lag().catch(() => null) : null;
     await this.repository
       .consumed(this.events.topic, this.events.group, { consumed, rejected, lag })
-      .catch((error: unknown) => this.report(error));
+      .catch((error: unknown) => this.retryLog.failed(error));
     if (!isDue) return;
     this.log(
       `kafka: consumed ${this.progress.consumed} event(s) from ${this.events.topic} ` +
@@ -259,30 +253,5 @@ export class EventConsumer {
     this.producer = undefined;
     await producer?.close().catch(() => undefined);
     if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.isStopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.stopping.signal.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  private report(error: unknown): void {
-    const message = errorMessage(error);
-    if (message !== this.lastError) {
-      this.log(`kafka: consuming ${this.events.topic} paused (${message}); retrying`);
-    }
-    this.lastError = message;
-  }
-
-  private reportRecovery(): void {
-    if (this.lastError) this.log(`kafka: consuming ${this.events.topic} resumed`);
-    this.lastError = '';
   }
 }

@@ -1,6 +1,8 @@
-// The connection options every Kafka client of the service shares: brokers, client id, TLS and SASL
-// as configured (KAFKA_* in src/config.ts), passed through to @platformatic/kafka.
+// What the service's Kafka clients share: the connection options (brokers, client id, TLS and SASL as
+// configured, KAFKA_* in src/config.ts, passed through to @platformatic/kafka), the producer they
+// write with, and how their retry loops pause and report.
 import fs from 'node:fs';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import type { KafkaSettings } from '../config.js';
 
 export interface KafkaConnection {
@@ -35,3 +37,57 @@ export const errorMessage = (error: unknown): string => {
   const message = error instanceof Error ? error.message : String(error);
   return cause instanceof Error ? `${message} (${cause.message})` : message;
 };
+
+/**
+ * A producer whose every send is acknowledged by all in-sync replicas, and idempotent, so the
+ * client's own retries never write a message twice.
+ */
+export function idempotentProducer(
+  settings: KafkaSettings,
+  role: string,
+): Producer<string, string, string, string> {
+  return new Producer({
+    ...kafkaConnection(settings, role),
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: -1,
+    autocreateTopics: true,
+  });
+}
+
+/** Waits `ms`, less once `stopping` is aborted. */
+export function pause(ms: number, stopping: AbortSignal): Promise<void> {
+  if (stopping.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    stopping.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * The log of a loop that retries while the broker or the database is away: each different error
+ * once, not on every retry, and the recovery once. `doing` names the work: 'publishing to t'.
+ */
+export class RetryLog {
+  private lastError = '';
+
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly doing: string,
+  ) {}
+
+  failed(error: unknown): void {
+    const message = errorMessage(error);
+    if (message !== this.lastError) this.log(`kafka: ${this.doing} paused (${message}); retrying`);
+    this.lastError = message;
+  }
+
+  recovered(): void {
+    if (this.lastError) this.log(`kafka: ${this.doing} resumed`);
+    this.lastError = '';
+  }
+}

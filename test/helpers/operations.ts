@@ -143,6 +143,23 @@ export async function ingest(api: TestApi, events: unknown[]): Promise<IngestRes
   return dataOf(await api.gql<{ ingest: IngestResult }>(INGEST, { events })).ingest;
 }
 
+/** A web signup by an authenticated personal persona that holds `identifiers`. */
+export function signupEvent(
+  id: string,
+  personaKey: string,
+  identifiers: { type: string; value: string }[],
+  occurredAt: string,
+) {
+  return {
+    id,
+    type: 'signup',
+    occurredAt,
+    source: 'web',
+    channel: 'WEB',
+    actor: { persona: { key: personaKey, context: 'PERSONAL' }, identifiers, authenticated: true },
+  };
+}
+
 export async function defineUseCase(api: TestApi, input: Record<string, unknown>): Promise<void> {
   dataOf(await api.gql(DEFINE_USE_CASE, { input }));
 }

@@ -1,7 +1,7 @@
 // Starts a throwaway redis-server on a free loopback port, where the machine has one (Debian:
 // apt-get install redis-server); tests that need it say so and are skipped elsewhere.
 import { spawn, spawnSync } from 'node:child_process';
-import { freePort } from '../../src/graph/embedded.js';
+import { freePort } from '../../src/launcher/java-launcher.js';
 
 export interface TestRedis {
   url: string;

@@ -6,10 +6,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dumpGraph } from '../../bench/graph-dump.js';
+import { dumpStore } from '../../bench/graph-dump.js';
 import { generateLines } from '../../bench/generate.js';
-import { loadConfig, projectRoot } from '../../src/config.js';
-import { openDatabase } from '../../src/graph/database.js';
+import { projectRoot } from '../../src/config.js';
 
 const cli = path.join(projectRoot, 'dist/cli/idgraph.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'idgraph-bulk-'));
@@ -25,16 +24,6 @@ function idgraph(home: string, args: string[], extra: Record<string, string> = {
     timeout: 600_000,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-async function dumpOf(home: string): Promise<string> {
-  const { NEO4J_URI: _external, ...inherited } = process.env;
-  const db = await openDatabase(loadConfig({ ...inherited, NEO4J_HOME: home }), () => {});
-  try {
-    return await dumpGraph(db.graph);
-  } finally {
-    await db.close();
-  }
 }
 
 beforeAll(() => {
@@ -63,8 +52,8 @@ describe('idgraph import --bulk', () => {
     expect(summary(bulk.stdout)).toMatchObject({ lines: 1202, accepted: 1200, duplicates: 1, rejected: 1 });
     expect(fs.readFileSync(`${file}.rejects.jsonl`, 'utf8')).toMatch(/"line":1202/);
 
-    const expected = await dumpOf(stores.transactional);
-    const actual = await dumpOf(stores.bulk);
+    const expected = await dumpStore(stores.transactional);
+    const actual = await dumpStore(stores.bulk);
     expect(expected).toMatch(/^node Persona/m);
     expect(expected).toMatch(/^rel .*-\[HAS_PERSONA/m);
     expect(expected).toMatch(/^change \{"type":"PERSON_GROUPED"/m);

@@ -1,6 +1,14 @@
 // Ingestion through GraphQL: idempotent, loses nothing on bad input, safe under concurrent batches.
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
-import { dataOf, ingest, persona, phoneFor, resolve, defineUseCase } from '../helpers/operations.js';
+import {
+  dataOf,
+  ingest,
+  persona,
+  phoneFor,
+  resolve,
+  defineUseCase,
+  signupEvent,
+} from '../helpers/operations.js';
 
 let api: TestApi;
 const tag = uniqueTag('ingest');
@@ -27,16 +35,8 @@ async function countGraph(scope: string) {
   return row as { identifiers: number; rels: number; events: number };
 }
 
-function signup(id: string, personaKey: string, identifiers: { type: string; value: string }[], second = 0) {
-  return {
-    id,
-    type: 'signup',
-    occurredAt: at(second),
-    source: 'web',
-    channel: 'WEB',
-    actor: { persona: { key: personaKey, context: 'PERSONAL' }, identifiers, authenticated: true },
-  };
-}
+const signup = (id: string, personaKey: string, identifiers: { type: string; value: string }[], second = 0) =>
+  signupEvent(id, personaKey, identifiers, at(second));
 
 describe('ingest', () => {
   it('stores a re-sent batch once: same node and relationship counts', async () => {

@@ -8,6 +8,7 @@ import { maskedValue } from '../../src/access/masking.js';
 import { projectRoot } from '../../src/config.js';
 import { startTestApi, uniqueTag, type TestApi } from '../helpers/api.js';
 import { readTopic, startKafka, type TestKafka, type TopicMessage } from '../helpers/kafka.js';
+import { ingest as ingestEvents, signupEvent } from '../helpers/operations.js';
 
 const tag = uniqueTag('streams');
 const changesTopic = `${tag}.changes`;
@@ -20,37 +21,12 @@ let api: TestApi;
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 9, 0, second)).toISOString();
 
-function signup(id: string, personaKey: string, email: string, second = 0) {
-  return {
-    id,
-    type: 'signup',
-    occurredAt: at(second),
-    source: 'web',
-    channel: 'WEB',
-    actor: {
-      persona: { key: personaKey, context: 'PERSONAL' },
-      identifiers: [{ type: 'email', value: email }],
-      authenticated: true,
-    },
-  };
-}
+const signup = (id: string, personaKey: string, email: string, second = 0) =>
+  signupEvent(id, personaKey, [{ type: 'email', value: email }], at(second));
 
+/** Ingests through the API; every event is accepted. */
 async function ingest(events: unknown[]): Promise<void> {
-  const body = await api.gql<{ ingest: { accepted: number; rejected: unknown[] } }>(
-    /* GraphQL */ `
-      mutation ($events: [EventInput!]!) {
-        ingest(events: $events) {
-          accepted
-          rejected {
-            message
-          }
-        }
-      }
-    `,
-    { events },
-  );
-  expect(body.errors).toBeUndefined();
-  expect(body.data?.ingest.rejected).toEqual([]);
+  expect((await ingestEvents(api, events)).rejected).toEqual([]);
 }
 
 async function latestCursor(): Promise<number> {
