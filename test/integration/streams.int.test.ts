@@ -149,7 +149,9 @@ beforeAll(async () => {
     KAFKA_CHANGES_FROM: 'latest',
     KAFKA_LEASE_MS: '6000',
   });
-  // The topic begins where the publisher first took it: changes made before that are not on it.
+  // The topic begins where the publisher first took it: changes made before that are not on it. On
+  // an empty database (this file alone) the publisher has no cursor until a first change exists.
+  await ingest([signup(`${tag}-first`, `${tag}:first`, `first@${tag}.example`)]);
   await waitFor('the publisher to take its topic', async () =>
     (await streams()).changes?.cursor ? true : undefined,
   );
