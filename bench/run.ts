@@ -1,4 +1,4 @@
-// `npm run bench -- --size 10k|100k|1m`: the whole performance picture in one run on one embedded
+// `npm run bench -- --size 10k|100k|1m [--no-bulk]`: the whole performance picture in one run on one embedded
 // Neo4j, every figure beside its floor (the same work as hand-written Cypher over the driver) as a
 // ratio. Writes bench/results/<date>.json and bench/results/<date>.md.
 //
@@ -40,6 +40,7 @@ import {
   floorText,
   openBenchDatabase,
 } from './harness.js';
+import { bulkImportMarkdown, measureBulkImport, type BulkImportFigures } from './import-bulk.js';
 import { benchNestedShapes, nestedShapesMarkdown, type ShapeFigures } from './nested-shapes.js';
 import { startPeer } from './peer.js';
 import { benchResolveMany, resolveManyMarkdown, resolveManyResult } from './resolve-many.js';
@@ -328,6 +329,11 @@ async function main() {
     });
     loadAvg.push(os.loadavg());
 
+    // 7. A first load both ways: `idgraph import` against `idgraph import --bulk`, each into a new
+    // store of its own, the graphs compared (bench/import-bulk.ts). --no-bulk leaves it out.
+    const bulkImport = process.argv.includes('--no-bulk') ? null : await measureBulkImport(size);
+    loadAvg.push(os.loadavg());
+
     const ratio = (a: number, b: number) => round(a / b, 2);
     const apiPerSecond = Math.round(size / (apiIngestMs / 1000));
     const importPerSecond = Math.round(size / (importMs / 1000));
@@ -381,6 +387,7 @@ async function main() {
         typenameOnly: trivial,
       },
       nestedShapes,
+      bulkImport,
       growth,
       scoring,
       supernode: {
@@ -448,6 +455,7 @@ function markdown(r: object): string {
       typenameOnly: Record<'ours' | 'peer', Latency>;
     };
     nestedShapes: Record<string, ShapeFigures>;
+    bulkImport: BulkImportFigures | null;
     growth: Record<string, Latency>;
     scoring: {
       personas: number;
@@ -513,6 +521,13 @@ function markdown(r: object): string {
     `Database round trips per nested request: ours ${f(x.nested.roundTrips.ours)}, peer ${x.nested.roundTrips.peer}, floor ${x.nested.roundTrips.floor}.`,
     '',
     ...nestedShapesMarkdown(x.nestedShapes, 20),
+    ...(x.bulkImport
+      ? [
+          `## A first load: \`idgraph import\` and \`import --bulk\` (${x.bulkImport.events} events, each into a new store, starts included)`,
+          '',
+          ...bulkImportMarkdown(x.bulkImport),
+        ]
+      : []),
     '## Scoring run (computeScores over everything loaded)',
     '',
     `${x.scoring.personas} personas scored in ${x.scoring.seconds} s (${x.scoring.personasPerSecond}/s), ${x.scoring.changed} changed; Neo4j peak RSS ${f(x.scoring.neo4jPeakRssMiB)} MiB. Resolves served one at a time meanwhile: ${x.scoring.readsDuring.calls}, median ${x.scoring.readsDuring.medianMs} ms and p99 ${x.scoring.readsDuring.p99Ms} ms during against ${x.scoring.readsBefore.medianMs} / ${x.scoring.readsBefore.p99Ms} ms before (p99 ${x.scoring.p99RatioDuring}×).`,
