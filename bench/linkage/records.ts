@@ -73,8 +73,10 @@ export function eventOf(x: LinkageRecord) {
  */
 export const matchingModel = {
   fields: [
-    { name: 'given_name', fact: 'given_name', comparator: 'JARO_WINKLER' },
-    { name: 'surname', fact: 'surname', comparator: 'JARO_WINKLER' },
+    // A record may hold the surname as given name and the given name as surname: each name is also
+    // compared with the other one (level crossed), and [given_name, surname, …] keys them unordered.
+    { name: 'given_name', fact: 'given_name', comparator: 'JARO_WINKLER', crossWith: 'surname' },
+    { name: 'surname', fact: 'surname', comparator: 'JARO_WINKLER', crossWith: 'given_name' },
     { name: 'date_of_birth', fact: 'date_of_birth', comparator: 'DATE' },
     { name: 'street', fact: 'street', comparator: 'JARO_WINKLER' },
     { name: 'suburb', fact: 'suburb', comparator: 'JARO_WINKLER' },

@@ -888,6 +888,8 @@ export type MatchField = {
   __typename?: 'MatchField';
   /** How values are compared. */
   comparator: Comparator;
+  /** The field whose values this one is also compared with (level `crossed`), if any. */
+  crossWith?: Maybe<Scalars['String']['output']>;
   /** The fact key it compares, if a fact. */
   fact?: Maybe<Scalars['String']['output']>;
   /** The identifier type it compares, if identifiers. */
@@ -902,6 +904,13 @@ export type MatchField = {
 export type MatchFieldInput = {
   /** How two values are compared, and so which levels there are. */
   comparator: Comparator;
+  /**
+   * Another field of the same comparator whose values a record may hold in this one's place (given name
+   * and surname swapped). This field then has the level `crossed`: its values do not agree with the other
+   * persona's, but agree (exact or close) with the other persona's values of that field. A blocking rule
+   * naming both fields keys their two values unordered.
+   */
+  crossWith?: InputMaybe<Scalars['String']['input']>;
   /** Compare the personas' facts of this key. */
   fact?: InputMaybe<Scalars['String']['input']>;
   /** Compare the personas' identifiers of this type. */
@@ -913,7 +922,7 @@ export type MatchFieldInput = {
 /** A level of agreement of a field, and what it weighs. */
 export type MatchLevel = {
   __typename?: 'MatchLevel';
-  /** exact, close, further, else or null (a value missing on either side). */
+  /** exact, close, crossed (a field with crossWith), further, else or null (a value missing on either side). */
   label: Scalars['String']['output'];
   /** The probability of this level among pairs that are one person (null before training). */
   m?: Maybe<Scalars['Float']['output']>;
@@ -2848,6 +2857,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type MatchFieldResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['MatchField'] = ResolversParentTypes['MatchField']> = ResolversObject<{
   comparator?: Resolver<ResolversTypes['Comparator'], ParentType, ContextType>;
+  crossWith?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fact?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   identifierType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   levels?: Resolver<Array<ResolversTypes['MatchLevel']>, ParentType, ContextType>;

@@ -13,7 +13,24 @@ export interface BlockingKey {
   rule: number;
 }
 
-/** The blocking keys of one persona under every rule (none for a rule whose field it lacks). */
+/** Positions in a rule of two fields that cross with each other: their values key unordered. */
+function crossedPositions(definition: MatchingDefinition, rule: string[]): [number, number][] {
+  const crossesWith = (x: string, y: string) =>
+    definition.fields.some((f) => f.name === x && f.crossWith === y);
+  const positions: [number, number][] = [];
+  rule.forEach((x, i) =>
+    rule.forEach((y, j) => {
+      if (i < j && (crossesWith(x, y) || crossesWith(y, x))) positions.push([i, j]);
+    }),
+  );
+  return positions;
+}
+
+/**
+ * The blocking keys of one persona under every rule (none for a rule whose field it lacks). Where a
+ * rule names two fields that cross, the key holds their two values in sorted order, so that a record
+ * with given name and surname swapped meets the records it was copied from.
+ */
 export function blockingKeys(definition: MatchingDefinition, persona: PersonaValues): BlockingKey[] {
   const keys: BlockingKey[] = [];
   definition.blocking.forEach((rule, r) => {
@@ -25,11 +42,17 @@ export function blockingKeys(definition: MatchingDefinition, persona: PersonaVal
         .flatMap((combination) => values.map((v) => [...combination, v]))
         .slice(0, maxKeysPerRule);
     }
+    const crossed = crossedPositions(definition, rule);
+    const hashes = new Set<string>();
     for (const combination of combinations) {
       if (combination.length === 0) continue;
-      const hash = createHash('sha256').update(JSON.stringify(combination)).digest('base64url');
-      keys.push({ key: `${r}:${hash}`, rule: r });
+      for (const [i, j] of crossed) {
+        if (combination[i]! > combination[j]!)
+          [combination[i], combination[j]] = [combination[j]!, combination[i]!];
+      }
+      hashes.add(createHash('sha256').update(JSON.stringify(combination)).digest('base64url'));
     }
+    for (const hash of hashes) keys.push({ key: `${r}:${hash}`, rule: r });
   });
   return keys;
 }

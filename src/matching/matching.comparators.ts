@@ -1,6 +1,6 @@
 // How two values of a field compare: each comparator's level for a pair of values, and the best
 // level over every pair of a field's values (a persona may hold several identifiers of a type).
-import { type ComparatorName, levelsOf } from './matching.model.js';
+import { type ComparatorName, levelsOf, levelsOfField } from './matching.model.js';
 
 /** Values compare and block case- and spacing-insensitively. */
 export const normalizeValue = (value: string) => value.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -100,24 +100,52 @@ export function levelOfValues(comparator: ComparatorName, a: string, b: string):
 
 /** A field of a pair compared: the best level over every pair of values, and the values that reached it. */
 export interface FieldOutcome {
-  /** Index into levelsOf[comparator]. */
+  /** Index into the field's levels (levelsOfField). */
   level: number;
   left: string | null;
   right: string | null;
 }
 
-export function compareField(comparator: ComparatorName, left: string[], right: string[]): FieldOutcome {
+/** The best of the comparator's levels over every pair of values (both sides non-empty). */
+function bestOf(comparator: ComparatorName, left: string[], right: string[]) {
   const levels = levelsOf[comparator];
-  if (left.length === 0 || right.length === 0) {
-    return { level: levels.length - 1, left: left[0] ?? null, right: right[0] ?? null };
-  }
-  let best: FieldOutcome = { level: levels.length, left: null, right: null };
+  let best = { rank: levels.length, label: 'else', left: left[0]!, right: right[0]! };
   for (const a of left) {
     for (const b of right) {
-      const level = levels.indexOf(levelOfValues(comparator, normalizeValue(a), normalizeValue(b)));
-      if (level < best.level) best = { level, left: a, right: b };
-      if (level === 0) return best;
+      const label = levelOfValues(comparator, normalizeValue(a), normalizeValue(b));
+      const rank = levels.indexOf(label);
+      if (rank < best.rank) best = { rank, label, left: a, right: b };
+      if (rank === 0) return best;
     }
   }
   return best;
+}
+
+/** The levels that count as agreement, where a crossed comparison must reach one. */
+const agrees = (label: string) => label === 'exact' || label === 'close';
+
+/**
+ * A field of a pair compared. With `crossed` (the values of the field this one crosses with, on each
+ * side), a pair whose own values do not agree but whose values agree across the two fields (one side's
+ * given name is the other's surname) reaches the level `crossed`, with the values that crossed.
+ */
+export function compareField(
+  comparator: ComparatorName,
+  left: string[],
+  right: string[],
+  crossed?: { left: string[]; right: string[] },
+): FieldOutcome {
+  const levels = levelsOfField({ comparator, crossWith: crossed ? 'crossed' : null });
+  if (left.length === 0 || right.length === 0) {
+    return { level: levels.length - 1, left: left[0] ?? null, right: right[0] ?? null };
+  }
+  const direct = bestOf(comparator, left, right);
+  if (crossed && !agrees(direct.label)) {
+    const across = [
+      crossed.right.length ? bestOf(comparator, left, crossed.right) : null,
+      crossed.left.length ? bestOf(comparator, crossed.left, right) : null,
+    ].find((outcome) => outcome !== null && agrees(outcome.label));
+    if (across) return { level: levels.indexOf('crossed'), left: across.left, right: across.right };
+  }
+  return { level: levels.indexOf(direct.label), left: direct.left, right: direct.right };
 }

@@ -3,7 +3,7 @@
 // same EM, term frequencies of common values, and the score of a pair with every comparison's weight.
 import { compareField, normalizeValue } from './matching.comparators.js';
 import {
-  levelsOf,
+  levelsOfField,
   type FieldComparisonModel,
   type FieldParameters,
   type MatchingDefinition,
@@ -36,12 +36,20 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Field `f` of a pair compared, across with the field it crosses with if it names one. */
+function compareOf(definition: MatchingDefinition, f: number, a: PersonaValues, b: PersonaValues) {
+  const field = definition.fields[f]!;
+  const other = field.crossWith ? definition.fields.findIndex((x) => x.name === field.crossWith) : -1;
+  const crossed = other < 0 ? undefined : { left: a.values[other]!, right: b.values[other]! };
+  return compareField(field.comparator, a.values[f]!, b.values[f]!, crossed);
+}
+
 export function vectorOf(definition: MatchingDefinition, a: PersonaValues, b: PersonaValues): Vector {
-  return definition.fields.map((f, n) => compareField(f.comparator, a.values[n]!, b.values[n]!).level);
+  return definition.fields.map((_, f) => compareOf(definition, f, a, b).level);
 }
 
 const nonNullLevels = (definition: MatchingDefinition, field: number) =>
-  levelsOf[definition.fields[field]!.comparator].length - 1;
+  levelsOfField(definition.fields[field]!).length - 1;
 
 /**
  * u per field and level: the share of each level among random pairs of personas (every pair when
@@ -259,13 +267,13 @@ export function scorePair(
   b: PersonaValues,
 ): ScoredPair {
   const comparisons: FieldComparisonModel[] = definition.fields.map((field, f) => {
-    const outcome = compareField(field.comparator, a.values[f]!, b.values[f]!);
+    const outcome = compareOf(definition, f, a, b);
     return {
       field: field.name,
       identifierType: field.identifierType,
       left: outcome.left,
       right: outcome.right,
-      level: levelsOf[field.comparator][outcome.level]!,
+      level: levelsOfField(field)[outcome.level]!,
       weight: levelWeight(trained.fields[f]!, outcome.level, outcome.left),
     };
   });
@@ -278,7 +286,8 @@ export function viewOf(state: MatchingState): MatchingView {
   return {
     fields: state.fields.map((field, f) => ({
       ...field,
-      levels: levelsOf[field.comparator].map((label, l) => {
+      crossWith: field.crossWith ?? null,
+      levels: levelsOfField(field).map((label, l) => {
         const parameters = state.trained?.fields[f];
         if (!parameters) return { label, m: null, u: null, weight: null };
         if (l >= parameters.u.length) return { label, m: null, u: null, weight: 0 };

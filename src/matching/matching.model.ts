@@ -15,6 +15,25 @@ export interface MatchFieldDefinition {
   fact: string | null;
   identifierType: string | null;
   comparator: ComparatorName;
+  /**
+   * Another field whose values a record may hold in this one's place (given name and surname
+   * swapped): this field then has the level `crossed`, and a blocking rule naming both fields keys
+   * their two values unordered. Absent in models defined before it existed.
+   */
+  crossWith?: string | null;
+}
+
+/**
+ * A field's levels: its comparator's, with `crossed` after the levels that count as agreement (exact,
+ * and close where there is one) when the field crosses with another.
+ */
+export function levelsOfField(
+  field: Pick<MatchFieldDefinition, 'comparator' | 'crossWith'>,
+): readonly string[] {
+  const levels = levelsOf[field.comparator];
+  if (!field.crossWith) return levels;
+  const at = levels.indexOf('close') + 1 || 1;
+  return [...levels.slice(0, at), 'crossed', ...levels.slice(at)];
 }
 
 /** What defineMatching stores: the fields, the blocking rules (field names), the threshold. */
@@ -53,6 +72,7 @@ export interface MatchingView {
     fact: string | null;
     identifierType: string | null;
     comparator: ComparatorName;
+    crossWith: string | null;
     levels: { label: string; m: number | null; u: number | null; weight: number | null }[];
   }[];
   blocking: string[][];

@@ -19,6 +19,7 @@ const definitionSchema = z.object({
       fact: z.string().nullable(),
       identifierType: z.string().nullable(),
       comparator,
+      crossWith: z.string().nullish(),
     }),
   ),
   blocking: z.array(z.array(z.string())),

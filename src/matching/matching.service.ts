@@ -57,8 +57,23 @@ export function validateMatching(input: MatchingInput): MatchingDefinition {
         field: 'fields',
       });
     }
-    return { name: f.name, fact, identifierType, comparator: f.comparator };
+    return { name: f.name, fact, identifierType, comparator: f.comparator, crossWith: f.crossWith ?? null };
   });
+  for (const field of fields.filter((f) => f.crossWith !== null)) {
+    const other = fields.find((f) => f.name === field.crossWith);
+    // Values compared across must be comparable, and an identifier shown where a fact was would escape masking.
+    if (
+      !other ||
+      other === field ||
+      other.comparator !== field.comparator ||
+      (other.fact === null) !== (field.fact === null)
+    ) {
+      throw badUserInput(
+        `Field "${field.name}": crossWith must name another field of the same comparator, facts with facts and identifiers with identifiers`,
+        { field: 'fields' },
+      );
+    }
+  }
   if (input.blocking.length === 0)
     throw badUserInput('Give at least one blocking rule', { field: 'blocking' });
   for (const rule of input.blocking) {

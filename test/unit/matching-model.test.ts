@@ -16,7 +16,11 @@ import {
   train,
   viewOf,
 } from '../../src/matching/matching.fellegi-sunter.js';
-import type { MatchingDefinition, PersonaValues } from '../../src/matching/matching.model.js';
+import {
+  levelsOfField,
+  type MatchingDefinition,
+  type PersonaValues,
+} from '../../src/matching/matching.model.js';
 
 describe('comparators', () => {
   it('gives the textbook Jaro-Winkler similarities', () => {
@@ -57,6 +61,44 @@ describe('comparators', () => {
       right: 'c-1043',
     });
     expect(compareField('EXACT', [], ['x'])).toEqual({ level: 2, left: null, right: 'x' });
+  });
+
+  it('gives a field that crosses with another the level crossed, after the levels that agree', () => {
+    expect(levelsOfField({ comparator: 'JARO_WINKLER', crossWith: 'last' })).toEqual([
+      'exact',
+      'close',
+      'crossed',
+      'further',
+      'else',
+      'null',
+    ]);
+    expect(levelsOfField({ comparator: 'EXACT', crossWith: 'last' })).toEqual([
+      'exact',
+      'crossed',
+      'else',
+      'null',
+    ]);
+    expect(levelsOfField({ comparator: 'EXACT', crossWith: null })).toEqual(['exact', 'else', 'null']);
+  });
+
+  it('calls names crossed when one side’s given name is the other’s surname, or close to it', () => {
+    // Given names James / Smith, surnames Smith / James: the given name of one is the other's surname.
+    expect(compareField('JARO_WINKLER', ['James'], ['Smith'], { left: ['Smith'], right: ['James'] })).toEqual(
+      {
+        level: 2,
+        left: 'James',
+        right: 'James',
+      },
+    );
+    expect(compareField('JARO_WINKLER', ['Smith'], ['Jmaes'], { left: ['James'], right: ['Smyth'] })).toEqual(
+      { level: 2, left: 'James', right: 'Jmaes' },
+    );
+    // Agreeing values stay exact or close; values that agree with nothing are else.
+    expect(compareField('JARO_WINKLER', ['anna'], ['anna'], { left: ['x'], right: ['anna'] }).level).toBe(0);
+    expect(compareField('JARO_WINKLER', ['anna'], ['bob'], { left: ['carl'], right: ['dora'] }).level).toBe(
+      4,
+    );
+    expect(compareField('JARO_WINKLER', [], ['bob'], { left: ['bob'], right: ['x'] }).level).toBe(5);
   });
 });
 
@@ -116,6 +158,23 @@ describe('blocking keys', () => {
     expect(aDob!.rule).toBe(1);
     expect(aLast!.key).not.toContain('schmidt');
   });
+
+  it('keys the values of two fields that cross unordered, so that swapped names meet', () => {
+    const crossing: MatchingDefinition = {
+      ...definition,
+      fields: definition.fields.map((f, n) => (n < 2 ? { ...f, crossWith: n === 0 ? 'last' : 'first' } : f)),
+      blocking: [['first', 'last', 'dob'], ['dob']],
+    };
+    const a = { id: 'a', personId: null, values: [['Anna'], ['Schmidt'], ['1980-03-04'], []] };
+    const swapped = { id: 'b', personId: null, values: [['schmidt'], ['anna'], ['1980-03-04'], []] };
+    const other = { id: 'c', personId: null, values: [['Anna'], ['Smith'], ['1980-03-04'], []] };
+    expect(blockingKeys(crossing, swapped)).toEqual(blockingKeys(crossing, a));
+    expect(blockingKeys(crossing, other)[0]).not.toEqual(blockingKeys(crossing, a)[0]);
+    // Without crossWith the order counts.
+    expect(blockingKeys({ ...crossing, fields: definition.fields }, swapped)[0]).not.toEqual(
+      blockingKeys({ ...crossing, fields: definition.fields }, a)[0],
+    );
+  });
 });
 
 describe('a Fellegi–Sunter model trained without labels', () => {
@@ -162,6 +221,68 @@ describe('a Fellegi–Sunter model trained without labels', () => {
       u: null,
       weight: null,
     });
+  });
+});
+
+describe('names that cross', () => {
+  const crossing: MatchingDefinition = {
+    ...definition,
+    fields: definition.fields.map((f, n) => (n < 2 ? { ...f, crossWith: n === 0 ? 'last' : 'first' } : f)),
+    blocking: [['first', 'last'], ['dob']],
+  };
+  // The world's twins, and a copy of every fifth person with given name and surname swapped.
+  const personas = world().flatMap((p, n) =>
+    n % 5 === 0 && !p.id.endsWith('-again')
+      ? [p, { ...p, id: `${p.id}-swapped`, values: [p.values[1]!, p.values[0]!, ...p.values.slice(2)] }]
+      : [p],
+  );
+  const byKey = new Map<string, { rule: number; members: string[] }>();
+  for (const persona of personas) {
+    for (const { key, rule } of blockingKeys(crossing, persona)) {
+      const block = byKey.get(key) ?? { rule, members: [] };
+      block.members.push(persona.id);
+      byKey.set(key, block);
+    }
+  }
+  const index = new Map(personas.map((p, n) => [p.id, n]));
+  const pairs = pairsOfBlocks(2, [...byKey.values()]);
+  const trained = train(
+    crossing,
+    personas,
+    pairs.map((rule) => rule.map(([a, b]) => [index.get(a)!, index.get(b)!] as [number, number])),
+    { samplePairs: 20_000, seed: 1, now: 'now' },
+  );
+
+  it('learns crossed names as a level of their own, and finds the swapped copies', () => {
+    const first = viewOf({ ...crossing, trained }).fields[0]!;
+    expect(first.crossWith).toBe('last');
+    expect(first.levels.map((l) => l.label)).toEqual([
+      'exact',
+      'close',
+      'crossed',
+      'further',
+      'else',
+      'null',
+    ]);
+    expect(first.levels[2]!.weight).toBeGreaterThan(5);
+    const swapped = personas.find((p) => p.id.endsWith('-swapped'))!;
+    const original = personas.find((p) => `${p.id}-swapped` === swapped.id)!;
+    const pair = scorePair(crossing, trained, original, swapped);
+    expect(pair.comparisons.map((c) => c.level)).toEqual(['crossed', 'crossed', 'exact', 'exact']);
+    expect(pair.comparisons[0]).toMatchObject({ left: original.values[0]![0], right: swapped.values[1]![0] });
+    expect(pair.probability).toBeGreaterThan(0.99);
+  });
+
+  it('adds up every candidate pair’s comparisons to its match weight', () => {
+    const scored = [...new Set(pairs.flat().map(([a, b]) => `${a}|${b}`))].map((key) => {
+      const [a, b] = key.split('|');
+      return scorePair(crossing, trained, personas[index.get(a!)!]!, personas[index.get(b!)!]!);
+    });
+    expect(scored.length).toBeGreaterThan(100);
+    for (const pair of scored) {
+      const sum = pair.comparisons.reduce((s, c) => s + c.weight, priorWeight(trained.prior));
+      expect(pair.matchWeight).toBeCloseTo(sum, 10);
+    }
   });
 });
 
