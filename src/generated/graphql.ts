@@ -719,7 +719,7 @@ export type FieldComparison = {
   level: Scalars['String']['output'];
   /** The second persona's value (identifier values masked without the pii role). */
   right?: Maybe<Scalars['String']['output']>;
-  /** Its weight (log2(m / u), term-frequency adjusted for common exact values; 0 for null). */
+  /** Its weight (log2(m / u), term-frequency adjusted for common values at exact, close and crossed; 0 for null). */
   weight: Scalars['Float']['output'];
 };
 
@@ -907,8 +907,9 @@ export type MatchFieldInput = {
   /**
    * Another field of the same comparator whose values a record may hold in this one's place (given name
    * and surname swapped). This field then has the level `crossed`: its values do not agree with the other
-   * persona's, but agree (exact or close) with the other persona's values of that field. A blocking rule
-   * naming both fields keys their two values unordered.
+   * persona's, but agree (exact or close) across both ways, this field's with the other's of that field and
+   * that field's with the other's of this one. Declared on one of the two fields (a swap counts once). A
+   * blocking rule naming both fields keys their two values unordered.
    */
   crossWith?: InputMaybe<Scalars['String']['input']>;
   /** Compare the personas' facts of this key. */

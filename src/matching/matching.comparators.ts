@@ -126,8 +126,10 @@ const agrees = (label: string) => label === 'exact' || label === 'close';
 
 /**
  * A field of a pair compared. With `crossed` (the values of the field this one crosses with, on each
- * side), a pair whose own values do not agree but whose values agree across the two fields (one side's
- * given name is the other's surname) reaches the level `crossed`, with the values that crossed.
+ * side), a pair whose own values do not agree but whose values agree across the two fields both ways
+ * (one side's given name is the other's surname, and its surname the other's given name: swapped)
+ * reaches the level `crossed`, with this field's value on the left and the other field's on the right.
+ * One way alone is no swap: a given name that is another's surname (William, Williams) is common.
  */
 export function compareField(
   comparator: ComparatorName,
@@ -140,12 +142,11 @@ export function compareField(
     return { level: levels.length - 1, left: left[0] ?? null, right: right[0] ?? null };
   }
   const direct = bestOf(comparator, left, right);
-  if (crossed && !agrees(direct.label)) {
-    const across = [
-      crossed.right.length ? bestOf(comparator, left, crossed.right) : null,
-      crossed.left.length ? bestOf(comparator, crossed.left, right) : null,
-    ].find((outcome) => outcome !== null && agrees(outcome.label));
-    if (across) return { level: levels.indexOf('crossed'), left: across.left, right: across.right };
+  if (crossed && !agrees(direct.label) && crossed.left.length > 0 && crossed.right.length > 0) {
+    const across = bestOf(comparator, left, crossed.right);
+    if (agrees(across.label) && agrees(bestOf(comparator, crossed.left, right).label)) {
+      return { level: levels.indexOf('crossed'), left: across.left, right: across.right };
+    }
   }
   return { level: levels.indexOf(direct.label), left: direct.left, right: direct.right };
 }

@@ -250,11 +250,29 @@ export function train(
   return { trainedAt: options.now, prior, fields };
 }
 
-/** A level's weight: log2(m/u), with the value's frequency for u on a common exact value; 0 for null. */
-function levelWeight(parameters: FieldParameters, level: number, value: string | null): number {
+/**
+ * A level's weight: log2(m/u); 0 for null. Term frequencies: an exact agreement on a common value takes
+ * the value's frequency for u; a near agreement (close, crossed) on one takes u scaled by how much more
+ * common than average the value is (the more frequent of the two), since a typo of a common name is
+ * as likely to be met by chance as the name is: otherwise `close` would outweigh `exact` for it.
+ */
+function levelWeight(
+  parameters: FieldParameters,
+  label: string,
+  level: number,
+  left: string | null,
+  right: string | null,
+): number {
   if (level >= parameters.u.length) return 0;
-  const frequency = level === 0 && value !== null ? parameters.frequencies[normalizeValue(value)] : undefined;
-  return Math.log2(parameters.m[level]! / (frequency ?? parameters.u[level]!));
+  const [m, u] = [parameters.m[level]!, parameters.u[level]!];
+  const frequencyOf = (value: string | null) =>
+    value === null ? undefined : parameters.frequencies[normalizeValue(value)];
+  if (level === 0) return Math.log2(m / (frequencyOf(left) ?? u));
+  if (label === 'close' || label === 'crossed') {
+    const frequency = Math.max(frequencyOf(left) ?? 0, frequencyOf(right) ?? 0);
+    if (frequency > parameters.u[0]!) return Math.log2(m / ((u * frequency) / parameters.u[0]!));
+  }
+  return Math.log2(m / u);
 }
 
 export const priorWeight = (prior: number) => Math.log2(prior / (1 - prior));
@@ -274,7 +292,13 @@ export function scorePair(
       left: outcome.left,
       right: outcome.right,
       level: levelsOfField(field)[outcome.level]!,
-      weight: levelWeight(trained.fields[f]!, outcome.level, outcome.left),
+      weight: levelWeight(
+        trained.fields[f]!,
+        levelsOfField(field)[outcome.level]!,
+        outcome.level,
+        outcome.left,
+        outcome.right,
+      ),
     };
   });
   const matchWeight = comparisons.reduce((sum, c) => sum + c.weight, priorWeight(trained.prior));

@@ -17,8 +17,9 @@ export interface MatchFieldDefinition {
   comparator: ComparatorName;
   /**
    * Another field whose values a record may hold in this one's place (given name and surname
-   * swapped): this field then has the level `crossed`, and a blocking rule naming both fields keys
-   * their two values unordered. Absent in models defined before it existed.
+   * swapped): this field then has the level `crossed` (the other field keeps its own levels: a swap is
+   * counted once), and a blocking rule naming both fields keys their two values unordered. Absent in
+   * models defined before it existed.
    */
   crossWith?: string | null;
 }
@@ -49,7 +50,8 @@ export interface FieldParameters {
   u: number[];
   /**
    * Term frequencies of the field's common values (normalized value → share of personas holding it):
-   * an exact agreement on one of them weighs log2(m_exact / frequency) instead of log2(m_exact / u_exact).
+   * an exact agreement on one of them weighs log2(m_exact / frequency) instead of log2(m_exact / u_exact),
+   * a close or crossed one log2(m / (u × frequency / u_exact)).
    */
   frequencies: Record<string, number>;
 }

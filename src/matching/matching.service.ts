@@ -73,6 +73,12 @@ export function validateMatching(input: MatchingInput): MatchingDefinition {
         { field: 'fields' },
       );
     }
+    // A swap is one event: declared on both fields it would be counted twice.
+    if (other.crossWith === field.name && fields.indexOf(other) > fields.indexOf(field)) {
+      throw badUserInput(`Fields "${field.name}" and "${other.name}": declare crossWith on one of them`, {
+        field: 'fields',
+      });
+    }
   }
   if (input.blocking.length === 0)
     throw badUserInput('Give at least one blocking rule', { field: 'blocking' });

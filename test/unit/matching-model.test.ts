@@ -16,6 +16,7 @@ import {
   train,
   viewOf,
 } from '../../src/matching/matching.fellegi-sunter.js';
+import { validateMatching } from '../../src/matching/matching.service.js';
 import {
   levelsOfField,
   type MatchingDefinition,
@@ -81,23 +82,24 @@ describe('comparators', () => {
     expect(levelsOfField({ comparator: 'EXACT', crossWith: null })).toEqual(['exact', 'else', 'null']);
   });
 
-  it('calls names crossed when one side’s given name is the other’s surname, or close to it', () => {
-    // Given names James / Smith, surnames Smith / James: the given name of one is the other's surname.
-    expect(compareField('JARO_WINKLER', ['James'], ['Smith'], { left: ['Smith'], right: ['James'] })).toEqual(
+  it('calls names crossed when they agree across both ways (swapped), never one way alone', () => {
+    // James Smith against Smith James: the given name of each is the surname of the other.
+    const swapped = compareField('JARO_WINKLER', ['James'], ['Smith'], { left: ['Smith'], right: ['James'] });
+    expect(swapped).toEqual({ level: 2, left: 'James', right: 'James' });
+    // Swapped with a typo: across, close counts as agreement.
+    expect(compareField('JARO_WINKLER', ['James'], ['Smith'], { left: ['Smith'], right: ['Jmaes'] })).toEqual(
       {
         level: 2,
         left: 'James',
-        right: 'James',
+        right: 'Jmaes',
       },
     );
-    expect(compareField('JARO_WINKLER', ['Smith'], ['Jmaes'], { left: ['James'], right: ['Smyth'] })).toEqual(
-      { level: 2, left: 'James', right: 'Jmaes' },
-    );
-    // Agreeing values stay exact or close; values that agree with nothing are else.
+    // William Bradson against Keith Williams: one way only, no swap.
+    expect(
+      compareField('JARO_WINKLER', ['William'], ['Keith'], { left: ['Bradson'], right: ['Williams'] }).level,
+    ).toBe(4);
+    // Agreeing values stay exact; a missing value is null.
     expect(compareField('JARO_WINKLER', ['anna'], ['anna'], { left: ['x'], right: ['anna'] }).level).toBe(0);
-    expect(compareField('JARO_WINKLER', ['anna'], ['bob'], { left: ['carl'], right: ['dora'] }).level).toBe(
-      4,
-    );
     expect(compareField('JARO_WINKLER', [], ['bob'], { left: ['bob'], right: ['x'] }).level).toBe(5);
   });
 });
@@ -162,7 +164,7 @@ describe('blocking keys', () => {
   it('keys the values of two fields that cross unordered, so that swapped names meet', () => {
     const crossing: MatchingDefinition = {
       ...definition,
-      fields: definition.fields.map((f, n) => (n < 2 ? { ...f, crossWith: n === 0 ? 'last' : 'first' } : f)),
+      fields: definition.fields.map((f, n) => (n === 0 ? { ...f, crossWith: 'last' } : f)),
       blocking: [['first', 'last', 'dob'], ['dob']],
     };
     const a = { id: 'a', personId: null, values: [['Anna'], ['Schmidt'], ['1980-03-04'], []] };
@@ -227,7 +229,7 @@ describe('a Fellegi–Sunter model trained without labels', () => {
 describe('names that cross', () => {
   const crossing: MatchingDefinition = {
     ...definition,
-    fields: definition.fields.map((f, n) => (n < 2 ? { ...f, crossWith: n === 0 ? 'last' : 'first' } : f)),
+    fields: definition.fields.map((f, n) => (n === 0 ? { ...f, crossWith: 'last' } : f)),
     blocking: [['first', 'last'], ['dob']],
   };
   // The world's twins, and a copy of every fifth person with given name and surname swapped.
@@ -268,7 +270,8 @@ describe('names that cross', () => {
     const swapped = personas.find((p) => p.id.endsWith('-swapped'))!;
     const original = personas.find((p) => `${p.id}-swapped` === swapped.id)!;
     const pair = scorePair(crossing, trained, original, swapped);
-    expect(pair.comparisons.map((c) => c.level)).toEqual(['crossed', 'crossed', 'exact', 'exact']);
+    // The swap counts once, on the field that declares it; the surname compares as it is.
+    expect(pair.comparisons.map((c) => c.level)).toEqual(['crossed', 'else', 'exact', 'exact']);
     expect(pair.comparisons[0]).toMatchObject({ left: original.values[0]![0], right: swapped.values[1]![0] });
     expect(pair.probability).toBeGreaterThan(0.99);
   });
@@ -282,6 +285,36 @@ describe('names that cross', () => {
     for (const pair of scored) {
       const sum = pair.comparisons.reduce((s, c) => s + c.weight, priorWeight(trained.prior));
       expect(pair.matchWeight).toBeCloseTo(sum, 10);
+    }
+  });
+});
+
+describe('defineMatching’s checks of crossWith', () => {
+  const input = (crossWith: Record<string, string>) => ({
+    fields: [
+      { name: 'first', fact: 'first', comparator: 'JARO_WINKLER' as const, crossWith: crossWith.first },
+      { name: 'last', fact: 'last', comparator: 'JARO_WINKLER' as const, crossWith: crossWith.last },
+      { name: 'dob', fact: 'dob', comparator: 'DATE' as const, crossWith: crossWith.dob },
+    ],
+    blocking: [['first', 'last']],
+  });
+
+  it('keeps a crossing of two fields of one comparator, declared on one of them', () => {
+    expect(validateMatching(input({ first: 'last' })).fields.map((f) => f.crossWith)).toEqual([
+      'last',
+      null,
+      null,
+    ]);
+  });
+
+  it('refuses a crossing with an unknown field, another comparator, itself, or declared on both', () => {
+    for (const crossing of [
+      { first: 'middle' },
+      { first: 'dob' },
+      { first: 'first' },
+      { first: 'last', last: 'first' },
+    ]) {
+      expect(() => validateMatching(input(crossing))).toThrow(/crossWith/);
     }
   });
 });
@@ -301,6 +334,23 @@ describe('term frequencies', () => {
     const common = scorePair(definition, trained, personas[0]!, personas[201]!);
     expect(rare.comparisons[1]!.level).toBe('exact');
     expect(common.comparisons[1]!.level).toBe('exact');
+    expect(common.comparisons[1]!.weight).toBeLessThan(rare.comparisons[1]!.weight - 2);
+  });
+
+  it('weighs a typo of a common surname less than a typo of a rare one', () => {
+    const personas: PersonaValues[] = Array.from({ length: 200 }, (_, n) => ({
+      id: `p${n}`,
+      personId: null,
+      values: [[`first${n}`], [n < 40 ? 'smith' : `rarename${n}`], [], []],
+    }));
+    const trained = train(definition, personas, [[], []], { samplePairs: 50_000, seed: 1, now: 'now' });
+    const typo = (id: string, last: string) => ({ id, personId: null, values: [['x'], [last], [], []] });
+    const common = scorePair(definition, trained, personas[0]!, typo('a', 'smiht'));
+    const rare = scorePair(definition, trained, personas[150]!, typo('b', 'rarenaem150'));
+    expect([common.comparisons[1]!.level, rare.comparisons[1]!.level]).toEqual(['close', 'close']);
+    // u of close scaled by how much more common than average smith is: 0.2 against u_exact.
+    const [u, f] = [trained.fields[1]!.u, trained.fields[1]!.frequencies.smith!];
+    expect(common.comparisons[1]!.weight).toBeCloseTo(rare.comparisons[1]!.weight - Math.log2(f / u[0]!), 10);
     expect(common.comparisons[1]!.weight).toBeLessThan(rare.comparisons[1]!.weight - 2);
   });
 });
