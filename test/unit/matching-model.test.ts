@@ -290,7 +290,7 @@ describe('names that cross', () => {
 });
 
 describe('defineMatching’s checks of crossWith', () => {
-  const input = (crossWith: Record<string, string>) => ({
+  const input = (crossWith: Partial<Record<string, string>>) => ({
     fields: [
       { name: 'first', fact: 'first', comparator: 'JARO_WINKLER' as const, crossWith: crossWith.first },
       { name: 'last', fact: 'last', comparator: 'JARO_WINKLER' as const, crossWith: crossWith.last },
