@@ -151,7 +151,6 @@ describe("the explorer's review queue", () => {
       'street (exact)',
       'suburb (exact)',
       'postcode (exact)',
-      'state (exact)',
       'ssid (close)',
       'match weight',
     ]);
