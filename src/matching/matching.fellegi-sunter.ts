@@ -286,19 +286,14 @@ export function scorePair(
 ): ScoredPair {
   const comparisons: FieldComparisonModel[] = definition.fields.map((field, f) => {
     const outcome = compareOf(definition, f, a, b);
+    const level = levelsOfField(field)[outcome.level]!;
     return {
       field: field.name,
       identifierType: field.identifierType,
       left: outcome.left,
       right: outcome.right,
-      level: levelsOfField(field)[outcome.level]!,
-      weight: levelWeight(
-        trained.fields[f]!,
-        levelsOfField(field)[outcome.level]!,
-        outcome.level,
-        outcome.left,
-        outcome.right,
-      ),
+      level,
+      weight: levelWeight(trained.fields[f]!, level, outcome.level, outcome.left, outcome.right),
     };
   });
   const matchWeight = comparisons.reduce((sum, c) => sum + c.weight, priorWeight(trained.prior));
