@@ -98,6 +98,13 @@ const keptRow = z.object({
 });
 export type KeptSuggestion = z.infer<typeof keptRow>;
 
+/**
+ * The definition as stored: a model read back carries `trained` too, and recordTraining finds the
+ * model by this text, so both must write exactly the definition's fields.
+ */
+const definitionText = (d: MatchingDefinition) =>
+  JSON.stringify({ fields: d.fields, blocking: d.blocking, threshold: d.threshold });
+
 export class MatchingRepository {
   constructor(private readonly graph: Graph) {}
 
@@ -115,7 +122,7 @@ export class MatchingRepository {
 
   async define(tx: Tx, definition: MatchingDefinition): Promise<void> {
     await runChecked(tx, 'matching/define', z.object({ definition: z.string() }), {
-      definition: JSON.stringify(definition),
+      definition: definitionText(definition),
     });
   }
 
@@ -126,7 +133,7 @@ export class MatchingRepository {
       'matching/record-training',
       z.object({ recorded: z.number() }),
       {
-        definition: JSON.stringify(definition),
+        definition: definitionText(definition),
         trained: JSON.stringify(trained),
       },
     );
