@@ -5,4 +5,5 @@ export const quietFiles = [
   'test/integration/hostile-input.int.test.ts',
   // One matching model for the whole graph: defined and trained there, alone.
   'test/e2e/explorer-review.e2e.test.ts',
+  'test/integration/suggestions.int.test.ts',
 ];
