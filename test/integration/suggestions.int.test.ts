@@ -118,8 +118,8 @@ const SUGGEST = /* GraphQL */ `
   }
 `;
 const CHANGES = /* GraphQL */ `
-  query ($after: String) {
-    changes(after: $after, first: 1000, types: [LINK_SUGGESTED, SUGGESTION_REVIEWED]) {
+  query ($after: String, $types: [ChangeType!] = [LINK_SUGGESTED, SUGGESTION_REVIEWED]) {
+    changes(after: $after, first: 1000, types: $types) {
       edges {
         node {
           cursor
@@ -240,9 +240,11 @@ describe('link suggestions through the API', () => {
     }
   });
 
-  it('records SAME as a link naming the reviewer and the reason, which groups the pair and explains resolve', async () => {
-    const { id } = between(firstOpen, jessica)!;
+  it('records SAME as a link naming the reviewer and the reason: the pair regroups into one person, and resolve explains it by the review', async () => {
+    const { id, personas } = between(firstOpen, jessica)!;
     const reason = 'same birth date and address; surname and id mistyped';
+    const cursor = (await asAdmin<{ latestChangeCursor: string }>('{ latestChangeCursor }'))
+      .latestChangeCursor;
     const { reviewSuggestion } = await asAdmin<{ reviewSuggestion: Suggestion }>(REVIEW, {
       id,
       verdict: 'SAME',
@@ -262,6 +264,28 @@ describe('link suggestions through the API', () => {
       { a: personaKey(jessica[0]), b: personaKey(jessica[1]) },
     );
     expect(first.person.id).toBe(second.person.id);
+    const { changes } = await asAdmin<{ changes: { edges: { node: ChangeEvent }[] } }>(CHANGES, {
+      after: cursor,
+      types: ['PERSON_GROUPED'],
+    });
+    expect(
+      changes.edges.map(({ node: { type, personaIds, data } }) => ({
+        type,
+        personaIds: [...personaIds].sort(),
+        data: { ...data, before: [...(data.before as string[])].sort() },
+      })),
+    ).toEqual([
+      {
+        type: 'PERSON_GROUPED',
+        personaIds: [first.id, second.id].sort(),
+        data: {
+          event: null,
+          action: 'reviewSuggestion',
+          before: personas.map((p) => p.person!.id).sort(),
+          after: [first.person.id],
+        },
+      },
+    ]);
 
     const evidence = `suggestion ${id} reviewed SAME by ${reviewer}: ${reason}`;
     const { exportPersona } = await asAdmin<{
