@@ -45,6 +45,8 @@ const environmentSchema = z.object({
   REDIS_URL: z.string().optional(),
   MATCHING_MAX_BLOCK_PAIRS: z.coerce.number().int().positive().default(10_000),
   MATCHING_U_SAMPLE_PAIRS: z.coerce.number().int().positive().default(100_000),
+  // 0 turns serve's scoring of ingested personas off.
+  MATCHING_INCREMENTAL_MS: z.coerce.number().int().min(0).default(300),
   WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
@@ -164,6 +166,8 @@ export interface AppConfig {
     maxBlockPairs: number;
     /** Random pairs of personas that estimate u. */
     samplePairs: number;
+    /** How long serve gathers changed personas before scoring them (0: it never does). */
+    incrementalMs: number;
   };
   /** Null unless KAFKA_BROKERS is set. */
   kafka: KafkaSettings | null;
@@ -280,7 +284,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     changes: { pollMs: e.CHANGE_POLL_MS, retentionDays: e.CHANGE_RETENTION_DAYS, redisUrl: e.REDIS_URL },
     staleRegroupMs: Math.round(e.STALE_REGROUP_HOURS * 3_600_000),
     webhooks: webhookSettings(e),
-    matching: { maxBlockPairs: e.MATCHING_MAX_BLOCK_PAIRS, samplePairs: e.MATCHING_U_SAMPLE_PAIRS },
+    matching: {
+      maxBlockPairs: e.MATCHING_MAX_BLOCK_PAIRS,
+      samplePairs: e.MATCHING_U_SAMPLE_PAIRS,
+      incrementalMs: e.MATCHING_INCREMENTAL_MS,
+    },
     kafka: kafkaSettings(e),
     privacy: {
       // An unset NODE_ENV counts as development for GraphiQL, but never for stack traces.

@@ -24,6 +24,10 @@ import { graphqlHttpHandler, isGraphQLPath } from './graphql-http.js';
 import { HealthService } from './graph/graph.service.js';
 import { IdentityService } from './identity/identity.service.js';
 import { IngestService } from './identity/ingest.service.js';
+import { IdentityRepository } from './identity/identity.repository.js';
+import { RegroupingService } from './identity/regrouping.service.js';
+import { IncrementalSuggestions } from './matching/incremental-suggestions.js';
+import { MatchingService } from './matching/matching.service.js';
 import { ProfileIngest } from './profile/profile.ingest.js';
 import { ChangePublisher } from './streams/changes.publisher.js';
 import { EventConsumer } from './streams/events.consumer.js';
@@ -80,6 +84,7 @@ interface Background {
   definitions: DefinitionCache;
   webhookDeliverer: WebhookDeliverer;
   staleRegrouper: StaleRegrouper;
+  suggestions: IncrementalSuggestions;
   /** With KAFKA_BROKERS: the change publisher and, with KAFKA_EVENTS_TOPIC, the event consumer. */
   streams: { stop(): Promise<void> }[];
 }
@@ -128,6 +133,18 @@ async function startBackground(
   // redefinition, whichever instance made it.
   const definitions = new DefinitionCache();
   definitions.follow(changeFeed);
+  // Ingested personas scored against their blocks once a model is trained (src/matching/incremental-suggestions.ts).
+  const matching = new MatchingService(
+    graph,
+    config,
+    'suggestions',
+    new RegroupingService(new IdentityRepository(graph)),
+  );
+  const suggestions = new IncrementalSuggestions(
+    (personas) => matching.suggestForChanged(personas),
+    config.matching.incrementalMs,
+  );
+  suggestions.follow(changeFeed);
   await changeFeed.start();
   // Beside it, the webhooks this instance holds the lease of (src/changes/webhooks.deliverer.ts).
   const webhookDeliverer = new WebhookDeliverer(graph, changeFeed, config.webhooks);
@@ -137,7 +154,7 @@ async function startBackground(
   const staleRegrouper = new StaleRegrouper(() => staleness.regroupStale(), config.staleRegroupMs);
   staleRegrouper.start();
   const streams = startStreams(config, graph, changeFeed, schema);
-  return { changeFeed, definitions, webhookDeliverer, staleRegrouper, streams };
+  return { changeFeed, definitions, webhookDeliverer, staleRegrouper, suggestions, streams };
 }
 
 /** Kafka out (every change, src/streams/changes.publisher.ts) and in (events, src/streams/events.consumer.ts). */
@@ -160,6 +177,7 @@ function startStreams(config: AppConfig, graph: Graph, changeFeed: ChangeFeed, s
 
 async function stopBackground({
   staleRegrouper,
+  suggestions,
   webhookDeliverer,
   changeFeed,
   streams,
@@ -167,6 +185,7 @@ async function stopBackground({
   // The consumer first: no batch is ingested once the database side begins to stop.
   for (const stream of streams) await stream.stop();
   await staleRegrouper.stop();
+  await suggestions.stop();
   await webhookDeliverer.stop();
   await changeFeed.stop();
 }

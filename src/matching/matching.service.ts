@@ -146,6 +146,21 @@ export class MatchingService {
     return { ...outcome, seconds };
   }
 
+  /**
+   * Serve's pass after ingest (src/matching/incremental-suggestions.ts): these personas against their
+   * blocks, only once a trained model exists (never a whole pass, never training); null without one.
+   * The model is read once, so a redefinition meanwhile cannot turn this into a whole pass.
+   */
+  async suggestForChanged(personas: string[]): Promise<SuggestionRunModel | null> {
+    const startedAt = performance.now();
+    const model = await this.repo.model();
+    if (!model?.trained || personas.length === 0) return null;
+    // Cut blocks are not reported here: every ingest into one would repeat the line.
+    const pass = new SuggestionPass(this.graph, this.repo, { ...this.config.matching, report: () => {} });
+    const outcome = await this.partialPass(pass, model, model.trained, [...new Set(personas)]);
+    return { ...outcome, seconds: (performance.now() - startedAt) / 1000 };
+  }
+
   private async wholePass(
     pass: SuggestionPass,
     model: MatchingState,
