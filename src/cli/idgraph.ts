@@ -29,6 +29,8 @@ Commands:
                             questions}); definitions already in place are skipped
   score                     compute engagement scores, interests and ranks (what computeScores does),
                             incrementally: only personas with events since the last run
+  suggest [--train]         a whole link suggestion pass (what suggestLinks does; with --train, or when the
+                            model was never trained, training first), with progress lines and a summary
   export --person <id> | --persona <id or key> [--out FILE]
                             everything held about a person or persona as one JSON document (the
                             exportPerson/exportPersona answer), to stdout or FILE
@@ -205,6 +207,17 @@ const commands: Record<string, Command> = {
     const run = await withDatabase(
       config,
       (db) => operatorServices(db.graph, config, 'cli').engagement.computeScores(),
+      attached,
+    );
+    console.log(JSON.stringify(run));
+  },
+
+  async suggest(rest, config) {
+    const { values } = parseArgs({ args: rest, options: { train: { type: 'boolean', default: false } } });
+    const { operatorServices } = await import('./operator.js');
+    const run = await withDatabase(
+      config,
+      (db) => operatorServices(db.graph, config, 'cli').matching.suggestLinks({ train: values.train }, log),
       attached,
     );
     console.log(JSON.stringify(run));
