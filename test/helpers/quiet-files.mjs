@@ -6,4 +6,5 @@ export const quietFiles = [
   // One matching model for the whole graph: defined and trained there, alone.
   'test/e2e/explorer-review.e2e.test.ts',
   'test/integration/suggestions.int.test.ts',
+  'test/integration/suggestions-incremental.int.test.ts',
 ];
