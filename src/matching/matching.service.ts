@@ -96,6 +96,18 @@ export function validateMatching(input: MatchingInput): MatchingDefinition {
   return { fields, blocking: input.blocking.map((rule) => [...new Set(rule)]), threshold };
 }
 
+/**
+ * This process's passes, one after another: a pass marks STALE the OPEN suggestions of its scope that
+ * it did not keep itself, so one running beside another (serve's incremental pass beside a whole one)
+ * would close pairs the other had just kept. Other instances are not serialized with this one.
+ */
+let passes: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = passes.then(work, work);
+  passes = run.catch(() => undefined);
+  return run;
+}
+
 export class MatchingService {
   private readonly repo: MatchingRepository;
 
@@ -125,9 +137,16 @@ export class MatchingService {
   }
 
   /** A whole pass, or the candidate pairs of some personas; trains first when asked or never trained. */
-  async suggestLinks(
+  suggestLinks(
     input: SuggestLinksInput | null | undefined,
     report: (line: string) => void = () => {},
+  ): Promise<SuggestionRunModel> {
+    return oneAtATime(() => this.runPass(input, report));
+  }
+
+  private async runPass(
+    input: SuggestLinksInput | null | undefined,
+    report: (line: string) => void,
   ): Promise<SuggestionRunModel> {
     const startedAt = performance.now();
     const model = await this.repo.model();
@@ -151,7 +170,11 @@ export class MatchingService {
    * blocks, only once a trained model exists (never a whole pass, never training); null without one.
    * The model is read once, so a redefinition meanwhile cannot turn this into a whole pass.
    */
-  async suggestForChanged(personas: string[]): Promise<SuggestionRunModel | null> {
+  suggestForChanged(personas: string[]): Promise<SuggestionRunModel | null> {
+    return oneAtATime(() => this.passForChanged(personas));
+  }
+
+  private async passForChanged(personas: string[]): Promise<SuggestionRunModel | null> {
     const startedAt = performance.now();
     const model = await this.repo.model();
     if (!model?.trained || personas.length === 0) return null;
