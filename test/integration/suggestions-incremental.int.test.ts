@@ -9,28 +9,11 @@ import path from 'node:path';
 import { generateRecords, type LinkageRecord } from '../../bench/linkage/generate.js';
 import { eventOf, idType, matchingModel, personaKey } from '../../bench/linkage/records.js';
 import { projectRoot } from '../../src/config.js';
+import { jessicaWhitfield, twice } from '../helpers/linkage.js';
 import { startTestApiOnQuietDatabase, type TestApi } from '../helpers/api.js';
 import { dataOf, ingest } from '../helpers/operations.js';
 
-const jessica: LinkageRecord = {
-  rec_id: 'rec-900001-org',
-  given_name: 'jessica',
-  surname: 'whitfield',
-  street_number: '14',
-  address_1: 'banksia crescent',
-  address_2: '',
-  suburb: 'glendale',
-  postcode: '2250',
-  state: 'nsw',
-  date_of_birth: '19840721',
-  soc_sec_id: '9100001',
-};
-const again: LinkageRecord = {
-  ...jessica,
-  rec_id: 'rec-900001-dup-0',
-  surname: 'whitfeild',
-  soc_sec_id: '9100002',
-};
+const [jessica, again] = twice(900_001, jessicaWhitfield.record, jessicaWhitfield.typos);
 const registry = [...generateRecords({ records: 200, seed: 7 }), jessica];
 let api: TestApi;
 
