@@ -9,7 +9,7 @@ import { generateRecords, type LinkageRecord } from '../../bench/linkage/generat
 import { eventOf, idType, matchingModel, personaKey } from '../../bench/linkage/records.js';
 import { jessicaWhitfield, twice } from '../helpers/linkage.js';
 import { startTestApiOnQuietDatabase, uniqueTag, type TestApi } from '../helpers/api.js';
-import type { ChangeEvent } from '../helpers/changes.js';
+import { changeFields, type ChangeEvent } from '../helpers/changes.js';
 import { dataOf, type ResolutionResult, RESOLVE } from '../helpers/operations.js';
 
 const tag = uniqueTag('suggestions');
@@ -104,15 +104,12 @@ const CHANGES = /* GraphQL */ `
     changes(after: $after, first: 1000, types: $types) {
       edges {
         node {
-          cursor
-          type
-          personaIds
-          personIds
-          data
+          ...ChangeFields
         }
       }
     }
   }
+  ${changeFields}
 `;
 
 let api: TestApi;
