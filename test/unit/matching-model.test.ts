@@ -136,10 +136,11 @@ function world(): PersonaValues[] {
   return personas;
 }
 
-function candidates(personas: PersonaValues[]): [number, number][][] {
+/** Each blocking rule's candidate pairs, as indexes into `personas`. */
+function candidates(personas: PersonaValues[], model = definition): [number, number][][] {
   const byKey = new Map<string, { rule: number; members: string[] }>();
   for (const persona of personas) {
-    for (const { key, rule } of blockingKeys(definition, persona)) {
+    for (const { key, rule } of blockingKeys(model, persona)) {
       const block = byKey.get(key) ?? { rule, members: [] };
       block.members.push(persona.id);
       byKey.set(key, block);
@@ -238,22 +239,12 @@ describe('names that cross', () => {
       ? [p, { ...p, id: `${p.id}-swapped`, values: [p.values[1]!, p.values[0]!, ...p.values.slice(2)] }]
       : [p],
   );
-  const byKey = new Map<string, { rule: number; members: string[] }>();
-  for (const persona of personas) {
-    for (const { key, rule } of blockingKeys(crossing, persona)) {
-      const block = byKey.get(key) ?? { rule, members: [] };
-      block.members.push(persona.id);
-      byKey.set(key, block);
-    }
-  }
-  const index = new Map(personas.map((p, n) => [p.id, n]));
-  const pairs = pairsOfBlocks(2, [...byKey.values()]);
-  const trained = train(
-    crossing,
-    personas,
-    pairs.map((rule) => rule.map(([a, b]) => [index.get(a)!, index.get(b)!] as [number, number])),
-    { samplePairs: 20_000, seed: 1, now: 'now' },
-  );
+  const pairs = candidates(personas, crossing);
+  const trained = train(crossing, personas, pairs, {
+    samplePairs: 20_000,
+    seed: 1,
+    now: 'now',
+  });
 
   it('learns crossed names as a level of their own, and finds the swapped copies', () => {
     const first = viewOf({ ...crossing, trained }).fields[0]!;
@@ -278,8 +269,8 @@ describe('names that cross', () => {
 
   it('adds up every candidate pair’s comparisons to its match weight', () => {
     const scored = [...new Set(pairs.flat().map(([a, b]) => `${a}|${b}`))].map((key) => {
-      const [a, b] = key.split('|');
-      return scorePair(crossing, trained, personas[index.get(a!)!]!, personas[index.get(b!)!]!);
+      const [a, b] = key.split('|').map(Number);
+      return scorePair(crossing, trained, personas[a!]!, personas[b!]!);
     });
     expect(scored.length).toBeGreaterThan(100);
     for (const pair of scored) {
