@@ -46,7 +46,8 @@ const environmentSchema = z.object({
   MATCHING_MAX_BLOCK_PAIRS: z.coerce.number().int().positive().default(10_000),
   MATCHING_U_SAMPLE_PAIRS: z.coerce.number().int().positive().default(100_000),
   // 0 turns serve's scoring of ingested personas off.
-  MATCHING_INCREMENTAL_MS: z.coerce.number().int().min(0).default(300),
+  MATCHING_INCREMENTAL_MS: z.coerce.number().int().min(0).default(20),
+  MATCHING_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
   WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
@@ -168,6 +169,8 @@ export interface AppConfig {
     samplePairs: number;
     /** How long serve gathers changed personas before scoring them (0: it never does). */
     incrementalMs: number;
+    /** How long the lease on scoring them lasts unrenewed (one instance scores: a crashed one's expires). */
+    leaseMs: number;
   };
   /** Null unless KAFKA_BROKERS is set. */
   kafka: KafkaSettings | null;
@@ -288,6 +291,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxBlockPairs: e.MATCHING_MAX_BLOCK_PAIRS,
       samplePairs: e.MATCHING_U_SAMPLE_PAIRS,
       incrementalMs: e.MATCHING_INCREMENTAL_MS,
+      leaseMs: e.MATCHING_LEASE_MS,
     },
     kafka: kafkaSettings(e),
     privacy: {

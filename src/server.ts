@@ -143,6 +143,10 @@ async function startBackground(
   const suggestions = new IncrementalSuggestions(
     (personas) => matching.suggestForChanged(personas),
     config.matching.incrementalMs,
+    {
+      ...matching.scorerLease(IncrementalSuggestions.owner(), config.matching.leaseMs),
+      leaseMs: config.matching.leaseMs,
+    },
   );
   suggestions.follow(changeFeed);
   await changeFeed.start();

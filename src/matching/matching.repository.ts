@@ -140,6 +140,19 @@ export class MatchingRepository {
     return (row?.recorded ?? 0) > 0;
   }
 
+  /** True when this owner holds the scoring lease now (taken or renewed for `leaseMs`). */
+  async acquireScorer(owner: string, leaseMs: number): Promise<boolean> {
+    const rows = await writeChecked(this.graph, 'matching/scorer-acquire', z.object({ held: z.boolean() }), {
+      owner,
+      leaseMs,
+    });
+    return rows.length > 0;
+  }
+
+  async releaseScorer(owner: string): Promise<void> {
+    await writeChecked(this.graph, 'matching/scorer-release', z.object({ released: z.number() }), { owner });
+  }
+
   personaValuesPage(after: string, limit: number, factKeys: string[], types: string[]) {
     return readChecked(this.graph, 'matching/persona-values', valuesRow, { after, limit, factKeys, types });
   }
@@ -168,10 +181,24 @@ export class MatchingRepository {
     return runChecked(tx, 'matching/keep-suggestions', keptRow, { run, rows });
   }
 
-  async staleSuggestions(run: string, personaIds: string[] | null): Promise<number> {
+  /** After a whole pass: every OPEN suggestion the run did not keep. */
+  async staleSuggestions(run: string): Promise<number> {
     const [row] = await writeChecked(
       this.graph,
       'matching/stale-suggestions',
+      z.object({ stale: z.number() }),
+      {
+        run,
+      },
+    );
+    return row?.stale ?? 0;
+  }
+
+  /** After a pass over some personas, in its last transaction: their OPEN suggestions it did not keep. */
+  async staleSuggestionsOf(tx: Tx, run: string, personaIds: string[]): Promise<number> {
+    const [row] = await runChecked(
+      tx,
+      'matching/stale-suggestions-of-personas',
       z.object({ stale: z.number() }),
       {
         run,

@@ -153,15 +153,20 @@ export class SuggestionPass {
       if (scored.probability >= model.threshold) kept.push(scored);
     }
     const run = randomUUID();
-    const suggested = await this.keep(run, kept);
-    await this.repo.staleSuggestions(run, scope);
+    const suggested = await this.keep(run, kept, scope);
+    if (scope === null) await this.repo.staleSuggestions(run);
     return { candidates: unique.size, suggested };
   }
 
-  /** Stores kept pairs in batches, each with its LINK_SUGGESTED changes; returns how many are new. */
-  private async keep(run: string, kept: ScoredPair[]): Promise<number> {
+  /**
+   * Stores kept pairs in batches, each with its LINK_SUGGESTED changes; returns how many are new. A
+   * pass over some personas marks their pairs it did not keep STALE in its last batch's transaction
+   * (one commit for an ingest's pass; the last batch runs even with nothing kept).
+   */
+  private async keep(run: string, kept: ScoredPair[], scope: string[] | null): Promise<number> {
     let suggested = 0;
-    for (let n = 0; n < kept.length; n += keepBatchSize) {
+    for (let n = 0; n < kept.length || (n === 0 && scope !== null); n += keepBatchSize) {
+      const isLast = n + keepBatchSize >= kept.length;
       const rows = kept.slice(n, n + keepBatchSize).map((pair) => ({
         id: randomUUID(),
         pair: `${pair.a}|${pair.b}`,
@@ -183,11 +188,13 @@ export class SuggestionPass {
             data: { suggestion: s.id, personas: s.personaIds, probability: s.probability },
           })),
         );
+        if (isLast && scope !== null) await this.repo.staleSuggestionsOf(tx, run, scope);
         return fresh.length;
       });
-      this.settings.report(
-        `suggest: kept ${Math.min(n + keepBatchSize, kept.length)} of ${kept.length} pair(s)`,
-      );
+      if (kept.length > 0)
+        this.settings.report(
+          `suggest: kept ${Math.min(n + keepBatchSize, kept.length)} of ${kept.length} pair(s)`,
+        );
     }
     return suggested;
   }

@@ -174,6 +174,14 @@ export class MatchingService {
     return oneAtATime(() => this.passForChanged(personas));
   }
 
+  /** The lease on scoring ingested personas (one serve instance scores them: see incremental-suggestions.ts). */
+  scorerLease(owner: string, leaseMs: number) {
+    return {
+      acquire: () => this.repo.acquireScorer(owner, leaseMs),
+      release: () => this.repo.releaseScorer(owner),
+    };
+  }
+
   private async passForChanged(personas: string[]): Promise<SuggestionRunModel | null> {
     const startedAt = performance.now();
     const model = await this.repo.model();

@@ -25,6 +25,8 @@ export interface TestApi {
     variables?: Record<string, unknown>,
     options?: { key?: string },
   ): Promise<GraphQLResponse<T>>;
+  /** Stops the server as a shutdown does, keeping the database (close() after it still closes that). */
+  stopServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,11 +49,14 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     await db.close();
     throw error;
   }
+  let stopped: Promise<void> | undefined;
+  const stopServer = () => (stopped ??= server.stop());
   return {
     url: server.url,
     wsUrl: server.wsUrl,
     db,
     config,
+    stopServer,
     async gql<T>(query: string, variables: Record<string, unknown> = {}, options: { key?: string } = {}) {
       const response = await fetch(server.url, {
         method: 'POST',
@@ -64,7 +69,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       return (await response.json()) as GraphQLResponse<T>;
     },
     async close() {
-      await server.stop();
+      await stopServer();
       await db.close();
     },
   };
