@@ -1391,6 +1391,12 @@ export type Query = {
    */
   latestChangeCursor: Scalars['String']['output'];
   /**
+   * The matching model as defined, with what its last training learned (admin): trainedAt, the prior and
+   * each level's m, u and weight, all null until suggestLinks has trained it. Null when no model was
+   * defined.
+   */
+  matching?: Maybe<Matching>;
+  /**
    * The next questions to put to the customer for a use case: for facts the use case requires and the
    * personas in its scope lack; never one whose fact is known or that was asked within its cooldown;
    * follow-ups only once their condition holds; by neededBy (how many use cases require the fact), then key.
@@ -2996,6 +3002,7 @@ export type QueryResolvers<ContextType = GraphContext, ParentType extends Resolv
   identifier?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType, RequireFields<QueryIdentifierArgs, 'type' | 'value'>>;
   identifierTypes?: Resolver<Array<ResolversTypes['IdentifierType']>, ParentType, ContextType>;
   latestChangeCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matching?: Resolver<Maybe<ResolversTypes['Matching']>, ParentType, ContextType>;
   nextQuestions?: Resolver<Array<ResolversTypes['QuestionToAsk']>, ParentType, ContextType, RequireFields<QueryNextQuestionsArgs, 'first' | 'identifier' | 'useCase'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   persona?: Resolver<Maybe<ResolversTypes['Persona']>, ParentType, ContextType, Partial<QueryPersonaArgs>>;

@@ -9,6 +9,10 @@ export const matchingResolvers: Resolvers = {
       requireRole(auth, 'admin');
       return services.matching.suggestions(args);
     },
+    matching: (_, __, { services, auth }) => {
+      requireRole(auth, 'admin');
+      return services.matching.matching();
+    },
   },
   Mutation: {
     defineMatching: (_, { input }, { services, auth }) => {

@@ -125,6 +125,12 @@ export class MatchingService {
     return this.repo.model();
   }
 
+  /** The model as the API shows it (Query.matching), with what training learned; null before defineMatching. */
+  async matching(): Promise<MatchingView | null> {
+    const state = await this.repo.model();
+    return state ? viewOf(state) : null;
+  }
+
   async defineMatching(input: MatchingInput): Promise<MatchingView> {
     const definition = validateMatching(input);
     await this.graph.writeTx('defineMatching', async (tx) => {

@@ -3,7 +3,8 @@
 // every pair apart and the trained model suggests them. A suggestion explains its score field by field
 // and adds up to it; SAME groups the pair with the review as the link's evidence, DIFFERENT keeps it
 // from coming back, both reach the change feed; only an admin may see or decide; erasure takes a
-// persona's suggestions with it.
+// persona's suggestions with it. The model reads back as defined, untrained until a pass trains it,
+// then with what training learned, and untrained again once redefined.
 // On a database of its own (the matching model is one for the whole graph).
 import { generateRecords, type LinkageRecord } from '../../bench/linkage/generate.js';
 import { eventOf, idType, matchingModel, personaKey } from '../../bench/linkage/records.js';
@@ -99,6 +100,58 @@ const SUGGEST = /* GraphQL */ `
     }
   }
 `;
+const matchingFields = /* GraphQL */ `
+  fields { name fact identifierType comparator crossWith levels { label m u weight } }
+  blocking
+  threshold
+  trainedAt
+  priorMatchProbability
+`;
+const MATCHING = /* GraphQL */ `{ matching { ${matchingFields} } }`;
+const DEFINE = /* GraphQL */ `
+  mutation ($m: MatchingInput!) {
+    defineMatching(input: $m) { ${matchingFields} }
+  }
+`;
+interface Level {
+  label: string;
+  m: number | null;
+  u: number | null;
+  weight: number | null;
+}
+interface Matching {
+  fields: {
+    name: string;
+    fact: string | null;
+    identifierType: string | null;
+    comparator: string;
+    crossWith: string | null;
+    levels: Level[];
+  }[];
+  blocking: string[][];
+  threshold: number;
+  trainedAt: string | null;
+  priorMatchProbability: number | null;
+}
+/** The model this file defines, as the API shows it before training: every level's m, u and weight null. */
+const untrained: Matching = {
+  fields: matchingModel.fields.map((f) => ({
+    name: f.name,
+    fact: f.fact ?? null,
+    identifierType: f.identifierType ?? null,
+    comparator: f.comparator,
+    crossWith: f.crossWith ?? null,
+    levels: (f.crossWith
+      ? ['exact', 'close', 'crossed', 'further', 'else', 'null']
+      : ['exact', 'close', 'further', 'else', 'null']
+    ).map((label) => ({ label, m: null, u: null, weight: null })),
+  })),
+  blocking: matchingModel.blocking,
+  threshold: 0.9,
+  trainedAt: null,
+  priorMatchProbability: null,
+};
+
 const CHANGES = /* GraphQL */ `
   query ($after: String, $types: [ChangeType!] = [LINK_SUGGESTED, SUGGESTION_REVIEWED]) {
     changes(after: $after, first: 1000, types: $types) {
@@ -118,6 +171,10 @@ let before: string;
 /** What the training pass kept. */
 let firstRun: { candidates: number; suggested: number };
 let firstOpen: Suggestion[];
+/** Query.matching before defineMatching, what defineMatching answered, Query.matching after it and after training. */
+let model: { beforeDefine: unknown; defined: Matching; untrained: Matching; trained: Matching };
+/** When the training pass was asked for and when it answered. */
+let training: { from: number; to: number };
 
 const asAdmin = <T>(query: string, variables: Record<string, unknown> = {}) =>
   api.gql<T>(query, variables, { key: keys.admin }).then(dataOf);
@@ -168,15 +225,25 @@ beforeAll(async () => {
     { events: records.map(eventOf) },
   );
   expect(ingest.rejected).toEqual([]);
-  await asAdmin('mutation ($m: MatchingInput!) { defineMatching(input: $m) { threshold } }', {
+  const beforeDefine = (await asAdmin<{ matching: unknown }>(MATCHING)).matching;
+  const { defineMatching: defined } = await asAdmin<{ defineMatching: Matching }>(DEFINE, {
     m: { ...matchingModel, threshold: 0.9 },
   });
+  const readBack = (await asAdmin<{ matching: Matching }>(MATCHING)).matching;
   before = (await asAdmin<{ latestChangeCursor: string }>('{ latestChangeCursor }')).latestChangeCursor;
+  const from = Date.now();
   firstRun = (
     await asAdmin<{ suggestLinks: { candidates: number; suggested: number } }>(SUGGEST, {
       input: { train: true },
     })
   ).suggestLinks;
+  training = { from, to: Date.now() };
+  model = {
+    beforeDefine,
+    defined,
+    untrained: readBack,
+    trained: (await asAdmin<{ matching: Matching }>(MATCHING)).matching,
+  };
   firstOpen = await suggestions('OPEN');
 }, 180_000);
 afterAll(async () => {
@@ -219,6 +286,72 @@ describe('link suggestions through the API', () => {
       expect(s.probability).toBeGreaterThanOrEqual(0.9);
       // Never a pair exact evidence already made one person.
       expect(s.personas[0]!.person?.id).not.toBe(s.personas[1]!.person?.id);
+    }
+  });
+
+  it('reads no model before defineMatching, then the model as defined and untrained, as defineMatching answered', () => {
+    expect(model.beforeDefine).toBeNull();
+    expect(model.defined).toEqual(untrained);
+    expect(model.untrained).toEqual(untrained);
+  });
+
+  it("reads what training learned: when, the prior and every level's m, u and log2(m / u), as stored", async () => {
+    const [row] = await api.db.graph.runText(
+      "MATCH (m:Matching {name: 'default'}) RETURN m.trained AS trained",
+      {},
+      'READ',
+    );
+    const stored = JSON.parse(row!.trained as string) as {
+      trainedAt: string;
+      prior: number;
+      fields: { m: number[]; u: number[] }[];
+    };
+    const { trained } = model;
+    expect(Date.parse(trained.trainedAt!)).toBeGreaterThanOrEqual(training.from);
+    expect(Date.parse(trained.trainedAt!)).toBeLessThanOrEqual(training.to);
+    expect(trained).toEqual({
+      ...untrained,
+      trainedAt: stored.trainedAt,
+      priorMatchProbability: stored.prior,
+      fields: untrained.fields.map((field, f) => ({
+        ...field,
+        // The null level (past the learned ones) weighs 0 and has no m or u.
+        levels: field.levels.map(({ label }, l) =>
+          l < stored.fields[f]!.u.length
+            ? {
+                label,
+                m: stored.fields[f]!.m[l],
+                u: stored.fields[f]!.u[l],
+                weight: Math.log2(stored.fields[f]!.m[l]! / stored.fields[f]!.u[l]!),
+              }
+            : { label, m: null, u: null, weight: 0 },
+        ),
+      })),
+    });
+    for (const field of trained.fields) {
+      for (const level of field.levels.filter((x) => x.label !== 'null')) {
+        expect(level.m).toBeGreaterThan(0);
+        expect(level.u).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('reads the prior every suggestion implies, and the weights of the levels no value frequency adjusts', () => {
+    const { trained } = model;
+    const prior = trained.priorMatchProbability!;
+    expect(prior).toBeGreaterThan(0);
+    expect(prior).toBeLessThan(1);
+    const weightOf = (field: string, level: string) =>
+      trained.fields.find((f) => f.name === field)!.levels.find((x) => x.label === level)!.weight;
+    const unadjusted = firstOpen.flatMap((s) =>
+      s.comparisons.filter((c) => ['further', 'else', 'null'].includes(c.level)),
+    );
+    // The pairs differ somewhere: a typo on one side, an address or a value missing.
+    expect(unadjusted.length).toBeGreaterThan(0);
+    for (const c of unadjusted) expect(c.weight).toBe(weightOf(c.field, c.level));
+    for (const s of firstOpen) {
+      const priorWeight = s.matchWeight - s.comparisons.reduce((sum, c) => sum + c.weight, 0);
+      expect(priorWeight).toBeCloseTo(Math.log2(prior / (1 - prior)), 9);
     }
   });
 
@@ -376,6 +509,7 @@ describe('link suggestions through the API', () => {
     const open = between(firstOpen, priya)!;
     const operations = [
       ['{ suggestions { edges { node { id } } } }', {}],
+      ['{ matching { threshold trainedAt } }', {}],
       [
         'mutation ($m: MatchingInput!) { defineMatching(input: $m) { threshold } }',
         { m: { ...matchingModel, threshold: 0.5 } },
@@ -389,8 +523,16 @@ describe('link suggestions through the API', () => {
         (await api.gql(query, variables, { key: keys.reader })).errors?.map((e) => e.extensions?.code),
       ),
     );
-    expect(codes).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN']]);
+    expect(codes).toEqual([
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+    ]);
     expect(between(await suggestions('OPEN'), priya)).toEqual(open);
+    expect((await asAdmin<{ matching: Matching }>(MATCHING)).matching).toEqual(model.trained);
   });
 
   it("removes an erased persona's suggestions", async () => {
@@ -412,5 +554,14 @@ describe('link suggestions through the API', () => {
       { key: personaKey(priya[0]) },
     );
     expect(persona.suggestions).toEqual([]);
+  });
+
+  // Last: it forgets the training the tests above rely on.
+  it('reads the model untrained again once defineMatching replaces it', async () => {
+    const { defineMatching } = await asAdmin<{ defineMatching: Matching }>(DEFINE, {
+      m: { ...matchingModel, threshold: 0.9 },
+    });
+    expect(defineMatching).toEqual(untrained);
+    expect((await asAdmin<{ matching: Matching }>(MATCHING)).matching).toEqual(untrained);
   });
 });
