@@ -146,11 +146,15 @@ async function main() {
     });
 
     const latencies: number[] = [];
+    /** The ingest's own round trip, for scale: not part of the delay measured. */
+    const ingestMs: number[] = [];
     let missing = 0;
     for (const [n, record] of held.entries()) {
+      const sent = now();
       const committed = await gql('mutation ($e: [EventInput!]!) { ingest(events: $e) { accepted } }', {
         e: [eventOf(record)],
       }).then(() => now());
+      ingestMs.push(committed - sent);
       const key = personaKey(record);
       const deadline = committed + timeoutMs;
       let at: number | undefined;
@@ -187,6 +191,10 @@ async function main() {
         p99: round(percentile(sorted, 0.99)),
         max: round(sorted.at(-1) ?? NaN),
       },
+      ingestRoundTripMs: (() => {
+        const byTime = [...ingestMs].sort((a, b) => a - b);
+        return { p50: round(percentile(byTime, 0.5)), p95: round(percentile(byTime, 0.95)) };
+      })(),
       /** In the order measured: whether the slow ones are the first (a cold JIT, cold pages) or spread. */
       latenciesMs: latencies.map((ms) => round(ms)),
     };

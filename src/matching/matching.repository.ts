@@ -181,15 +181,19 @@ export class MatchingRepository {
     return runChecked(tx, 'matching/keep-suggestions', keptRow, { run, rows });
   }
 
-  /** After a whole pass: every OPEN suggestion the run did not keep. */
-  async staleSuggestions(run: string): Promise<number> {
+  /** The database's clock (it stamps scoredAt), as an ISO datetime. */
+  async now(): Promise<string> {
+    const [row] = await readChecked(this.graph, 'matching/now', z.object({ now: z.string() }));
+    return row!.now;
+  }
+
+  /** After a whole pass started at `startedAt` (now()): every OPEN suggestion scored before it and not kept. */
+  async staleSuggestions(run: string, startedAt: string): Promise<number> {
     const [row] = await writeChecked(
       this.graph,
       'matching/stale-suggestions',
       z.object({ stale: z.number() }),
-      {
-        run,
-      },
+      { run, startedAt },
     );
     return row?.stale ?? 0;
   }

@@ -135,13 +135,16 @@ export class SuggestionPass {
     return trained;
   }
 
-  /** Scores the candidates, keeps those at or above the threshold, marks the rest of the run STALE. */
+  /**
+   * Scores the candidates, keeps those at or above the threshold, marks the rest of the run STALE: of
+   * the personas in `scope`, or, for a whole pass (scope null), every OPEN one scored before `startedAt`.
+   */
   async score(
     model: MatchingState,
     trained: TrainedParameters,
     personas: Map<string, PersonaValues>,
     candidates: [string, string][][],
-    scope: string[] | null,
+    scope: { personas: string[] } | { startedAt: string },
   ): Promise<Omit<SuggestionRunModel, 'seconds'>> {
     const unique = new Map<string, [string, string]>();
     for (const [a, b] of candidates.flat()) unique.set(`${a}|${b}`, [a, b]);
@@ -153,8 +156,9 @@ export class SuggestionPass {
       if (scored.probability >= model.threshold) kept.push(scored);
     }
     const run = randomUUID();
-    const suggested = await this.keep(run, kept, scope);
-    if (scope === null) await this.repo.staleSuggestions(run);
+    const some = 'personas' in scope ? scope.personas : null;
+    const suggested = await this.keep(run, kept, some);
+    if ('startedAt' in scope) await this.repo.staleSuggestions(run, scope.startedAt);
     return { candidates: unique.size, suggested };
   }
 

@@ -204,6 +204,7 @@ export class MatchingService {
     mustTrain: boolean,
     scope: string[] | null,
   ) {
+    const startedAt = await this.repo.now();
     const personas = await pass.allPersonas(model);
     await this.repo.clearBlocks();
     await pass.storeBlocks(model, personas);
@@ -213,7 +214,13 @@ export class MatchingService {
       const wanted = new Set(scope);
       candidates = candidates.map((pairs) => pairs.filter(([a, b]) => wanted.has(a) || wanted.has(b)));
     }
-    return pass.score(model, trained, new Map(personas.map((p) => [p.id, p])), candidates, scope);
+    return pass.score(
+      model,
+      trained,
+      new Map(personas.map((p) => [p.id, p])),
+      candidates,
+      scope === null ? { startedAt } : { personas: scope },
+    );
   }
 
   private async partialPass(
@@ -226,7 +233,9 @@ export class MatchingService {
     const candidates = await pass.candidatesOf(model, scope);
     const ids = [...new Set([...scope, ...candidates.flat(2)])];
     const personas = await pass.personasByIds(model, ids);
-    return pass.score(model, trained, new Map(personas.map((p) => [p.id, p])), candidates, scope);
+    return pass.score(model, trained, new Map(personas.map((p) => [p.id, p])), candidates, {
+      personas: scope,
+    });
   }
 
   async suggestions(args: {
