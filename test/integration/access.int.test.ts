@@ -50,6 +50,7 @@ const table: Record<string, { needs: Exclude<Caller, 'none'> | 'public'; documen
     document: `{ resolveMany(identifiers: [{type: "email", value: "a@b.example"}], useCase: "${tag}") { scope } }`,
   },
   'Query.suggestions': { needs: 'admin', document: '{ suggestions(first: 1) { pageInfo { hasNextPage } } }' },
+  'Query.matching': { needs: 'admin', document: '{ matching { threshold } }' },
   'Query.streams': { needs: 'admin', document: '{ streams { changes { topic } } }' },
   'Mutation.defineMatching': {
     needs: 'admin',
