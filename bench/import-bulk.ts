@@ -15,7 +15,7 @@ import { dumpStore } from './graph-dump.js';
 import { argument, benchOptions, gitCommit, log, round } from './harness.js';
 
 /** The command with its own embedded Neo4j in `home`; its wall time, summary and last lines. */
-function importInto(home: string, file: string, bulk: boolean, batch: string) {
+export function importInto(home: string, file: string, bulk: boolean, batch: string) {
   const { NEO4J_URI: _external, ...inherited } = process.env;
   const args = ['import', ...(bulk ? ['--bulk'] : []), file, '--batch', batch];
   const started = performance.now();

@@ -11,7 +11,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -19,6 +18,7 @@ import { loadConfig, projectRoot } from '../../src/config.js';
 import { openDatabase } from '../../src/graph/database.js';
 import { migrate } from '../../src/graph/migrations.js';
 import { writeDataset } from '../generate.js';
+import { importInto } from '../import-bulk.js';
 import { argument, batches, client, gitCommit, log, percentile, round, startApi } from '../harness.js';
 import { entityOf, generateRecords, type LinkageRecord } from './generate.js';
 import { eventOf, idType, matchingModel, personaKey } from './records.js';
@@ -27,29 +27,15 @@ process.env.ERASURE_SECRET ??= randomBytes(24).toString('hex');
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `idgraph import --bulk` of `events` generated events into the empty store `home`. */
+/** `idgraph import --bulk` of `events` generated events into the empty store `home`; its seconds. */
 async function bulkLoad(home: string, events: number) {
   const file = path.join(home, '..', `${path.basename(home)}-events.jsonl`);
   await writeDataset(file, { size: events, seed: 1 });
-  const { NEO4J_URI: _external, ...inherited } = process.env;
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(projectRoot, 'dist/cli/idgraph.js'), 'import', '--bulk', file, '--batch', '1000'],
-      {
-        env: { ...inherited, NEO4J_HOME: home, NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let tail = '';
-    child.stderr.on('data', (chunk: Buffer) => void (tail = (tail + chunk.toString()).slice(-3000)));
-    child.once('close', (status) =>
-      status === 0 ? resolve() : reject(new Error(`import --bulk failed:\n${tail}`)),
-    );
-  });
-  fs.rmSync(file, { force: true });
-  return (performance.now() - started) / 1000;
+  try {
+    return (await importInto(home, file, true, '1000')).seconds;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /**
